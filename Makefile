@@ -1,0 +1,29 @@
+# Each target creates .venv and installs the project when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test conform lint serve clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n auto -q
+
+conform: $(STAMP)
+	$(BIN)/shopsync conform --impl reference --report-dir reports/out
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+serve: $(STAMP)
+	$(BIN)/shopsync serve
+
+clean:
+	rm -rf $(VENV) reports/out .pytest_cache

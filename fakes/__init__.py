@@ -1,0 +1,1 @@
+"""The simulated world: fake vendor APIs on one simulated clock."""

@@ -1,0 +1,80 @@
+"""The webhook outbox: signed deliveries a fake wants to make, waiting for the world to carry them."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Delivery:
+    """One webhook request, ready to send: the exact bytes and headers the vendor would send."""
+
+    seq: int
+    source: str  # "shopify" or "hubspot"
+    tenant: str  # shop name or portal id
+    topic: str  # Shopify topic or HubSpot subscription type(s)
+    event_id: str  # the same across duplicate deliveries of one event
+    address: str  # target URL as subscribed
+    created_at: datetime  # when the event happened (simulated)
+    due_at: datetime  # when the vendor would first try to deliver it
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    attempts: int = 0
+    delivered_at: datetime | None = None
+
+    def as_json(self) -> dict:
+        """A JSON-ready view (body as text)."""
+        return {
+            "seq": self.seq, "source": self.source, "tenant": self.tenant, "topic": self.topic,
+            "event_id": self.event_id, "address": self.address, "created_at": self.created_at.isoformat(),
+            "due_at": self.due_at.isoformat(), "body": self.body.decode("utf-8"), "headers": dict(self.headers),
+            "attempts": self.attempts,
+            "delivered_at": self.delivered_at.isoformat() if self.delivered_at else None,
+        }
+
+
+class Outbox:
+    """Thread-safe queue of Delivery objects; the fake appends, the world takes the due ones."""
+
+    def __init__(self) -> None:
+        self._items: list[Delivery] = []
+        self._lock = threading.Lock()
+        self._seq = 0
+
+    def next_seq(self) -> int:
+        """A fresh sequence number for a new delivery."""
+        with self._lock:
+            self._seq += 1
+            return self._seq
+
+    def put(self, delivery: Delivery) -> None:
+        """Queue a delivery."""
+        with self._lock:
+            self._items.append(delivery)
+
+    def pending(self, now: datetime | None = None) -> list[Delivery]:
+        """Undelivered deliveries, optionally only those due at `now`, oldest first."""
+        with self._lock:
+            items = [d for d in self._items if d.delivered_at is None]
+        if now is not None:
+            items = [d for d in items if d.due_at <= now]
+        return sorted(items, key=lambda d: (d.due_at, d.seq))
+
+    def all(self) -> list[Delivery]:
+        """Every delivery ever queued, in order."""
+        with self._lock:
+            return list(self._items)
+
+    def mark_delivered(self, delivery: Delivery, at: datetime) -> None:
+        """Record that the receiver accepted the delivery."""
+        with self._lock:
+            delivery.delivered_at = at
+            delivery.attempts += 1
+
+    def clear(self) -> None:
+        """Forget everything (world reset)."""
+        with self._lock:
+            self._items.clear()
+            self._seq = 0
