@@ -26,7 +26,12 @@ def _ref(name: str) -> dict:
 
 
 def _obj(props: dict, required: list[str] | None = None) -> dict:
-    return {"type": "object", "properties": props, "required": required or list(props)}
+    return {"type": "object", "properties": props, "required": list(props) if required is None else required}
+
+
+def _entity(props: dict) -> dict:
+    # `fields=` may trim any attribute, so a resource object documents types, not presence.
+    return {"type": "object", "properties": props}
 
 
 MONEY = _s(pattern=r"^-?\d+\.\d{2,3}$")
@@ -34,7 +39,7 @@ MONEY_N = {"anyOf": [MONEY, {"type": "null"}]}
 TIME = _s(format="date-time")
 TIME_N = _s(True, format="date-time")
 
-ADDRESS = _obj({
+ADDRESS = _entity({
     "id": _i(), "customer_id": _i(), "first_name": _s(True), "last_name": _s(True), "company": _s(True),
     "address1": _s(True), "address2": _s(True), "city": _s(True), "province": _s(True),
     "province_code": _s(True), "country": _s(True), "country_code": _s(True), "zip": _s(True),
@@ -43,7 +48,7 @@ ADDRESS = _obj({
 PLAIN_ADDRESS = {"type": ["object", "null"], "properties": {"address1": _s(True), "city": _s(True), "name": _s()}}
 CONSENT = {"type": ["object", "null"], "properties": {"state": _s(), "opt_in_level": _s(True),
                                                        "consent_updated_at": TIME_N}}
-CUSTOMER = _obj({
+CUSTOMER = _entity({
     "id": _i(), "email": _s(True), "created_at": TIME, "updated_at": TIME, "first_name": _s(True),
     "last_name": _s(True), "orders_count": _i(), "state": _s(), "total_spent": MONEY, "last_order_id": _i(True),
     "note": _s(True), "verified_email": _b(), "tax_exempt": _b(), "tags": _s(), "last_order_name": _s(True),
@@ -51,13 +56,13 @@ CUSTOMER = _obj({
     "email_marketing_consent": CONSENT, "admin_graphql_api_id": _s(),
     "default_address": {"anyOf": [ADDRESS, {"type": "null"}]},
 })
-VARIANT = _obj({
+VARIANT = _entity({
     "id": _i(), "product_id": _i(), "title": _s(), "price": MONEY, "sku": _s(True), "position": _i(),
     "compare_at_price": MONEY_N, "option1": _s(True), "option2": _s(True), "option3": _s(True),
     "created_at": TIME, "updated_at": TIME, "taxable": _b(), "barcode": _s(True), "grams": _i(),
     "inventory_item_id": _i(), "inventory_quantity": _i(), "requires_shipping": _b(),
 })
-PRODUCT = _obj({
+PRODUCT = _entity({
     "id": _i(), "title": _s(), "body_html": _s(True), "vendor": _s(True), "product_type": _s(),
     "created_at": TIME, "handle": _s(), "updated_at": TIME, "published_at": TIME_N, "tags": _s(),
     "status": _s(enum=["active", "archived", "draft"]), "variants": {"type": "array", "items": VARIANT, "minItems": 1},
@@ -67,7 +72,7 @@ LINE_ITEM = _obj({
     "id": _i(), "variant_id": _i(True), "product_id": _i(True), "title": _s(), "quantity": _i(), "price": MONEY,
     "sku": _s(True), "name": _s(),
 }, ["id", "title", "quantity", "price"])
-ORDER = _obj({
+ORDER = _entity({
     "id": _i(), "name": _s(), "email": _s(), "created_at": TIME, "updated_at": TIME, "cancelled_at": TIME_N,
     "closed_at": TIME_N, "currency": _s(), "financial_status": _s(),
     "fulfillment_status": _s(True, enum=["fulfilled", "partial", None]), "total_price": MONEY,
@@ -76,16 +81,16 @@ ORDER = _obj({
     "refunds": {"type": "array"}, "customer": {"type": ["object", "null"]}, "checkout_id": _i(True),
     "shipping_address": PLAIN_ADDRESS, "billing_address": PLAIN_ADDRESS,
 })
-CHECKOUT = _obj({
+CHECKOUT = _entity({
     "id": _i(), "token": _s(), "cart_token": _s(), "email": _s(True), "created_at": TIME, "updated_at": TIME,
     "completed_at": TIME_N, "total_price": MONEY, "subtotal_price": MONEY, "currency": _s(),
     "line_items": {"type": "array", "items": LINE_ITEM}, "abandoned_checkout_url": _s(),
 })
-WEBHOOK = _obj({"id": _i(), "address": _s(), "topic": _s(), "created_at": TIME, "updated_at": TIME,
+WEBHOOK = _entity({"id": _i(), "address": _s(), "topic": _s(), "created_at": TIME, "updated_at": TIME,
                 "format": _s(), "fields": {"type": "array", "items": _s()}, "api_version": _s()})
-EVENT = _obj({"id": _i(), "subject_id": _i(), "created_at": TIME, "subject_type": _s(), "verb": _s(),
+EVENT = _entity({"id": _i(), "subject_id": _i(), "created_at": TIME, "subject_type": _s(), "verb": _s(),
               "message": _s()})
-SHOP = _obj({"id": _i(), "name": _s(), "domain": _s(), "myshopify_domain": _s(), "currency": _s()})
+SHOP = _entity({"id": _i(), "name": _s(), "domain": _s(), "myshopify_domain": _s(), "currency": _s()})
 ERRORS = _obj({"errors": {"anyOf": [_s(), {"type": "object"}, {"type": "array"}]}})
 COUNT = _obj({"count": _i()})
 
