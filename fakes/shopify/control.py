@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, request
 
 from fakes.clock import parse_iso8601
 from fakes.shopify import api
-from fakes.shopify.errors import BadRequest, NotFound
+from fakes.shopify.errors import BadRequest, Invalid, NotFound
 from fakes.shopify.seed import SeedPlan, seed_shop
 from fakes.shopify.store import ShopifyStore
 
@@ -131,7 +131,8 @@ def _merchant_actions(store: ShopifyStore) -> dict[str, Callable[..., object]]:
         "mark_order_paid": store.mark_order_paid, "remove_order_line": store.remove_order_line,
         "create_checkout": store.create_checkout, "update_checkout": store.update_checkout,
         "complete_checkout": store.complete_checkout, "delete_checkout": store.delete_checkout,
-        "uninstall": store.uninstall,
+        "uninstall": store.uninstall, "create_company": store.create_company,
+        "update_company": store.update_company, "delete_company": store.delete_company,
     }
 
 
@@ -144,10 +145,13 @@ def merchant(shop: str, action: str) -> Response:
     args = _body()
     if "amount" in args and args["amount"] is not None:
         args["amount"] = Decimal(str(args["amount"]))
+    from fakes.shopify.companies import CompanyUserError
     try:
         result = operation(shop, **args)
     except TypeError as error:
         raise BadRequest(f"bad arguments for {action}: {error}") from None
+    except CompanyUserError as error:
+        raise Invalid({".".join(e.field or ["base"]): [e.message] for e in error.all()}) from None
     return api.json_response({"result": _render(store, shop, result)})
 
 
@@ -156,6 +160,8 @@ def records(shop: str, kind: str) -> Response:
     """Every record of a kind, unfiltered (the judge's view, not the API's)."""
     store = api.store()
     state = store.shop(shop)
+    if kind == "companies":
+        return api.json_response({kind: [_render(store, shop, c) for c in store.company_book(shop).list()]})
     table = {"customers": state.customers, "products": state.products, "orders": state.orders,
              "checkouts": state.checkouts}.get(kind)
     if table is None:
@@ -174,6 +180,10 @@ def _render(store: ShopifyStore, shop: str, result: object) -> object:
         return store.checkout_json(state, result)  # type: ignore[arg-type]
     if kind in ("Customer", "Product", "Variant", "Refund", "WebhookSubscription", "Event"):
         return result.rest(state.info)  # type: ignore[attr-defined]
+    if kind == "Company":
+        book = store.company_book(shop)
+        return {**book.rest_json(result, utc_offset=state.info.utc_offset), "id": result.id,  # type: ignore[attr-defined]
+                "domain": book.domain_of(result)}
     if kind == "Fulfillment":
         return {"id": result.id, "order_id": result.order_id}  # type: ignore[attr-defined]
     return str(result)

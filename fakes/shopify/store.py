@@ -165,6 +165,7 @@ class ShopifyStore:
         self.oauth_codes: dict[str, tuple[str, str, frozenset[str]]] = {}
         self._next_id = self.FIRST_ID
         self._token_counter = 0
+        self._cost_buckets: dict[tuple[str, str], object] = {}
 
     def reset(self) -> None:
         """Forget every shop, app, token and bucket (a fresh world)."""
@@ -228,6 +229,48 @@ class ShopifyStore:
         if scope is not None and not has_scope(grant.scopes, scope):
             raise MissingScope(scope)
         return grant
+
+    def company_book(self, shop_name: str):
+        """The shop's B2B companies (GraphQL only); made on first use, wired to webhooks."""
+        from fakes.shopify.companies import CompanyBook
+
+        with self.lock:
+            shop = self.shop(shop_name)
+            if shop.companies is None:
+                def changed(topic: str, company, shop: Shop = shop) -> None:
+                    book = shop.companies
+                    with self.lock:
+                        self._emit(shop, topic, book.rest_json(company, utc_offset=shop.info.utc_offset))
+
+                shop.companies = CompanyBook(self.now, self.next_id, changed, lock=self.lock)
+            return shop.companies
+
+    def create_company(self, shop_name: str, name: str | None, **fields: object):
+        """A merchant creates a B2B company in the admin (`website=` sets its website metafield)."""
+        return self.company_book(shop_name).create(name, **fields)
+
+    def update_company(self, shop_name: str, company_id: int, **fields: object):
+        """A merchant edits a company (name, note, external_id, website)."""
+        return self.company_book(shop_name).update(company_id, **fields)
+
+    def delete_company(self, shop_name: str, company_id: int) -> None:
+        """A merchant deletes a company."""
+        self.company_book(shop_name).delete(company_id)
+
+    def cost_bucket(self, grant: AccessToken):
+        """The app's GraphQL cost bucket in its shop (API-FACTS 1.5: cost-based, apart from REST)."""
+        from fakes.shopify.graphql_api import CostBucket
+
+        with self.lock:
+            key = (grant.app, grant.shop)
+            bucket = self._cost_buckets.get(key)
+            if bucket is None:
+                plan = self.shop(grant.shop).plan
+                bucket = CostBucket.for_plan(self.now, plan if plan in ("advanced", "plus") else "standard")
+                if plan == "unlimited":
+                    bucket = CostBucket(self.now, capacity=10.0**9, restore_rate=10.0**9, max_query_cost=10**9)
+                self._cost_buckets[key] = bucket
+            return bucket
 
     def count_call(self, grant: AccessToken) -> str:
         """Spend one REST call from the app's bucket in this shop; the call-limit header value."""
