@@ -1,0 +1,161 @@
+"""Search: operators, filter groups, sorts, paging, limits, and the simulated indexing delay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fakes.hubspot.store import HubSpotStore
+
+from .conftest import Api
+
+
+@pytest.fixture(autouse=True)
+def no_secondly_limit(store: HubSpotStore) -> None:
+    """These tests search many times within one simulated second; test_ratelimit.py covers the limit."""
+    store.portal(101).search_per_second = 10_000
+
+
+@pytest.fixture
+def indexed(api: Api, store: HubSpotStore, clock) -> dict[str, str]:
+    """Five contacts, already visible to search."""
+    people = [("ada@alpha.com", "Ada", "36", "2031-01-01T00:00:00Z"), ("bob@beta.com", "Bob", "20", None),
+              ("cy@alpha.com", "Cy", "51", "2031-01-03T00:00:00Z"), ("di@gamma.org", "Di", None, None),
+              ("ed@beta.com", "Ed", "20", None)]
+    ids = {}
+    store.create_property(store.marketer(101), "contacts", {"name": "age", "label": "Age", "type": "number",
+                                                             "fieldType": "number", "groupName": "contactinformation"})
+    store.create_property(store.marketer(101), "contacts", {"name": "signup", "label": "Signup", "type": "datetime",
+                                                             "fieldType": "date", "groupName": "contactinformation"})
+    for email, name, age, signup in people:
+        props = {"email": email, "firstname": name}
+        if age:
+            props["age"] = age
+        if signup:
+            props["signup"] = signup
+        ids[name] = api.create("contacts", **props)["id"]
+    clock.advance(60)
+    return ids
+
+
+def _search(api: Api, body: dict[str, Any], object_type: str = "contacts") -> Any:
+    return api.post(f"/crm/v3/objects/{object_type}/search", json=body)
+
+
+def _names(api: Api, *filters: dict[str, Any], groups: list[list[dict[str, Any]]] | None = None) -> list[str]:
+    body = {"filterGroups": [{"filters": g} for g in (groups or [list(filters)])], "properties": ["firstname"],
+            "limit": 100}
+    response = _search(api, body)
+    assert response.status_code == 200, response.json
+    return [r["properties"]["firstname"] for r in response.json["results"]]
+
+
+def test_every_operator(api: Api, indexed: dict[str, str]) -> None:
+    f = lambda prop, op, **kw: {"propertyName": prop, "operator": op, **kw}  # noqa: E731
+    assert _names(api, f("email", "EQ", value="ADA@alpha.com")) == ["Ada"]
+    assert _names(api, f("firstname", "NEQ", value="Ada")) == ["Bob", "Cy", "Di", "Ed"]
+    assert _names(api, f("age", "LT", value="36")) == ["Bob", "Ed"]
+    assert _names(api, f("age", "LTE", value="36")) == ["Ada", "Bob", "Ed"]
+    assert _names(api, f("age", "GT", value="36")) == ["Cy"]
+    assert _names(api, f("age", "GTE", value="36")) == ["Ada", "Cy"]
+    assert _names(api, f("age", "BETWEEN", value="20", highValue="36")) == ["Ada", "Bob", "Ed"]
+    assert _names(api, f("firstname", "IN", values=["ada", "cy"])) == ["Ada", "Cy"]
+    assert _names(api, f("firstname", "NOT_IN", values=["ada", "cy"])) == ["Bob", "Di", "Ed"]
+    assert _names(api, f("age", "HAS_PROPERTY")) == ["Ada", "Bob", "Cy", "Ed"]
+    assert _names(api, f("age", "NOT_HAS_PROPERTY")) == ["Di"]
+    assert _names(api, f("email", "CONTAINS_TOKEN", value="*@beta.com")) == ["Bob", "Ed"]
+    assert _names(api, f("email", "NOT_CONTAINS_TOKEN", value="*@beta.com")) == ["Ada", "Cy", "Di"]
+
+
+def test_dates_as_epoch_ms_or_iso(api: Api, indexed: dict[str, str]) -> None:
+    jan2_ms = "1924992000000"  # 2031-01-01T00:00:00Z
+    assert _names(api, {"propertyName": "signup", "operator": "GT", "value": jan2_ms}) == ["Cy"]
+    assert _names(api, {"propertyName": "signup", "operator": "GTE", "value": "2031-01-01T00:00:00Z"}) == ["Ada", "Cy"]
+    assert _names(api, {"propertyName": "createdate", "operator": "GTE", "value": "2031-01-06T09:00:00Z"}) == [
+        "Ada", "Bob", "Cy", "Di", "Ed"]
+
+
+def test_and_within_groups_or_across(api: Api, indexed: dict[str, str]) -> None:
+    alpha = {"propertyName": "email", "operator": "CONTAINS_TOKEN", "value": "*@alpha.com"}
+    old = {"propertyName": "age", "operator": "GT", "value": "40"}
+    di = {"propertyName": "firstname", "operator": "EQ", "value": "Di"}
+    assert _names(api, groups=[[alpha, old]]) == ["Cy"]
+    assert _names(api, groups=[[alpha, old], [di]]) == ["Cy", "Di"]
+
+
+def test_sorts_query_and_paging(api: Api, indexed: dict[str, str]) -> None:
+    body = {"sorts": [{"propertyName": "age", "direction": "DESCENDING"}], "properties": ["firstname"], "limit": 2}
+    first = _search(api, body).json
+    assert first["total"] == 5
+    assert [r["properties"]["firstname"] for r in first["results"]] == ["Cy", "Ada"]
+    second = _search(api, {**body, "after": first["paging"]["next"]["after"]}).json
+    assert [r["properties"]["firstname"] for r in second["results"]] == ["Bob", "Ed"]
+    third = _search(api, {**body, "after": second["paging"]["next"]["after"]}).json
+    assert [r["properties"]["firstname"] for r in third["results"]] == ["Di"] and "paging" not in third
+    ascending = _search(api, {"sorts": ["firstname"], "properties": ["firstname"]}).json
+    assert [r["properties"]["firstname"] for r in ascending["results"]] == ["Ada", "Bob", "Cy", "Di", "Ed"]
+    text = _search(api, {"query": "beta", "properties": ["firstname"]}).json
+    assert [r["properties"]["firstname"] for r in text["results"]] == ["Bob", "Ed"]
+    default = _search(api, {}).json
+    assert len(default["results"]) == 5 and set(default["results"][0]["properties"]) >= {"email", "firstname"}
+
+
+def test_limits(api: Api, indexed: dict[str, str]) -> None:
+    flt = {"propertyName": "firstname", "operator": "HAS_PROPERTY"}
+    assert _search(api, {"limit": 200}).status_code == 200
+    assert _search(api, {"limit": 201}).status_code == 400
+    assert _search(api, {"limit": 100, "after": "9900"}).status_code == 200
+    beyond = _search(api, {"limit": 100, "after": "9901"})
+    assert beyond.status_code == 400 and "10000" in beyond.json["message"]
+    assert _search(api, {"filterGroups": [{"filters": [flt]}] * 5}).status_code == 200
+    assert _search(api, {"filterGroups": [{"filters": [flt]}] * 6}).status_code == 400
+    assert _search(api, {"filterGroups": [{"filters": [flt] * 10}]}).status_code == 200
+    assert _search(api, {"filterGroups": [{"filters": [flt] * 11}]}).status_code == 400
+    assert _search(api, {"filterGroups": [{"filters": [flt] * 5}] * 5}).status_code == 200
+    assert _search(api, {"filterGroups": [{"filters": [flt] * 6}] * 5}).status_code == 400  # 30 > 25
+    bad = [{"propertyName": "firstname", "operator": "LIKE", "value": "x"},
+           {"propertyName": "nope", "operator": "EQ", "value": "x"},
+           {"propertyName": "firstname", "operator": "EQ"},
+           {"propertyName": "firstname", "operator": "BETWEEN", "value": "a"},
+           {"propertyName": "firstname", "operator": "IN", "values": []}]
+    for flt in bad:
+        response = _search(api, {"filterGroups": [{"filters": [flt]}]})
+        assert response.status_code == 400 and response.json["category"] == "VALIDATION_ERROR", flt
+    assert _search(api, {"query": "x" * 3001}).status_code == 400
+
+
+def test_search_lags_by_the_indexing_delay(api: Api, store: HubSpotStore, clock) -> None:
+    assert store.search_index_delay.total_seconds() == 5
+    cid = api.create("contacts", email="late@x.com", firstname="Before")["id"]
+    eq = {"filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "late@x.com"}]}],
+          "properties": ["firstname"]}
+    assert _search(api, eq).json["total"] == 0  # not indexed yet: search-then-create would 409
+    clock.advance(5)
+    assert [r["properties"]["firstname"] for r in _search(api, eq).json["results"]] == ["Before"]
+    api.patch(f"/crm/v3/objects/contacts/{cid}", json={"properties": {"firstname": "After"}})
+    clock.advance(2)
+    assert [r["properties"]["firstname"] for r in _search(api, eq).json["results"]] == ["Before"]
+    clock.advance(3)
+    assert [r["properties"]["firstname"] for r in _search(api, eq).json["results"]] == ["After"]
+    api.delete(f"/crm/v3/objects/contacts/{cid}")
+    assert _search(api, eq).json["total"] == 1
+    clock.advance(5)
+    assert _search(api, eq).json["total"] == 0
+    store.set_search_delay(0)
+    api.create("contacts", email="now@x.com")
+    now = {"filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "now@x.com"}]}]}
+    assert _search(api, now).json["total"] == 1
+
+
+def test_search_orders_by_modified_date(api: Api, clock) -> None:
+    first = api.create("orders", hs_order_name="#1")["id"]
+    clock.advance(10)
+    second = api.create("orders", hs_order_name="#2")["id"]
+    clock.advance(10)
+    body = {"filterGroups": [{"filters": [{"propertyName": "hs_lastmodifieddate", "operator": "GT",
+                                           "value": "2031-01-06T09:00:05Z"}]}],
+            "sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}]}
+    assert [r["id"] for r in _search(api, body, "orders").json["results"]] == [second]
+    body["filterGroups"] = []
+    assert [r["id"] for r in _search(api, body, "0-123").json["results"]] == [first, second]
