@@ -23,6 +23,7 @@ class AuditEntry:
     caller: str | None  # the credential's owner (app or token label), never the secret itself
     phase: str  # what the world was doing: "tick", "webhook", "idle" or "harness"
     fault: str | None = None  # the injected fault that shaped this response, if any
+    read_only: bool = False  # a read sent as a write method (a GraphQL query)
 
     def as_json(self) -> dict:
         """A JSON-ready dict (times in ISO-8601)."""
@@ -42,11 +43,11 @@ class AuditLog:
         self.phase = "idle"
 
     def record(self, *, at: datetime, fake: str, tenant: str | None, method: str, path: str, query: str,
-               status: int, caller: str | None, fault: str | None = None) -> AuditEntry:
+               status: int, caller: str | None, fault: str | None = None, read_only: bool = False) -> AuditEntry:
         """Append one entry and return it."""
         with self._lock:
             entry = AuditEntry(len(self._entries) + 1, at, fake, tenant, method, path, query, status,
-                               caller, self.phase, fault)
+                               caller, self.phase, fault, read_only)
             self._entries.append(entry)
             return entry
 

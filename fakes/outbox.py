@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,6 +24,13 @@ class Delivery:
     headers: dict[str, str] = field(default_factory=dict)
     attempts: int = 0
     delivered_at: datetime | None = None
+    # Senders that sign the send time (HubSpot v3) re-sign each attempt: `resign(now)` gives the
+    # headers for an attempt at `now`. None when the headers never change (Shopify).
+    resign: Callable[[datetime], dict[str, str]] | None = field(default=None, repr=False, compare=False)
+
+    def headers_at(self, now: datetime) -> dict[str, str]:
+        """The headers of an attempt made at simulated time `now`."""
+        return dict(self.resign(now)) if self.resign is not None else dict(self.headers)
 
     def as_json(self) -> dict:
         """A JSON-ready view (body as text)."""
@@ -68,10 +76,16 @@ class Outbox:
             return list(self._items)
 
     def mark_delivered(self, delivery: Delivery, at: datetime) -> None:
-        """Record that the receiver accepted the delivery."""
+        """Record that the receiver accepted the delivery (or that the world dropped it for good)."""
         with self._lock:
             delivery.delivered_at = at
             delivery.attempts += 1
+
+    def reschedule(self, delivery: Delivery, due_at: datetime) -> None:
+        """Record a failed attempt and when the vendor will try again."""
+        with self._lock:
+            delivery.attempts += 1
+            delivery.due_at = due_at
 
     def clear(self) -> None:
         """Forget everything (world reset)."""

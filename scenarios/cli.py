@@ -59,6 +59,19 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve_impl(args: argparse.Namespace) -> int:
+    from fakes.world.adapters import load_implementation
+    from fakes.world.serve_impl import serve
+
+    try:
+        adapter = load_implementation(args.name)
+    except LookupError as missing:
+        print(f"shopsync serve-impl: {missing}", file=sys.stderr)
+        return 2
+    serve(adapter)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="shopsync", description=__doc__)
@@ -72,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
     serve.add_argument("--json", action="store_true", help="print one JSON line with URLs and tokens")
     serve.set_defaults(run=_serve)
+
+    serve_impl = sub.add_parser("serve-impl", help="serve an installed in-process implementation under the "
+                                                   "HTTP process contract (reads the SHOPSYNC_* variables)")
+    serve_impl.add_argument("name", help="entry-point name in the shopsync.implementations group")
+    serve_impl.set_defaults(run=_serve_impl)
     return parser
 
 

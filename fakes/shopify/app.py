@@ -34,7 +34,6 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["shopify_store"] = store
     app.extensions["shopify_audit"] = audit if audit is not None else AuditLog()
-    app.extensions["shopify_faults"] = []  # callables the world installs (issue: simulated world)
 
     for blueprint in ADMIN_BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=PATH_PREFIX, name=f"{blueprint.name}_by_path")
@@ -69,7 +68,6 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
         g.request_id = str(uuid.UUID(int=len(app.extensions["shopify_audit"]) + 1))
         g.grant = None
         g.call_limit = None
-        g.fault = None
         view = app.view_functions.get(request.endpoint or "")
         if view is None or not hasattr(view, "shopify_scope"):
             return None
@@ -77,10 +75,6 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
             raise NotFound()
         store.shop(g.shop)
         g.grant = store.authenticate(g.shop, request.headers.get("X-Shopify-Access-Token"), view.shopify_scope)
-        for fault in app.extensions["shopify_faults"]:
-            response = fault(request, g)
-            if response is not None:
-                return response
         if not getattr(view, "shopify_unmetered", False):
             g.call_limit = store.count_call(g.grant)
         return None
@@ -97,7 +91,9 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
             app.extensions["shopify_audit"].record(
                 at=store.now(), fake="shopify", tenant=g.get("shop") or None, method=request.method,
                 path=request.path, query=request.query_string.decode("latin-1"), status=response.status_code,
-                caller=grant.app if grant else None, fault=g.get("fault"))
+                caller=grant.app if grant else None,
+                fault=request.environ.get("shopsync.fault"),
+                read_only=bool(request.environ.get("shopsync.read_only")))
         return response
 
     @app.errorhandler(ShopifyError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, g, request
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 
 from fakes.shopify import api
 from fakes.shopify.errors import BadRequest
@@ -37,7 +38,19 @@ def graphql() -> Response:
         query = parsed["query"]
         variables = parsed.get("variables") if isinstance(parsed.get("variables"), dict) else None
         operation = parsed.get("operationName") if isinstance(parsed.get("operationName"), str) else None
+    request.environ["shopsync.read_only"] = _is_query(query, operation)
     store = api.store()
     book = store.company_book(g.shop)
     bucket = store.cost_bucket(api.grant())
     return api.json_response(execute(book, query, variables, operation, cost_bucket=bucket))
+
+
+def _is_query(query: str, operation: str | None) -> bool:
+    """Whether the document's chosen operation only reads (so the audit log does not count it as a write)."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return True
+    kinds = [d.operation for d in document.definitions if isinstance(d, OperationDefinitionNode)
+             and (operation is None or (d.name is not None and d.name.value == operation))]
+    return bool(kinds) and all(k == OperationType.QUERY for k in kinds)

@@ -1,0 +1,339 @@
+"""Implementation adapters: how the world talks to a sync implementation, in-process or as a process.
+
+Both speak the process contract of DESIGN.md: start and report health, take settings, tick at a
+simulated instant, receive webhooks; a process adapter can also be killed and restarted on the same
+state directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from fakes.clock import parse_iso8601
+
+CONTRACT_VERSION = "1"
+ENTRY_POINT_GROUP = "shopsync.implementations"
+
+
+class ImplementationError(Exception):
+    """The implementation misbehaved (crashed, timed out, answered outside the contract): an `error`, not a `fail`."""
+
+
+@dataclass(frozen=True)
+class Health:
+    """What `GET /health` said."""
+
+    contract: str
+    implementation: str
+    version: str
+    capabilities: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, body: Any) -> Health:
+        """Read a health body; ImplementationError when it is not one."""
+        if not isinstance(body, dict) or not isinstance(body.get("capabilities", []), list):
+            raise ImplementationError(f"/health answered {body!r}, not a contract health document")
+        return cls(str(body.get("contract", "")), str(body.get("implementation", "?")), str(body.get("version", "?")),
+                   tuple(str(c) for c in body.get("capabilities", [])))
+
+
+@dataclass(frozen=True)
+class SettingsReply:
+    """How the implementation answered `PUT /settings`."""
+
+    status: int
+    error: str | None = None
+
+    @property
+    def accepted(self) -> bool:
+        """200: the settings are in force."""
+        return self.status == 200
+
+
+@dataclass(frozen=True)
+class TickReply:
+    """How a tick ended: whether work remains, and when the implementation next wants to run."""
+
+    busy: bool = False
+    next_wakeup: datetime | None = None
+
+    @classmethod
+    def from_json(cls, body: Any) -> TickReply:
+        """Read the optional tick body `{"busy": bool, "next_wakeup": ISO | null}`."""
+        if not isinstance(body, dict):
+            return cls()
+        wake = body.get("next_wakeup")
+        try:
+            when = parse_iso8601(wake) if isinstance(wake, str) else None
+        except ValueError:
+            when = None
+        return cls(bool(body.get("busy", False)), when)
+
+
+@dataclass
+class Environment:
+    """What the world gives an implementation: fake URLs, a state directory, an in-process transport."""
+
+    hubspot_url: str
+    shopify_url: str
+    state_dir: Path
+    transport: httpx.BaseTransport | None = None  # in-process only: reaches the fakes without sockets
+    call_timeout: float = 30.0
+
+
+class Implementation:
+    """The operations of the process contract, whatever carries them."""
+
+    name = "implementation"
+    webhook_base = "http://impl.sim"
+
+    def start(self, env: Environment) -> Health:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def configure(self, settings: dict) -> SettingsReply:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def tick(self, now: datetime) -> TickReply:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def handle_webhook(self, source: str, headers: dict[str, str], body: bytes) -> int:  # pragma: no cover
+        raise NotImplementedError
+
+    def kill(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def restart(self) -> Health:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def stop(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def output(self) -> str:
+        """What the implementation printed (stdout and stderr), for the report."""
+        return ""
+
+
+def _iso(now: datetime) -> str:
+    return now.isoformat().replace("+00:00", "Z")
+
+
+class InProcess(Implementation):
+    """A Python object with `configure(settings)`, `tick(now)`, `handle_webhook(source, headers, body)`.
+
+    `factory` is called with the keyword arguments it accepts among `transport`, `state_dir`,
+    `hubspot_url` and `shopify_url`. `configure` refuses settings by raising ValueError (422 with its
+    message); `tick` may return `{"busy": ..., "next_wakeup": ...}`; `handle_webhook` returns a status.
+    A kill drops the object; a restart builds a new one on the same state directory.
+    """
+
+    def __init__(self, factory: Callable[..., Any], name: str | None = None) -> None:
+        self.factory = factory
+        self.name = name or getattr(factory, "__name__", "in-process")
+        self.obj: Any = None
+        self.env: Environment | None = None
+
+    def start(self, env: Environment) -> Health:
+        self.env = env
+        wanted = inspect.signature(self.factory).parameters
+        offered = {"transport": env.transport, "state_dir": env.state_dir, "hubspot_url": env.hubspot_url,
+                   "shopify_url": env.shopify_url}
+        accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in wanted.values())
+        self.obj = self.factory(**{k: v for k, v in offered.items() if accepts_any or k in wanted})
+        health = getattr(self.obj, "health", None)
+        if callable(health):
+            return Health.from_json(health())
+        return Health(CONTRACT_VERSION, self.name, "?", ())
+
+    def _live(self) -> Any:
+        if self.obj is None:
+            raise ImplementationError(f"{self.name} is not running")
+        return self.obj
+
+    def configure(self, settings: dict) -> SettingsReply:
+        try:
+            self._live().configure(json.loads(json.dumps(settings)))
+        except ValueError as refused:
+            return SettingsReply(422, str(refused))
+        except Exception as crash:
+            raise ImplementationError(f"configure raised {crash!r}") from crash
+        return SettingsReply(200)
+
+    def tick(self, now: datetime) -> TickReply:
+        try:
+            return TickReply.from_json(self._live().tick(now))
+        except ImplementationError:
+            raise
+        except Exception as crash:
+            raise ImplementationError(f"tick({_iso(now)}) raised {crash!r}") from crash
+
+    def handle_webhook(self, source: str, headers: dict[str, str], body: bytes) -> int:
+        try:
+            answer = self._live().handle_webhook(source, dict(headers), bytes(body))
+        except Exception as crash:
+            raise ImplementationError(f"handle_webhook({source}) raised {crash!r}") from crash
+        return int(answer[0] if isinstance(answer, tuple) else (answer or 200))
+
+    def kill(self) -> None:
+        self.obj = None
+
+    def restart(self) -> Health:
+        if self.env is None:
+            raise ImplementationError("restart before start")
+        return self.start(self.env)
+
+    def stop(self) -> None:
+        close = getattr(self.obj, "close", None)
+        if callable(close):
+            close()
+        self.obj = None
+
+
+def free_port() -> int:
+    """An ephemeral port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Process(Implementation):
+    """Any command speaking the HTTP contract: started with the contract's variables, driven over HTTP."""
+
+    command: str
+    name: str = "process"
+    startup_timeout: float = 30.0
+    log_dir: Path | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.port: int | None = None
+        self.proc: subprocess.Popen | None = None
+        self.env: Environment | None = None
+        self.http = httpx.Client(trust_env=False)
+        self._logs: list[Path] = []
+
+    @property
+    def webhook_base(self) -> str:  # type: ignore[override]
+        return f"http://127.0.0.1:{self.port}" if self.port else "http://127.0.0.1:0"
+
+    def start(self, env: Environment) -> Health:
+        self.env = env
+        if self.port is None:
+            self.port = free_port()
+        env.state_dir.mkdir(parents=True, exist_ok=True)
+        log_dir = self.log_dir or env.state_dir.parent / f"{env.state_dir.name}-logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = log_dir / f"run-{len(self._logs) + 1}.log"
+        self._logs.append(log)
+        variables = {**os.environ, **self.extra_env,
+                     "SHOPSYNC_CONTROL_PORT": str(self.port), "SHOPSYNC_HUBSPOT_URL": env.hubspot_url,
+                     "SHOPSYNC_SHOPIFY_URL": env.shopify_url, "SHOPSYNC_STATE_DIR": str(env.state_dir)}
+        with log.open("ab") as sink:
+            self.proc = subprocess.Popen(shlex.split(self.command), env=variables, stdout=sink,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise ImplementationError(f"{self.name} exited with {self.proc.returncode} before it was ready:\n"
+                                          f"{self.output()[-2000:]}")
+            try:
+                response = self.http.get(f"{self.webhook_base}/health", timeout=1.0)
+                if response.status_code == 200:
+                    health = Health.from_json(response.json())
+                    self.name = health.implementation or self.name
+                    return health
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise ImplementationError(f"{self.name} did not answer /health within {self.startup_timeout:g} s")
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if self.proc is None or self.env is None:
+            raise ImplementationError(f"{self.name} is not running")
+        try:
+            return self.http.request(method, f"{self.webhook_base}{path}", timeout=self.env.call_timeout, **kwargs)
+        except httpx.TimeoutException:
+            raise ImplementationError(f"{method} {path} took longer than {self.env.call_timeout:g} s") from None
+        except httpx.HTTPError as error:
+            raise ImplementationError(f"{method} {path} failed: {error!r}") from None
+
+    def configure(self, settings: dict) -> SettingsReply:
+        response = self._call("PUT", "/settings", json=settings)
+        if response.status_code == 200:
+            return SettingsReply(200)
+        try:
+            message = str(response.json().get("error"))
+        except (ValueError, AttributeError):
+            message = response.text[:500]
+        if response.status_code != 422:
+            raise ImplementationError(f"PUT /settings answered {response.status_code}: {message}")
+        return SettingsReply(422, message)
+
+    def tick(self, now: datetime) -> TickReply:
+        response = self._call("POST", "/tick", json={"now": _iso(now)})
+        if response.status_code != 200:
+            raise ImplementationError(f"POST /tick answered {response.status_code}: {response.text[:500]}")
+        try:
+            return TickReply.from_json(response.json())
+        except ValueError:
+            return TickReply()
+
+    def handle_webhook(self, source: str, headers: dict[str, str], body: bytes) -> int:
+        return self._call("POST", f"/webhooks/{source}", headers=headers, content=body).status_code
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def restart(self) -> Health:
+        if self.env is None:
+            raise ImplementationError("restart before start")
+        self.kill()
+        return self.start(self.env)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=5)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                self.kill()
+        self.proc = None
+        self.http.close()
+
+    def output(self) -> str:
+        return "".join(log.read_text(encoding="utf-8", errors="replace") for log in self._logs if log.exists())
+
+
+def installed_implementations() -> dict[str, Any]:
+    """Implementations registered under the `shopsync.implementations` entry-point group."""
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def load_implementation(name: str) -> InProcess:
+    """The installed Python implementation called `name`, as an in-process adapter."""
+    found = installed_implementations().get(name)
+    if found is None:
+        known = ", ".join(sorted(installed_implementations())) or "none"
+        raise LookupError(f"no implementation {name!r} in entry-point group {ENTRY_POINT_GROUP} (installed: {known})")
+    return InProcess(found.load(), name)

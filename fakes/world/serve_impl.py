@@ -1,0 +1,81 @@
+"""`shopsync serve-impl NAME`: an in-process implementation served under the HTTP process contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, Response, request
+
+from fakes.clock import parse_iso8601
+from fakes.world.adapters import CONTRACT_VERSION, Environment, ImplementationError, InProcess
+
+
+def _json(body: object, status: int = 200) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def contract_app(adapter: InProcess) -> Flask:
+    """A Flask app exposing /health, /settings, /tick and /webhooks/* over an in-process adapter."""
+    app = Flask(__name__)
+    lock = threading.Lock()  # the contract is sequential: one call at a time, as the harness makes them
+
+    @app.get("/health")
+    def health() -> Response:
+        obj = adapter.obj
+        described = obj.health() if callable(getattr(obj, "health", None)) else {}
+        return _json({"contract": CONTRACT_VERSION, "implementation": adapter.name, "version": "?",
+                      "capabilities": [], **described})
+
+    @app.put("/settings")
+    def settings() -> Response:
+        document = request.get_json(silent=True)
+        if not isinstance(document, dict):
+            return _json({"error": "the settings document must be a JSON object"}, 422)
+        with lock:
+            reply = adapter.configure(document)
+        return _json({"ok": True} if reply.accepted else {"error": reply.error}, reply.status)
+
+    @app.post("/tick")
+    def tick() -> Response:
+        body = request.get_json(silent=True)
+        try:
+            now: datetime = parse_iso8601(str((body or {})["now"]))
+        except (KeyError, TypeError, ValueError):
+            return _json({"error": 'POST /tick needs {"now": "<ISO-8601 UTC>"}'}, 400)
+        with lock:
+            try:
+                reply = adapter.tick(now)
+            except ImplementationError as error:
+                return _json({"error": str(error)}, 500)
+        wake = reply.next_wakeup.isoformat().replace("+00:00", "Z") if reply.next_wakeup else None
+        return _json({"busy": reply.busy, "next_wakeup": wake})
+
+    @app.post("/webhooks/<source>")
+    def webhook(source: str) -> Response:
+        if source not in ("shopify", "hubspot"):
+            return _json({"error": "unknown webhook source"}, 404)
+        headers = {k: v for k, v in request.headers.items()}
+        with lock:
+            try:
+                status = adapter.handle_webhook(source, headers, request.get_data())
+            except ImplementationError as error:
+                return _json({"error": str(error)}, 500)
+        return _json({}, status)
+
+    return app
+
+
+def serve(adapter: InProcess) -> None:
+    """Start the adapter on the contract's environment variables and serve until killed."""
+    from waitress import serve as waitress_serve
+
+    env = Environment(hubspot_url=os.environ["SHOPSYNC_HUBSPOT_URL"], shopify_url=os.environ["SHOPSYNC_SHOPIFY_URL"],
+                      state_dir=Path(os.environ["SHOPSYNC_STATE_DIR"]))
+    env.state_dir.mkdir(parents=True, exist_ok=True)
+    adapter.start(env)
+    waitress_serve(contract_app(adapter), host="127.0.0.1", port=int(os.environ["SHOPSYNC_CONTROL_PORT"]),
+                   threads=4, ident="shopsync-impl")

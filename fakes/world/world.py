@@ -1,0 +1,396 @@
+"""World: one SimClock, both fakes, one seed, a fault schedule, webhook delivery and the audit log.
+
+The world boots in-process (the fakes reached through an httpx transport, no sockets) or in process
+mode (each fake on a waitress server on 127.0.0.1). It steps simulated time tick by tick: at each
+tick it delivers the webhooks that are due, then asks the implementation to do its due work.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from fakes.audit import AuditEntry, AuditLog
+from fakes.clock import DEFAULT_START, SimClock
+from fakes.hubspot.app import create_app as create_hubspot_app
+from fakes.hubspot.store import HubSpotStore
+from fakes.outbox import Delivery, Outbox
+from fakes.serving import RunningServer, serve_in_thread
+from fakes.shopify.app import create_app as create_shopify_app
+from fakes.shopify.store import ShopifyStore
+from fakes.world.adapters import Environment, Health, Implementation, ImplementationError, SettingsReply, TickReply
+from fakes.world.faults import FaultSchedule, seconds_between
+from fakes.world.settings import OBJECT_TYPES, settings_problems
+from fakes.world.tenants import SHOPIFY_APP, PortalTenant, ShopTenant, derived_secret, install_shop, open_portal
+from fakes.world.wiring import FaultMiddleware, RoutingTransport
+
+SHOPIFY_HOST = "shopify.sim"
+HUBSPOT_HOST = "hubspot.sim"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Vendor retry schedules for failed webhook deliveries (API-FACTS 2.1: Shopify 8 tries over 4 h;
+# 4.2: HubSpot 10 tries over 24 h). Seconds after the previous attempt.
+RETRY_DELAYS = {
+    "shopify": (60, 120, 300, 600, 1200, 2400, 4800),
+    "hubspot": (60, 300, 900, 1800, 3600, 7200, 14400, 21600, 36000),
+}
+
+
+@dataclass
+class DeliveryRecord:
+    """One webhook attempt as the world carried it (for latency and reliability figures)."""
+
+    at: datetime
+    source: str
+    topic: str
+    event_id: str
+    status: int | None
+    fault: str | None = None
+
+
+@dataclass
+class WorldStats:
+    """Counters the report reads: webhooks carried and faulted, ticks, implementation errors."""
+
+    ticks: int = 0
+    deliveries: list[DeliveryRecord] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class World:
+    """The simulated world of one run."""
+
+    def __init__(self, seed: int = 0, *, mode: str = "inprocess", faults: FaultSchedule | None = None,
+                 start: datetime = DEFAULT_START, tick: timedelta = timedelta(seconds=30),
+                 workdir: Path | None = None) -> None:
+        if mode not in ("inprocess", "process"):
+            raise ValueError("mode is 'inprocess' or 'process'")
+        self.seed = seed
+        self.mode = mode
+        self.tick_length = tick
+        self.clock = SimClock(start)
+        self.audit = AuditLog()
+        self.faults = faults or FaultSchedule(seed=seed)
+        self.faults.seed = seed if faults is None else self.faults.seed
+        self.shopify = ShopifyStore(self.clock, Outbox())
+        self.hubspot = HubSpotStore(self.clock, Outbox())
+        shopify_app = create_shopify_app(self.shopify, audit=self.audit)
+        hubspot_app = create_hubspot_app(self.hubspot, audit=self.audit)
+        self._middleware = {
+            "shopify": FaultMiddleware(shopify_app.wsgi_app, fake="shopify", schedule=self.faults, clock=self.clock,
+                                       audit=self.audit, start=start, tenant_of=_shopify_tenant),
+            "hubspot": FaultMiddleware(hubspot_app.wsgi_app, fake="hubspot", schedule=self.faults, clock=self.clock,
+                                       audit=self.audit, start=start, tenant_of=lambda environ: None),
+        }
+        shopify_app.wsgi_app = self._middleware["shopify"]  # type: ignore[method-assign]
+        hubspot_app.wsgi_app = self._middleware["hubspot"]  # type: ignore[method-assign]
+        self.apps = {"shopify": shopify_app, "hubspot": hubspot_app}
+        self._servers: list[RunningServer] = []
+        if mode == "inprocess":
+            self.shopify_url, self.hubspot_url = f"http://{SHOPIFY_HOST}", f"http://{HUBSPOT_HOST}"
+            self.transport: httpx.BaseTransport | None = RoutingTransport({SHOPIFY_HOST: shopify_app,
+                                                                           HUBSPOT_HOST: hubspot_app})
+        else:
+            for middleware in self._middleware.values():
+                middleware.in_process = False
+            shopify_server = serve_in_thread(shopify_app)
+            hubspot_server = serve_in_thread(hubspot_app)
+            self._servers = [shopify_server, hubspot_server]
+            self.shopify_url, self.hubspot_url = shopify_server.url, hubspot_server.url
+            self.transport = None
+        self._workdir = workdir
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self.implementation: Implementation | None = None
+        self.health: Health | None = None
+        self.stats = WorldStats()
+        self.on_tick: list[Callable[[datetime], None]] = []
+        self.shops: list[ShopTenant] = []
+        self.portal: PortalTenant | None = None
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def start(self) -> datetime:
+        """The instant the world started at."""
+        return self.clock.start
+
+    def now(self) -> datetime:
+        """Simulated now."""
+        return self.clock.now()
+
+    def elapsed(self) -> float:
+        """Simulated seconds since the start."""
+        return seconds_between(self.clock.start, self.clock.now())
+
+    def client(self, fake: str) -> httpx.Client:
+        """An httpx client that reaches a fake the way the implementation does (for harness checks)."""
+        base = self.shopify_url if fake == "shopify" else self.hubspot_url
+        return httpx.Client(base_url=base, transport=self.transport, trust_env=False, timeout=30)
+
+    def state_dir(self) -> Path:
+        """The implementation's state directory (survives restarts within the run)."""
+        if self._workdir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="shopsync-world-")
+            self._workdir = Path(self._tmp.name)
+        path = self._workdir / "state"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def reset(self) -> None:
+        """Back to an empty world at the start instant (fast: property tests reset per example)."""
+        self.clock.reset()
+        self.shopify.reset()
+        self.hubspot.reset()
+        self.shopify.outbox.clear()
+        self.hubspot.outbox.clear()
+        self.audit.clear()
+        self.faults.reset()
+        self.stats = WorldStats()
+        self.shops = []
+        self.portal = None
+
+    def close(self) -> None:
+        """Stop the implementation and any servers."""
+        if self.implementation is not None:
+            self.implementation.stop()
+            self.implementation = None
+        for server in self._servers:
+            server.stop()
+        self._servers = []
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> World:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ accounts and settings
+
+    def install_shop(self, shop: str, *, plan: str = "basic") -> ShopTenant:
+        """Create a shop and authorize the sync app in it (the code goes into the settings)."""
+        previous, self.audit.phase = self.audit.phase, "harness"
+        try:
+            tenant = install_shop(self.shopify, shop, self.seed, self.shopify_url, plan=plan)
+        finally:
+            self.audit.phase = previous
+        self.shops.append(tenant)
+        return tenant
+
+    def open_portal(self, *, tier: str = "professional", ops_hub: str = "starter",
+                    portal_id: int = 101) -> PortalTenant:
+        """Create the HubSpot portal the sync writes to."""
+        self.portal = open_portal(self.hubspot, self.seed, portal_id=portal_id, tier=tier, ops_hub=ops_hub)
+        return self.portal
+
+    def settings(self, *, objects: dict | None = None, enabled: tuple[str, ...] = OBJECT_TYPES,
+                 only_with_email: bool = True, poll_interval: float = 60, shops: list[ShopTenant] | None = None,
+                 validate: bool = True) -> dict:
+        """A settings document for this world (every object enabled with default mappings unless told)."""
+        if self.portal is None:
+            raise RuntimeError("open_portal() before settings()")
+        if objects is None:
+            objects = {name: {"enabled": name in enabled, "mappings": []} for name in OBJECT_TYPES}
+            objects["contacts"]["only_with_email"] = only_with_email
+        document = {
+            "contract": "1",
+            "hubspot": {"base_url": self.hubspot_url, "access_token": self.portal.access_token,
+                        "portal_id": self.portal.portal_id, "tier": self.portal.tier, "ops_hub": self.portal.ops_hub,
+                        "app": {"app_id": self.portal.app_id, "client_secret": self.portal.client_secret,
+                                "developer_api_key": self.portal.developer_api_key}},
+            "shopify": {"client_id": SHOPIFY_APP, "client_secret": derived_secret(self.seed, "shopify-app")},
+            "shops": [t.settings_entry() for t in (self.shops if shops is None else shops)],
+            "objects": objects,
+            "webhooks": {"shopify": self.webhook_address("shopify"), "hubspot": self.webhook_address("hubspot")},
+            "limits": {"poll_interval_seconds": poll_interval},
+        }
+        if validate:
+            problems = settings_problems(document)
+            if problems:
+                raise ValueError("the harness built an invalid settings document: " + "; ".join(problems))
+        return document
+
+    # ------------------------------------------------------------------ the implementation
+
+    def attach(self, implementation: Implementation) -> Health:
+        """Start the implementation against this world and remember it."""
+        self.implementation = implementation
+        env = Environment(self.hubspot_url, self.shopify_url, self.state_dir(), self.transport)
+        self.health = self._guarded("start", lambda: implementation.start(env))
+        return self.health
+
+    def webhook_address(self, source: str) -> str:
+        """The address the implementation receives `source` webhooks at."""
+        base = self.implementation.webhook_base if self.implementation else "http://impl.sim"
+        return f"{base}/webhooks/{source}"
+
+    def configure(self, settings: dict) -> SettingsReply:
+        """PUT /settings."""
+        impl = self._require()
+        return self._guarded("configure", lambda: impl.configure(settings), phase="tick")
+
+    def crash_and_restart(self) -> Health:
+        """Kill the implementation and start it again on the same state directory."""
+        impl = self._require()
+        impl.kill()
+        self.health = self._guarded("restart", impl.restart)
+        return self.health
+
+    def _require(self) -> Implementation:
+        if self.implementation is None:
+            raise RuntimeError("no implementation attached to the world")
+        return self.implementation
+
+    def _guarded(self, what: str, call: Callable, phase: str = "tick"):
+        previous = self.audit.phase
+        self.audit.phase = phase
+        try:
+            return call()
+        except ImplementationError as error:
+            self.stats.errors.append(f"{self.now().isoformat()} {what}: {error}")
+            raise
+        finally:
+            self.audit.phase = previous
+
+    # ------------------------------------------------------------------ stepping
+
+    def deliver_due(self) -> int:
+        """Carry every webhook that is due now to the implementation; returns how many were attempted."""
+        now = self.now()
+        due = [("shopify", d) for d in self.shopify.outbox.pending(now)] + \
+              [("hubspot", d) for d in self.hubspot.outbox.pending(now)]
+        due.sort(key=lambda pair: (pair[1].due_at, pair[0], pair[1].seq))
+        elapsed = self.elapsed()
+        batch: list[tuple[str, Delivery, str | None]] = []
+        reorder = False
+        for source, delivery in due:
+            outbox = self.shopify.outbox if source == "shopify" else self.hubspot.outbox
+            fired = {rule.kind: rule for rule in self.faults.webhook_faults(source, delivery.topic, elapsed)}
+            if "delay" in fired and delivery.attempts == 0 and not getattr(delivery, "_delayed", False):
+                delivery._delayed = True  # type: ignore[attr-defined]
+                delivery.due_at = now + timedelta(seconds=fired["delay"].delay)
+                self.stats.deliveries.append(DeliveryRecord(now, source, delivery.topic, delivery.event_id, None,
+                                                            "delay"))
+                continue
+            if "drop" in fired:
+                outbox.mark_delivered(delivery, now)
+                self.stats.deliveries.append(DeliveryRecord(now, source, delivery.topic, delivery.event_id, None,
+                                                            "drop"))
+                continue
+            reorder = reorder or "reorder" in fired
+            batch.append((source, delivery, None))
+            if "duplicate" in fired:
+                batch.append((source, delivery, "duplicate"))
+        if reorder:
+            batch = self.faults.shuffle(batch, now)
+        attempted = 0
+        for source, delivery, note in batch:
+            attempted += 1
+            self._deliver(source, delivery, note)
+        return attempted
+
+    def _deliver(self, source: str, delivery: Delivery, note: str | None) -> None:
+        impl = self._require()
+        now = self.now()
+        outbox = self.shopify.outbox if source == "shopify" else self.hubspot.outbox
+        try:
+            status = self._guarded("webhook", lambda: impl.handle_webhook(source, delivery.headers_at(now),
+                                                                          delivery.body), phase="webhook")
+        except ImplementationError:
+            status = 0
+        self.stats.deliveries.append(DeliveryRecord(now, source, delivery.topic, delivery.event_id, status, note))
+        if note == "duplicate":
+            return
+        if 200 <= status < 300:
+            outbox.mark_delivered(delivery, now)
+            return
+        delays = RETRY_DELAYS[source]
+        if delivery.attempts < len(delays):
+            outbox.reschedule(delivery, now + timedelta(seconds=delays[delivery.attempts]))
+        else:
+            outbox.mark_delivered(delivery, now)  # the vendor gives up
+
+    def step(self) -> TickReply:
+        """One tick at the current instant: deliver due webhooks, then tick the implementation."""
+        self.deliver_due()
+        impl = self._require()
+        now = self.now()
+        reply = self._guarded("tick", lambda: impl.tick(now))
+        self.stats.ticks += 1
+        for listener in self.on_tick:
+            listener(now)
+        return reply
+
+    def advance(self, duration: timedelta | float = 0, tick: timedelta | None = None) -> TickReply:
+        """Move time forward by `duration`, one tick at a time, stepping at each tick."""
+        length = tick or self.tick_length
+        total = duration if isinstance(duration, timedelta) else timedelta(seconds=float(duration))
+        target = self.now() + total
+        reply = TickReply()
+        while self.now() < target:
+            self.clock.advance(min(length, target - self.now()))
+            reply = self.step()
+        return reply
+
+    def pending_deliveries(self) -> list[Delivery]:
+        """Webhooks not yet carried (due or not)."""
+        return self.shopify.outbox.pending() + self.hubspot.outbox.pending()
+
+    def advance_until_quiet(self, *, quiet_for: timedelta = timedelta(minutes=3), limit: timedelta = timedelta(hours=6),
+                            tick: timedelta | None = None) -> timedelta:
+        """Tick until nothing is pending and the implementation wrote nothing for `quiet_for`.
+
+        Idle stretches are jumped: when the implementation names its next wake-up and no webhook is
+        due before it, the clock goes straight there. Returns the simulated time spent.
+        """
+        length = tick or self.tick_length
+        began = self.now()
+        quiet_since = self.now()
+        seen = len(self.audit)
+        while self.now() - began < limit:
+            pending = self.pending_deliveries()
+            next_due = min((d.due_at for d in pending), default=None)
+            self.clock.advance(length)
+            reply = self.step()
+            fresh = self.audit.since(seen)
+            seen += len(fresh)
+            if reply.busy or any(_is_write(e) for e in fresh) or any(d.due_at <= self.now() for d in pending):
+                quiet_since = self.now()
+                continue
+            if self.now() - quiet_since >= quiet_for and not self.pending_deliveries():
+                break
+            wake = reply.next_wakeup
+            if wake is not None and wake > self.now() + length:
+                horizon = min([wake] + ([next_due] if next_due and next_due > self.now() else []))
+                jump = horizon - self.now() - length
+                if jump > timedelta(0):
+                    self.clock.advance(jump)
+        return self.now() - began
+
+    # ------------------------------------------------------------------ queries for the judge
+
+    def writes(self, fake: str | None = None) -> list[AuditEntry]:
+        """Every write request seen by the fakes (optionally one fake's)."""
+        return self.audit.entries(lambda e: _is_write(e) and (fake is None or e.fake == fake))
+
+
+def _is_write(entry: AuditEntry) -> bool:
+    """Whether a request could change a fake's state (reads sent as POST do not)."""
+    if entry.method not in WRITE_METHODS or entry.read_only:
+        return False
+    return not (entry.path.endswith("/search") or entry.path.endswith("/batch/read"))
+
+
+def _shopify_tenant(environ: dict) -> str | None:
+    path = environ.get("PATH_INFO", "")
+    if path.startswith("/shops/"):
+        return path.split("/")[2] or None
+    host = environ.get("HTTP_HOST", "").split(":")[0]
+    return host[: -len(".myshopify.com")] if host.endswith(".myshopify.com") else None
