@@ -40,7 +40,7 @@ class SimClock:
 
     def epoch_millis(self) -> int:
         """The current simulated instant as whole milliseconds since the Unix epoch (HubSpot's unit)."""
-        return int(round(self.now().timestamp() * 1000))
+        return round(self.now().timestamp() * 1000)
 
     def advance(self, duration: timedelta | float | int) -> datetime:
         """Move the clock forward by `duration` (seconds or timedelta); never backwards."""
