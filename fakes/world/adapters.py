@@ -101,7 +101,7 @@ class Implementation:
     """The operations of the process contract, whatever carries them."""
 
     name = "implementation"
-    webhook_base = "http://impl.sim"
+    webhook_base = "https://impl.sim"
 
     def start(self, env: Environment) -> Health:  # pragma: no cover - interface
         raise NotImplementedError

@@ -228,7 +228,7 @@ class World:
 
     def webhook_address(self, source: str) -> str:
         """The address the implementation receives `source` webhooks at."""
-        base = self.implementation.webhook_base if self.implementation else "http://impl.sim"
+        base = self.implementation.webhook_base if self.implementation else "https://impl.sim"
         return f"{base}/webhooks/{source}"
 
     def configure(self, settings: dict) -> SettingsReply:
