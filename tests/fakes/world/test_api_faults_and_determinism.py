@@ -102,7 +102,7 @@ def test_schedule_round_trips_as_json():
 def run_once(seed: int) -> list[dict]:
     faults = FaultSchedule(api=[ApiFault("shopify", "503", route="*/customers.json", probability=0.4)],
                            webhooks=[], seed=seed)
-    world, recorder = make_world(seed=seed, faults=faults)
+    world, _recorder = make_world(seed=seed, faults=faults)
     for i in range(5):
         world.shopify.create_customer("alpha", {"email": f"p{i}@example.com"})
         world.advance(60)
@@ -139,7 +139,7 @@ def test_advance_until_quiet_jumps_idle_stretches():
 
 
 def test_reset_empties_the_world():
-    world, recorder = make_world()
+    world, _recorder = make_world()
     world.shopify.create_customer("alpha", {"email": "x@example.com"})
     world.advance(60)
     world.reset()
