@@ -126,7 +126,7 @@ def _parse_filter(raw: Any, known: Callable[[str], bool]) -> Filter:
     if not isinstance(raw, dict) or not isinstance(raw.get("propertyName"), str):
         raise ValidationError("Each filter needs a propertyName and an operator")
     operator = raw.get("operator", "EQ")
-    if operator not in OPERATORS:
+    if not isinstance(operator, str) or operator not in OPERATORS:
         raise ValidationError(f"Unknown filter operator: {operator}")
     name = raw["propertyName"]
     if not known(name):

@@ -55,7 +55,7 @@ def test_v4_default_typed_list_and_delete(api: Api) -> None:
     assert mismatch.status_code == 400
     assert api.delete(f"/crm/v4/objects/carts/{cart}/associations/contacts/{contact}").status_code == 204
     assert api.get(f"/crm/v4/objects/contacts/{contact}/associations/carts").json["results"] == []
-    assert api.get(f"/crm/v4/objects/carts/999999/associations/contacts").status_code == 404
+    assert api.get("/crm/v4/objects/carts/999999/associations/contacts").status_code == 404
 
 
 def test_labelled_primary_company(api: Api) -> None:

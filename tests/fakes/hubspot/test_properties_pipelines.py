@@ -47,7 +47,8 @@ def test_property_validation(api: Api) -> None:
 def test_enumeration_and_unique_custom_properties(api: Api) -> None:
     api.post("/crm/v3/properties/orders", json={
         "name": "channel", "label": "Channel", "type": "enumeration", "fieldType": "select",
-        "groupName": "orderinformation", "options": [{"label": "Web", "value": "web"}, {"label": "POS", "value": "pos"}]})
+        "groupName": "orderinformation",
+        "options": [{"label": "Web", "value": "web"}, {"label": "POS", "value": "pos"}]})
     assert api.post("/crm/v3/objects/orders", json={"properties": {"channel": "web"}}).status_code == 201
     assert api.post("/crm/v3/objects/orders", json={"properties": {"channel": "fax"}}).status_code == 400
     api.post("/crm/v3/properties/products", json={"name": "shopify_id", "label": "Shopify id", "type": "string",

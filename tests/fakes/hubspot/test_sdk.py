@@ -92,7 +92,7 @@ def test_contacts_basic_batch_search_and_409(client: HubSpot) -> None:
         filter_groups=[FilterGroup(filters=[Filter(property_name="email", operator="CONTAINS_TOKEN",
                                                    value="*@x.com")])],
         sorts=["email"], properties=["email"], limit=10))
-    assert search.total == 4 and [r.properties["email"] for r in search.results][0] == "b0@x.com"
+    assert search.total == 4 and next(r.properties["email"] for r in search.results) == "b0@x.com"
     contacts.basic_api.archive(created.id)
     with pytest.raises(ContactsApiException) as missing:
         contacts.basic_api.get_by_id(created.id)
