@@ -99,7 +99,7 @@ def create_app(store: HubSpotStore | None = None, *, clock: SimClock | None = No
             fake.audit.record(at=clock.now(), fake="hubspot", tenant=str(actor.portal_id) if actor else None,
                               method=request.method, path=request.path,
                               query=request.query_string.decode("latin-1"), status=response.status_code,
-                              caller=getattr(g, "caller", None))
+                              caller=getattr(g, "caller", None), fault=request.environ.get("shopsync.fault"))
         return response
 
     @app.errorhandler(HubSpotError)

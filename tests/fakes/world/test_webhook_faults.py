@@ -86,3 +86,25 @@ def test_failed_delivery_is_retried_on_the_vendor_schedule():
     world.advance(60)
     assert len(recorder.received) == 2 and world.pending_deliveries() == []
     world.close()
+
+
+def test_hubspot_deliveries_are_re_signed_at_each_attempt():
+    import base64
+    import hashlib
+    import hmac
+
+    world, _recorder = make_world()
+    world.hubspot.set_webhook_target(world.hubspot.apps[world.portal.app_id],
+                                     {"targetUrl": "https://impl.sim/webhooks/hubspot"})
+    world.hubspot.subscribe(world.hubspot.apps[world.portal.app_id], {"eventType": "contact.creation",
+                                                                      "active": True})
+    world.hubspot.marketer_create(world.portal.portal_id, "contacts", {"email": "late@example.com"})
+    [delivery] = world.hubspot.outbox.all()
+    later = delivery.due_at + __import__("datetime").timedelta(hours=2)
+    headers = delivery.headers_at(later)
+    ts = int(headers["X-HubSpot-Request-Timestamp"])
+    assert ts == round(later.timestamp() * 1000)
+    source = f"POST{delivery.address}{delivery.body.decode()}{ts}".encode()
+    expected = base64.b64encode(hmac.new(world.portal.client_secret.encode(), source, hashlib.sha256).digest())
+    assert headers["X-HubSpot-Signature-v3"] == expected.decode()
+    world.close()
