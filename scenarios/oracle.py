@@ -1,0 +1,613 @@
+"""The oracle: an executable model of SPEC.md that computes the expected end state from the history.
+
+It reads only the history of changes people made (scenarios/history.py) and the final records of
+both fakes; it shares no code with `reference/`, so a bug in the engine is not mirrored by the judge.
+Each object type is a small model of its rules: which records must exist where, with which values,
+and which must not. `judge()` returns the evidence of every difference, tagged with the requirement
+it breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from reports.model import Evidence
+from scenarios.dsl import Sim, money_equal, norm_email
+from scenarios.history import Change
+
+ORDER_STAGE_IDS = {
+    "open": "4b27b500-f031-4927-9811-68a0b525cbae",
+    "processed": "937ea84d-0a4f-4dcf-9028-3f9c2aafbf03",
+    "shipped": "aa99e8d0-c1d5-4071-b915-d240bbb1aed9",
+    "delivered": "3725360f-519b-4b18-a593-494d60a29c9f",
+    "cancelled": "3c85a297-e9ce-400b-b42e-9f16853d69d6",
+}
+# Default contact mapping (DESIGN.md / API-FACTS 5.3): both ways, and to HubSpot only.
+CONTACT_BOTH = {"first_name": "firstname", "last_name": "lastname"}
+CONTACT_TO_HUBSPOT_ADDRESS = {"city": "city", "zip": "zip", "country": "country"}
+
+
+def expected_stage(order: dict) -> str:
+    """The order pipeline stage a Shopify order must be in (API-FACTS 5.3, in order of precedence)."""
+    if order.get("cancelled_at"):
+        return "cancelled"
+    fulfillments = [f for f in order.get("fulfillments", []) if f.get("status") != "cancelled"]
+    if order.get("fulfillment_status") == "fulfilled":
+        if fulfillments and all(f.get("shipment_status") == "delivered" for f in fulfillments):
+            return "delivered"
+        return "shipped"
+    if order.get("financial_status") in ("paid", "partially_refunded", "refunded"):
+        return "processed"
+    return "open"
+
+
+@dataclass
+class Valued:
+    """A field value and when it was set (last writer wins, CNT-5)."""
+
+    value: Any
+    at: datetime
+
+
+@dataclass
+class ContactGroup:
+    """One person: a HubSpot contact and the customers linked to it in each shop."""
+
+    key: str | None
+    fields: dict[str, Valued] = field(default_factory=dict)  # Shopify field names
+    customers: dict[str, int | None] = field(default_factory=dict)  # shop -> customer id (None: the sync makes it)
+    hubspot_ids: set[str] = field(default_factory=set)
+    hubspot_alive: bool = True
+    everywhere: bool = False  # HubSpot-born (or orphaned then changed): expected in every shop
+    deleted_in: set[str] = field(default_factory=set)
+
+    def set(self, name: str, value: Any, at: datetime) -> None:
+        current = self.fields.get(name)
+        if current is None or at >= current.at:
+            self.fields[name] = Valued(value, at)
+
+
+@dataclass
+class ProductGroup:
+    """One product by name: the HubSpot product and the Shopify products linked to it."""
+
+    key: str
+    fields: dict[str, Valued] = field(default_factory=dict)  # title, price, sku, body_html
+    products: dict[str, int | None] = field(default_factory=dict)
+    hubspot_alive: bool = True
+    everywhere: bool = False
+    deleted_in: set[str] = field(default_factory=set)
+
+    def set(self, name: str, value: Any, at: datetime) -> None:
+        current = self.fields.get(name)
+        if current is None or at >= current.at:
+            self.fields[name] = Valued(value, at)
+
+
+def _norm_domain(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = value.strip().lower()
+    for prefix in ("https://", "http://"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    text = text.split("/")[0]
+    if text.startswith("www."):
+        text = text[4:]
+    return text or None
+
+
+class Oracle:
+    """Replays a scenario's history into the expected state and compares it with both fakes."""
+
+    def __init__(self, sim: Sim) -> None:
+        self.sim = sim
+        self.shops = [s for s in sim.options.shops]
+        self.history = sim.history.changes
+        self.evidence: list[Evidence] = []
+
+    # ------------------------------------------------------------------ helpers
+
+    def fail(self, requirement: str, what: str, expected: Any, found: Any, record: str | None = None,
+             calls: list[dict] | None = None) -> None:
+        self.evidence.append(Evidence(f"{requirement}: {what}", expected, found, calls or [],
+                                      self.sim.timeline(record), record))
+
+    def _enabled_at_end(self, name: str) -> bool:
+        return self.sim.sync.enabled(name)
+
+    def _live_shops(self) -> list[str]:
+        return [s for s in self.shops if s not in self.sim.uninstalled]
+
+    def judge(self) -> list[Evidence]:
+        """Every difference between the expected and the actual end state."""
+        if self._enabled_at_end("contacts"):
+            self.judge_contacts()
+        if self._enabled_at_end("products"):
+            self.judge_products()
+        if self._enabled_at_end("companies"):
+            self.judge_companies()
+        if self._enabled_at_end("orders"):
+            self.judge_orders()
+        if self._enabled_at_end("carts"):
+            self.judge_carts()
+        return self.evidence
+
+    # ------------------------------------------------------------------ contacts <-> customers
+
+    def contact_groups(self) -> list[ContactGroup]:
+        """Replay the history of people and settings into contact groups."""
+        email_only = (self.sim.sync.objects.get("contacts") or {}).get("only_with_email", True)
+        groups: list[ContactGroup] = []
+        by_customer: dict[tuple[str, int], ContactGroup] = {}
+        by_hubspot: dict[str, ContactGroup] = {}
+
+        def find(key: str | None) -> ContactGroup | None:
+            if key is None:
+                return None
+            return next((g for g in groups if g.key == key), None)
+
+        for change in self.history:
+            if change.system == "shopify" and change.object == "customer":
+                shop, cid = change.shop or "", int(change.id)
+                if change.op == "delete":
+                    group = by_customer.pop((shop, cid), None)
+                    if group is not None:
+                        group.customers.pop(shop, None)
+                        group.deleted_in.add(shop)
+                    continue
+                key = norm_email(change.data.get("email"))
+                group = by_customer.get((shop, cid))
+                if group is None:
+                    if key is None and email_only:
+                        continue
+                    group = find(key)
+                    if group is None:
+                        group = ContactGroup(key)
+                        groups.append(group)
+                    group.customers[shop] = cid
+                    group.deleted_in.discard(shop)
+                    by_customer[(shop, cid)] = group
+                elif key != group.key:
+                    group.key = key
+                if not group.hubspot_alive:
+                    group.hubspot_alive = True  # a changed customer whose contact was archived makes a new one
+                    group.hubspot_ids.clear()
+                for field_name in (*CONTACT_BOTH, "email"):
+                    group.set(field_name, change.data.get(field_name), change.at)
+                address = change.data.get("default_address") or {}
+                for field_name in CONTACT_TO_HUBSPOT_ADDRESS:
+                    group.set(field_name, address.get(field_name), change.at)
+            elif change.system == "hubspot" and change.object == "contacts":
+                key = norm_email(change.data.get("email"))
+                if change.op == "create":
+                    if key is None and email_only:
+                        continue
+                    group = find(key)
+                    if group is None:
+                        group = ContactGroup(key, everywhere=True)
+                        groups.append(group)
+                    group.hubspot_alive = True
+                    group.hubspot_ids.add(change.id)
+                    by_hubspot[change.id] = group
+                else:
+                    group = by_hubspot.get(change.id) or find(key)
+                    if group is None:
+                        continue
+                    by_hubspot[change.id] = group
+                    group.hubspot_ids.add(change.id)
+                    if change.op == "archive":
+                        group.hubspot_alive = False
+                        continue
+                    if not group.customers:
+                        group.everywhere = True
+                    group.key = key or group.key
+                if change.op in ("create", "update"):
+                    for shopify_name, hubspot_name in CONTACT_BOTH.items():
+                        if hubspot_name in change.data:
+                            group.set(shopify_name, change.data.get(hubspot_name), change.at)
+                    group.set("email", change.data.get("email"), change.at)
+        return groups
+
+    def judge_contacts(self) -> None:
+        groups = self.contact_groups()
+        live_shops = self._live_shops()
+        contacts = self.sim.hubspot.records("contacts")
+        by_email: dict[str, list] = {}
+        for contact in contacts:
+            by_email.setdefault(norm_email(contact.properties.get("email")) or "", []).append(contact)
+        expected_emails = set()
+        for group in groups:
+            if group.key is None:
+                continue
+            label = f"contact {group.key}"
+            found = by_email.get(group.key, [])
+            if group.hubspot_alive:
+                expected_emails.add(group.key)
+                if not found:
+                    self.fail("CNT-1" if group.customers else "CNT-5", f"no HubSpot contact for {group.key}",
+                              {"email": group.key}, None, label)
+                    continue
+                contact = found[0]
+                for shopify_name, hubspot_name in CONTACT_BOTH.items():
+                    want = group.fields.get(shopify_name)
+                    if want is not None and (contact.properties.get(hubspot_name) or None) != (want.value or None):
+                        self.fail("CNT-5", f"contact {group.key} {hubspot_name}", want.value,
+                                  contact.properties.get(hubspot_name), label)
+            else:
+                for contact in found:
+                    self.fail("CNT-3", f"archived contact {group.key} came back", "archived",
+                              {"id": contact.id, "email": contact.properties.get("email")}, label)
+            # Customers: linked shops, or every shop for a HubSpot-born person.
+            wanted_shops = set(group.customers) if not group.everywhere else set(self.shops)
+            wanted_shops -= group.deleted_in
+            for shop in live_shops:
+                customers = [c for c in self.sim.world.shopify.shop(shop).customers.values()
+                             if norm_email(c.email) == group.key]
+                if shop in wanted_shops:
+                    if not customers:
+                        self.fail("CNT-1" if not group.everywhere else "CNT-5",
+                                  f"no customer {group.key} in {shop}", {"shop": shop, "email": group.key}, None,
+                                  label)
+                        continue
+                    customer = customers[0]
+                    for shopify_name in CONTACT_BOTH:
+                        want = group.fields.get(shopify_name)
+                        have = getattr(customer, shopify_name)
+                        if want is not None and (have or None) != (want.value or None):
+                            self.fail("CNT-5", f"customer {group.key} in {shop} {shopify_name}", want.value, have,
+                                      label)
+                elif customers and shop not in group.deleted_in:
+                    self.fail("CON-2", f"customer {group.key} written to {shop}", "absent",
+                              {"shop": shop, "id": customers[0].id}, label)
+                elif customers and shop in group.deleted_in:
+                    self.fail("CNT-4", f"deleted customer {group.key} re-created in {shop}", "absent",
+                              {"shop": shop, "id": customers[0].id}, label)
+        email_only = (self.sim.sync.objects.get("contacts") or {}).get("only_with_email", True)
+        known = {g.key for g in groups if g.key}
+        for email, found in by_email.items():
+            if email and email not in known:
+                self.fail("CNT-1", f"unexpected contact {email}", "absent",
+                          [{"id": c.id, "email": c.properties.get("email")} for c in found], f"contact {email}")
+        if email_only:
+            made_without = {(c.shop, int(c.id)) for c in self.history
+                            if c.system == "shopify" and c.object == "customer" and c.op == "create"
+                            and not norm_email(c.data.get("email"))}
+            for shop in live_shops:
+                for customer in self.sim.world.shopify.shop(shop).customers.values():
+                    if not norm_email(customer.email) and (shop, customer.id) not in made_without:
+                        self.fail("CNT-2", f"customer without email created in {shop}", "none",
+                                  {"id": customer.id, "name": f"{customer.first_name} {customer.last_name}"})
+            for contact in by_email.get("", []):
+                if not any(c.system == "hubspot" and c.id == contact.id for c in self.history):
+                    self.fail("CNT-2", "contact without email created", "none",
+                              {"id": contact.id, "properties": contact.properties})
+
+    # ------------------------------------------------------------------ products
+
+    def product_groups(self) -> list[ProductGroup]:
+        """Replay product history into product groups keyed by trimmed name (PRD-1)."""
+        groups: list[ProductGroup] = []
+        by_product: dict[tuple[str, int], ProductGroup] = {}
+        by_hubspot: dict[str, ProductGroup] = {}
+
+        def find(key: str) -> ProductGroup | None:
+            return next((g for g in groups if g.key == key and g.hubspot_alive), None)
+
+        for change in self.history:
+            if change.system == "shopify" and change.object == "product":
+                shop, pid = change.shop or "", int(change.id)
+                if change.op == "delete":
+                    group = by_product.pop((shop, pid), None)
+                    if group is not None:
+                        group.products.pop(shop, None)
+                        group.deleted_in.add(shop)
+                        group.hubspot_alive = False  # PRD-2
+                    continue
+                key = (change.data.get("title") or "").strip()
+                group = by_product.get((shop, pid))
+                if group is None:
+                    group = find(key) or ProductGroup(key)
+                    if group not in groups:
+                        groups.append(group)
+                    group.products[shop] = pid
+                    by_product[(shop, pid)] = group
+                group.key = key
+                first = (change.data.get("variants") or [{}])[0]
+                for name, value in (("title", key), ("price", first.get("price")), ("sku", first.get("sku") or None),
+                                    ("body_html", change.data.get("body_html"))):
+                    group.set(name, value, change.at)
+            elif change.system == "hubspot" and change.object == "products":
+                key = (change.data.get("name") or "").strip()
+                if change.op == "create":
+                    group = find(key)
+                    if group is None:
+                        group = ProductGroup(key, everywhere=True)
+                        groups.append(group)
+                    by_hubspot[change.id] = group
+                else:
+                    group = by_hubspot.get(change.id) or find(key)
+                    if group is None:
+                        continue
+                    by_hubspot[change.id] = group
+                    if change.op == "archive":
+                        group.hubspot_alive = False  # PRD-3: Shopify keeps its product
+                        continue
+                    group.key = key
+                for name, prop in (("title", "name"), ("price", "price"), ("sku", "hs_sku"),
+                                   ("body_html", "description")):
+                    if prop in change.data:
+                        value = change.data.get(prop)
+                        group.set(name, value.strip() if name == "title" and value else value, change.at)
+        return groups
+
+    def judge_products(self) -> None:
+        groups = self.product_groups()
+        live = self.sim.hubspot.records("products")
+        by_name: dict[str, list] = {}
+        for record in live:
+            by_name.setdefault((record.properties.get("name") or "").strip(), []).append(record)
+        for group in groups:
+            label = f"product {group.key}"
+            found = by_name.get(group.key, [])
+            if group.hubspot_alive:
+                if not found:
+                    self.fail("PRD-1", f"no HubSpot product {group.key!r}", {"name": group.key}, None, label)
+                elif len(found) > 1:
+                    self.fail("PRD-1", f"duplicate HubSpot products {group.key!r}", 1, len(found), label)
+                else:
+                    product = found[0]
+                    price = group.fields.get("price")
+                    if price is not None and not money_equal(product.properties.get("price"), price.value):
+                        self.fail("PRD-5", f"price of {group.key!r}", price.value, product.properties.get("price"),
+                                  label)
+                    sku = group.fields.get("sku")
+                    if sku is not None and sku.value and product.properties.get("hs_sku") != sku.value:
+                        self.fail("PRD-5", f"sku of {group.key!r}", sku.value, product.properties.get("hs_sku"), label)
+            elif found and any(s in group.deleted_in for s in self.shops):
+                self.fail("PRD-2", f"HubSpot product {group.key!r} not archived after the Shopify delete",
+                          "archived", [r.id for r in found], label)
+            wanted = (set(self.shops) if group.everywhere else set(group.products)) - group.deleted_in
+            for shop in self._live_shops():
+                products = [p for p in self.sim.world.shopify.shop(shop).products.values()
+                            if p.title.strip() == group.key]
+                if shop in wanted and not products and group.fields.get("title"):
+                    rule = "PRD-3" if not group.hubspot_alive else "PRD-1"
+                    self.fail(rule, f"no Shopify product {group.key!r} in {shop}", "present", None, label)
+                elif shop in wanted and products:
+                    price = group.fields.get("price")
+                    if price is not None and not money_equal(products[0].variants[0].price, price.value):
+                        self.fail("PRD-5", f"Shopify price of {group.key!r} in {shop}", price.value,
+                                  str(products[0].variants[0].price), label)
+                elif shop not in wanted and products and shop not in group.deleted_in:
+                    self.fail("CON-2", f"product {group.key!r} written to {shop}", "absent", products[0].id, label)
+        known = {g.key for g in groups if g.hubspot_alive}
+        for name, found in by_name.items():
+            if name not in known:
+                self.fail("PRD-5", f"unexpected HubSpot product {name!r} (a variant synced as a product?)", "absent",
+                          [{"id": r.id, "name": name} for r in found], f"product {name}")
+
+    # ------------------------------------------------------------------ companies
+
+    def judge_companies(self) -> None:
+        expected: list[dict] = []  # {"name", "domain", "everywhere", "shops", "alive"}
+        by_shop: dict[tuple[str, int], dict] = {}
+        by_hubspot: dict[str, dict] = {}
+
+        def find(name: str | None, domain: str | None) -> dict | None:
+            for entry in expected:
+                if (name and entry["name"] and entry["name"].lower() == name.lower()) or \
+                        (domain and entry["domain"] == domain):
+                    return entry
+            return None
+
+        for change in self.history:
+            if change.system == "shopify" and change.object == "company":
+                shop, cid = change.shop or "", int(change.id)
+                if change.op == "delete":
+                    entry = by_shop.pop((shop, cid), None)
+                    if entry is not None:
+                        entry["deleted_in"].add(shop)
+                    continue
+                name, domain = change.data.get("name"), _norm_domain(change.data.get("domain"))
+                entry = by_shop.get((shop, cid)) or find(name, domain)
+                if entry is None:
+                    entry = {"name": name, "domain": domain, "everywhere": False, "shops": set(), "alive": True,
+                             "deleted_in": set()}
+                    expected.append(entry)
+                entry["shops"].add(shop)
+                entry["name"], entry["domain"] = name or entry["name"], domain or entry["domain"]
+                by_shop[(shop, cid)] = entry
+            elif change.system == "hubspot" and change.object == "companies":
+                name, domain = change.data.get("name"), _norm_domain(change.data.get("domain"))
+                if change.op == "create":
+                    if not name and not domain:
+                        continue  # CMP-2
+                    entry = find(name, domain)
+                    if entry is None:
+                        entry = {"name": name, "domain": domain, "everywhere": True, "shops": set(), "alive": True,
+                                 "deleted_in": set()}
+                        expected.append(entry)
+                    by_hubspot[change.id] = entry
+                else:
+                    entry = by_hubspot.get(change.id)
+                    if entry is None:
+                        continue
+                    if change.op == "archive":
+                        entry["alive"] = False
+                    else:
+                        entry["name"], entry["domain"] = name or entry["name"], domain or entry["domain"]
+        live = self.sim.hubspot.records("companies")
+        for entry in expected:
+            label = f"company {entry['name']}"
+            matches = [r for r in live if (entry["name"] and (r.properties.get("name") or "").lower() ==
+                                           entry["name"].lower()) or
+                       (entry["domain"] and _norm_domain(r.properties.get("domain")) == entry["domain"])]
+            if entry["alive"] and not matches:
+                self.fail("CMP-1", f"no HubSpot company {entry['name']!r}", entry["name"], None, label)
+            elif len(matches) > 1:
+                self.fail("CMP-1", f"duplicate HubSpot companies for {entry['name']!r}", 1,
+                          [r.properties.get("name") for r in matches], label)
+            wanted = set(self.shops) if entry["everywhere"] else entry["shops"]
+            for shop in self._live_shops():
+                book = self.sim.world.shopify.company_book(shop)
+                have = [c for c in book.list() if (entry["name"] and c.name.lower() == entry["name"].lower()) or
+                        (entry["domain"] and _norm_domain(book.domain_of(c)) == entry["domain"])]
+                if shop in wanted and not have and shop not in entry["deleted_in"]:
+                    self.fail("CMP-3" if not entry["alive"] else "CMP-1", f"no Shopify company {entry['name']!r} "
+                              f"in {shop}", "present", None, label)
+                elif shop not in wanted and have:
+                    self.fail("CON-2", f"company {entry['name']!r} written to {shop}", "absent", have[0].id, label)
+        for record in live:
+            if not record.properties.get("name") and not record.properties.get("domain"):
+                continue
+            if not any(r is record for entry in expected for r in [record]
+                       if (entry["name"] and (record.properties.get("name") or "").lower() == entry["name"].lower())
+                       or (entry["domain"] and _norm_domain(record.properties.get("domain")) == entry["domain"])):
+                self.fail("CMP-1", f"unexpected HubSpot company {record.properties.get('name')!r}", "absent",
+                          record.properties)
+
+    # ------------------------------------------------------------------ orders
+
+    def judge_orders(self) -> None:
+        store = self.sim.world.shopify
+        edited_in_hubspot = {c.id: c.at for c in self.history if c.system == "hubspot" and c.object == "orders"}
+        last_shopify_change = {}
+        for change in self.history:
+            if change.system == "shopify" and change.object == "order":
+                last_shopify_change[(change.shop, int(change.id))] = change.at
+        deleted = {(c.shop, int(c.id)) for c in self.history if c.object == "order" and c.op == "delete"}
+        live_orders = self.sim.hubspot.records("orders")
+        for shop in self.shops:
+            domain = f"{shop}.myshopify.com"
+            state = store.shop(shop)
+            for (s, oid) in sorted(deleted):
+                if s == shop and any(r.properties.get("hs_external_order_id") == str(oid) for r in live_orders):
+                    self.fail("ORD-5", f"deleted order {shop}/{oid} still live in HubSpot", "archived", oid,
+                              f"order {shop}/{oid}")
+            if shop in self.sim.uninstalled:
+                continue
+            for order_id, order in sorted(state.orders.items()):
+                label = f"order {shop}/{order_id}"
+                data = store.order_json(state, order)
+                found = [r for r in live_orders if r.properties.get("hs_external_order_id") == str(order_id)
+                         and r.properties.get("hs_source_store") in (domain, None, "")]
+                if not found:
+                    self.fail("ORD-5", f"order {shop}/{order_id} not in HubSpot", {"hs_external_order_id": order_id},
+                              None, label)
+                    continue
+                if len(found) > 1:
+                    self.fail("ORD-4", f"order {shop}/{order_id} duplicated", 1, [r.id for r in found], label)
+                record = found[0]
+                edited_at = edited_in_hubspot.get(record.id)
+                if edited_at is None or last_shopify_change.get((shop, order_id), edited_at) > edited_at:
+                    self._order_fields(record, data, label)
+                self._order_lines(record, data, label)
+                self._order_associations(record, data, label, shop)
+
+    def _order_fields(self, record, data: dict, label: str) -> None:
+        props = record.properties
+        checks = {"hs_order_name": data["name"], "hs_currency_code": data["currency"]}
+        for name, want in checks.items():
+            if props.get(name) != want:
+                self.fail("ORD-5", f"{label} {name}", want, props.get(name), label)
+        if not money_equal(props.get("hs_total_price"), data["current_total_price"]):
+            self.fail("ORD-5", f"{label} hs_total_price", data["current_total_price"], props.get("hs_total_price"),
+                      label)
+        stage = ORDER_STAGE_IDS[expected_stage(data)]
+        if props.get("hs_pipeline_stage") != stage:
+            self.fail("ORD-5", f"{label} pipeline stage", f"{expected_stage(data)} ({stage})",
+                      props.get("hs_pipeline_stage"), label)
+
+    def _order_lines(self, record, data: dict, label: str) -> None:
+        lines = self.sim.hubspot.line_items("orders", record.id)
+        want = sorted((li["title"], li["current_quantity"]) for li in data["line_items"] if li["current_quantity"] > 0)
+        have = sorted(((li.properties.get("name") or ""), _int(li.properties.get("quantity"))) for li in lines)
+        if want != have:
+            removed = any(li["current_quantity"] == 0 for li in data["line_items"])
+            self.fail("PRD-4" if removed and len(have) > len(want) else "ORD-2", f"{label} line items", want, have,
+                      label)
+        products = {p.properties.get("name", "").strip(): p.id for p in self.sim.hubspot.records("products")}
+        if self._enabled_at_end("products"):
+            for line in lines:
+                product_id = products.get((line.properties.get("name") or "").strip())
+                if product_id and line.properties.get("hs_product_id") != product_id:
+                    self.fail("ORD-2", f"{label} line item {line.properties.get('name')!r} not tied to its product",
+                              product_id, line.properties.get("hs_product_id"), label)
+
+    def _order_associations(self, record, data: dict, label: str, shop: str) -> None:
+        contacts = self.sim.hubspot.associated("orders", record.id, "contacts")
+        email = norm_email((data.get("customer") or {}).get("email")) or norm_email(data.get("email"))
+        contact_sync = self._enabled_at_end("contacts")
+        if email and contact_sync:
+            contact = self.sim.hubspot.contact_by_email(email)
+            if contact is None or contact.id not in contacts:
+                self.fail("ORD-2", f"{label} not associated with the contact {email}", email,
+                          contacts, label)
+        elif not email and contacts:
+            self.fail("ORD-3", f"{label} of a customer without email has a contact", [], contacts, label)
+        checkout_id = data.get("checkout_id")
+        if checkout_id and self._enabled_at_end("carts"):
+            carts = [r for r in self.sim.hubspot.records("carts")
+                     if r.properties.get("hs_external_cart_id") == str(checkout_id)]
+            if carts:
+                linked = self.sim.hubspot.associated("carts", carts[0].id, "orders")
+                if record.id not in linked:
+                    self.fail("CRT-4", f"cart of checkout {checkout_id} not linked to {label}", record.id, linked,
+                              label)
+
+    # ------------------------------------------------------------------ carts
+
+    def judge_carts(self) -> None:
+        store = self.sim.world.shopify
+        live_carts = self.sim.hubspot.records("carts")
+        for shop in self._live_shops():
+            state = store.shop(shop)
+            for checkout_id, checkout in sorted(state.checkouts.items()):
+                label = f"checkout {shop}/{checkout_id}"
+                found = [r for r in live_carts if r.properties.get("hs_external_cart_id") == str(checkout_id)]
+                if not found:
+                    self.fail("CRT-1" if checkout.completed_at is None else "CRT-4",
+                              f"checkout {shop}/{checkout_id} has no cart", {"hs_external_cart_id": checkout_id},
+                              None, label)
+                    continue
+                cart = found[0]
+                lines = self.sim.hubspot.line_items("carts", cart.id)
+                want = sorted((li.title, li.quantity) for li in checkout.line_items)
+                have = sorted(((li.properties.get("name") or ""), _int(li.properties.get("quantity"))) for li in lines)
+                if checkout.completed_at is None and want != have:
+                    self.fail("PRD-4" if len(have) > len(want) else "CRT-1", f"{label} line items", want, have, label)
+                contacts = self.sim.hubspot.associated("carts", cart.id, "contacts")
+                email = norm_email(checkout.email)
+                if email and self._enabled_at_end("contacts") and (self.sim.sync.objects["contacts"] or {}).get(
+                        "enabled"):
+                    contact = self.sim.hubspot.contact_by_email(email)
+                    if contact is None or contact.id not in contacts:
+                        self.fail("CRT-1", f"{label} not associated with contact {email}", email, contacts, label)
+                status = (cart.properties.get("hs_external_status") or "").lower()
+                if checkout.completed_at is not None:
+                    if status in ("open", "abandoned"):
+                        self.fail("CRT-4", f"{label} completed but still reported as abandoned", "completed",
+                                  status, label)
+                    if self._enabled_at_end("orders") and checkout.order_id:
+                        orders = [r for r in self.sim.hubspot.records("orders")
+                                  if r.properties.get("hs_external_order_id") == str(checkout.order_id)]
+                        linked = self.sim.hubspot.associated("carts", cart.id, "orders")
+                        if orders and orders[0].id not in linked:
+                            self.fail("CRT-4", f"{label} not linked to its order", orders[0].id, linked, label)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(Decimal(str(value)))
+    except Exception:
+        return -1
+
+
+def changes_of(history: Iterable[Change], obj: str) -> list[Change]:
+    """Changes to one kind of object."""
+    return [c for c in history if c.object == obj]
