@@ -34,6 +34,7 @@ class Evidence:
     calls: list[dict] = field(default_factory=list)  # audit-log entries (AuditEntry.as_json())
     timeline: list[TimelineEvent] = field(default_factory=list)
     record: str | None = None  # the record the timeline follows, e.g. "customer alpha/7100000001"
+    scenario: str | None = None  # the ScenarioResult.id that produced it (the report links the two)
 
 
 @dataclass
@@ -95,6 +96,7 @@ class ScenarioResult:
     reliability: Reliability = field(default_factory=Reliability)
     replay: str = ""  # the command that replays it
     output: str = ""  # what the implementation printed during the scenario (process mode)
+    notes: list[str] = field(default_factory=list)  # observations for MAY requirements ("ORD-4: not duplicated")
 
 
 @dataclass
@@ -118,6 +120,7 @@ class LatencySummary:
     p95: float | None
     max: float | None
     over_bound: int  # samples over the 10-minute bound, or never visible
+    never: int = 0  # of those, the samples never visible (p50 / p95 / max are over the visible ones)
 
 
 @dataclass
