@@ -389,6 +389,10 @@ class Marketer:
         self.store.marketer_archive(self.portal_id, ref.object_type, ref.id)
         self._record(ref.object_type, "archive", ref.id, dict(record.properties) if record else {})
 
+    def ref(self, record) -> HubSpotRef:
+        """A handle on a record found in HubSpot (e.g. the contact the sync made)."""
+        return HubSpotRef(record.object_type, record.id, dict(record.properties))
+
     def records(self, object_type: str, archived: bool | None = False) -> list:
         """Records of a type (live by default)."""
         return self.store.records(self.portal_id, object_type, archived=archived)
@@ -489,6 +493,10 @@ class Sim:
         if not condition:
             self.fail(check, expected=expected, found=found, calls=calls, record=record)
         return condition
+
+    def note(self, text: str) -> None:
+        """Record an observation for a MAY requirement (the report shows what the implementation did)."""
+        self.notes.append(text)
 
     def timeline(self, record: str | None) -> list[TimelineEvent]:
         """The two-lane story of a record: people's changes, the implementation's calls about it, faults."""

@@ -1,0 +1,122 @@
+"""History checks on the audit log: the rules no end state can show.
+
+ORD-1 (no write to Shopify orders), CON-1 (the OAuth token is the only credential), CON-2 (no write
+to another store), CON-3 (no traffic after uninstall), CNT-6 (no writes after quiescence), deletes
+only where allowed (CNT-3, PRD-3, CMP-3), and calls made between ticks (HAR-1). Each violation names
+its requirement and carries the few calls that prove it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from fakes.audit import AuditEntry
+from reports.model import Evidence
+from scenarios.dsl import Sim
+
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SHOPIFY_ORDER_WRITE = re.compile(r"/admin/api/[^/]+/orders(\.json|/\d+(\.json|/.*))$")
+SHOPIFY_DELETE = re.compile(r"/admin/api/[^/]+/(customers|products)/\d+\.json$")
+HUBSPOT_ARCHIVE = re.compile(r"^/crm/v3/objects/(contacts|companies|0-1|0-2)(/\d+|/batch/archive)$")
+
+
+def _calls(entries: list[AuditEntry]) -> list[dict]:
+    return [e.as_json() for e in entries[:10]]
+
+
+def _impl(entry: AuditEntry) -> bool:
+    """Requests of the implementation under test (the harness edits through the stores, not over HTTP)."""
+    return entry.phase in ("tick", "webhook", "idle")
+
+
+def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evidence]:
+    """Every history rule broken in this scenario's audit log."""
+    entries = sim.world.audit.entries(_impl)
+    found: list[Evidence] = []
+
+    order_writes = [e for e in entries if e.fake == "shopify" and e.method in WRITES
+                    and SHOPIFY_ORDER_WRITE.search(e.path)]
+    if order_writes:
+        found.append(Evidence("ORD-1: the implementation wrote to Shopify orders", "no write to orders",
+                              f"{len(order_writes)} write(s)", _calls(order_writes)))
+
+    deletes = [e for e in entries if e.fake == "shopify" and e.method == "DELETE" and SHOPIFY_DELETE.search(e.path)]
+    customer_deletes = [e for e in deletes if "/customers/" in e.path]
+    product_deletes = [e for e in deletes if "/products/" in e.path]
+    if customer_deletes:
+        found.append(Evidence("CNT-3: the implementation deleted Shopify customers", "no customer deleted",
+                              f"{len(customer_deletes)} delete(s)", _calls(customer_deletes)))
+    if product_deletes:
+        found.append(Evidence("PRD-3: the implementation deleted Shopify products", "no product deleted",
+                              f"{len(product_deletes)} delete(s)", _calls(product_deletes)))
+    found.extend(companies_deleted_by_implementation(sim))
+
+    archives = [e for e in entries if e.fake == "hubspot" and e.method in ("DELETE", "POST")
+                and HUBSPOT_ARCHIVE.search(e.path) and e.status < 300]
+    contact_archives = [e for e in archives if "/contacts" in e.path or "/0-1" in e.path]
+    company_archives = [e for e in archives if "/companies" in e.path or "/0-2" in e.path]
+    if contact_archives:
+        found.append(Evidence("CNT-4: the implementation archived HubSpot contacts", "no contact archived",
+                              f"{len(contact_archives)} archive call(s)", _calls(contact_archives)))
+    if company_archives:
+        found.append(Evidence("CMP-4: the implementation archived HubSpot companies", "no company archived",
+                              f"{len(company_archives)} archive call(s)", _calls(company_archives)))
+
+    for shop in sim.uninstalled:
+        at = next(c.at for c in sim.history.changes if c.object == "shop" and c.op == "uninstall" and c.shop == shop)
+        after = [e for e in entries if e.fake == "shopify" and e.tenant == shop and e.at > at]
+        if after:
+            found.append(Evidence(f"CON-3: traffic to {shop} after it uninstalled the app", "no request",
+                                  f"{len(after)} request(s)", _calls(after)))
+
+    found.extend(_oauth_checks(sim, entries))
+
+    between = [e for e in entries if e.phase == "idle"]
+    if between:
+        found.append(Evidence("LAT-1: vendor calls made between ticks (the world stood still; HAR-1)",
+                              "calls only inside /tick and /webhooks", f"{len(between)} call(s)", _calls(between)))
+
+    if quiet_since is not None:
+        late = [e for e in entries if e.at > quiet_since and e.method in WRITES and not e.read_only
+                and not e.path.endswith(("/search", "/batch/read"))]
+        if late:
+            found.append(Evidence("CNT-6: writes after quiescence (the implementation echoes its own writes)",
+                                  "no write", f"{len(late)} write(s)", _calls(late)))
+    return found
+
+
+def _oauth_checks(sim: Sim, entries: list[AuditEntry]) -> list[Evidence]:
+    found: list[Evidence] = []
+    for shop in sim.options.shops:
+        exchanges = [e for e in entries if e.fake == "shopify" and e.path == f"/shops/{shop}/admin/oauth/access_token"]
+        api_calls = [e for e in entries if e.fake == "shopify" and e.tenant == shop and "/admin/api/" in e.path]
+        if api_calls and not any(e.status == 200 for e in exchanges):
+            found.append(Evidence(f"CON-1: {shop} was called without exchanging its OAuth code",
+                                  "POST /admin/oauth/access_token first", "no exchange", _calls(api_calls)))
+        elif api_calls and exchanges and api_calls[0].at < exchanges[0].at:
+            found.append(Evidence(f"CON-1: {shop} was called before its OAuth exchange", "exchange first",
+                                  "call first", _calls([api_calls[0], exchanges[0]])))
+        unauthorised = [e for e in api_calls if e.status == 401 and shop not in sim.uninstalled]
+        if unauthorised:
+            found.append(Evidence(f"CON-1: {shop} answered 401: a credential other than the installed token",
+                                  "every call authorised", f"{len(unauthorised)} x 401", _calls(unauthorised)))
+    return found
+
+
+def companies_deleted_by_implementation(sim: Sim) -> list[Evidence]:
+    """CMP-3: Shopify companies that disappeared although no merchant deleted them.
+
+    The audit log keeps no GraphQL bodies, so a `companyDelete` shows as a company gone from the shop
+    with no merchant delete in the history.
+    """
+    found = []
+    for shop in sim.options.shops:
+        made = {int(c.id) for c in sim.history.changes if c.object == "company" and c.op == "create" and c.shop == shop}
+        gone = {int(c.id) for c in sim.history.changes if c.object == "company" and c.op == "delete" and c.shop == shop}
+        present = {c.id for c in sim.world.shopify.company_book(shop).list()}
+        vanished = sorted(made - gone - present)
+        if vanished:
+            found.append(Evidence(f"CMP-3: Shopify companies of {shop} deleted by the implementation", "present",
+                                  vanished))
+    return found

@@ -1,0 +1,70 @@
+"""The pytest plugin of the conformance suite: options, the scenario runner fixture, result files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from scenarios.dsl import ScenarioSpec
+from scenarios.runner import ImplSpec, result_to_file, run_scenario, select
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("shopsync", "shopsync conformance suite")
+    group.addoption("--shopsync-impl", default="reference", help="installed implementation (entry-point name)")
+    group.addoption("--shopsync-impl-cmd", default=None, help="command speaking the process contract")
+    group.addoption("--shopsync-mode", default="inprocess", choices=("inprocess", "process"))
+    group.addoption("--shopsync-seed", type=int, default=0)
+    group.addoption("--shopsync-only", default=None, help="requirement ids, prefixes or scenario ids, comma-separated")
+    group.addoption("--shopsync-profile", default="ci", choices=("dev", "ci", "certify"))
+    group.addoption("--shopsync-results", default=None, help="directory for one JSON result per scenario")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from scenarios.suites.test_conformance import SCENARIOS
+
+    wanted = select(SCENARIOS, config.getoption("--shopsync-only"))
+    profile = config.getoption("--shopsync-profile")
+    keep, drop = [], []
+    for item in items:
+        sid = item.callspec.params.get("scenario_id") if hasattr(item, "callspec") else None
+        spec = SCENARIOS.get(sid) if sid else None
+        if spec is None or (sid in wanted and not (profile == "dev" and "faults" in spec.tags)):
+            keep.append(item)
+            if spec is not None:
+                item.add_marker(pytest.mark.requirements(*spec.requirements))
+        else:
+            drop.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture
+def shopsync_run(request: pytest.FixtureRequest, tmp_path: Path):
+    """Run a scenario against the configured implementation; fail the test when the scenario fails."""
+    config = request.config
+    impl = ImplSpec(name=config.getoption("--shopsync-impl"), command=config.getoption("--shopsync-impl-cmd"),
+                    mode=config.getoption("--shopsync-mode"))
+    seed = config.getoption("--shopsync-seed")
+    results = config.getoption("--shopsync-results")
+
+    def run(spec: ScenarioSpec) -> None:
+        result = run_scenario(spec, impl, seed, workdir=tmp_path)
+        if results:
+            result_to_file(result, Path(results))
+        request.node.user_properties.append(("requirements", ",".join(spec.requirements)))
+        request.node.user_properties.append(("seed", str(result.seed)))
+        if result.status == "error":
+            pytest.fail(f"implementation error: {result.message}\nreplay: {result.replay}", pytrace=False)
+        if result.status == "fail":
+            lines = [f"{e.check}\n    expected: {e.expected!r}\n    found:    {e.found!r}" for e in result.evidence]
+            pytest.fail("\n".join(lines[:12]) + f"\nreplay: {result.replay}", pytrace=False)
+    return run
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "requirements(*ids): the SPEC.md requirements a scenario covers")
+    os.environ.setdefault("SHOPSYNC_SUITE", "1")

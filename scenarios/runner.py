@@ -1,0 +1,206 @@
+"""Running one scenario against an implementation and turning what happened into a ScenarioResult."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+import sys
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+
+from fakes.world import FaultSchedule, ImplementationError, InProcess, Process, World
+from fakes.world.adapters import Implementation, load_implementation
+from reports.model import Efficiency, Evidence, Reliability, ScenarioResult
+from scenarios.checks import history_checks
+from scenarios.dsl import LATENCY_BOUND, REGISTRY, ScenarioFailure, ScenarioSpec, Sim
+from scenarios.oracle import Oracle
+
+HARNESS_VERSION = "0.1.0"
+OBJECT_OF_SECTION = {"CNT": "contacts", "CMP": "companies", "PRD": "products", "ORD": "orders", "CRT": "carts"}
+
+
+@dataclass(frozen=True)
+class ImplSpec:
+    """Which implementation to run and how: an installed name or a command, in-process or as a process."""
+
+    name: str | None = "reference"
+    command: str | None = None
+    mode: str = "inprocess"
+
+    def __post_init__(self) -> None:
+        if self.command and self.mode != "process":
+            object.__setattr__(self, "mode", "process")
+
+    def make(self) -> Implementation:
+        """A fresh adapter for one scenario."""
+        if self.command:
+            return Process(self.command, name="implementation")
+        if self.mode == "process":
+            return Process(f"{shlex.quote(sys.executable)} -m scenarios.cli serve-impl {shlex.quote(self.name or '')}",
+                           name=self.name or "implementation")
+        return load_implementation(self.name or "reference")
+
+    def describe(self) -> str:
+        """The command-line flags that select this implementation."""
+        if self.command:
+            return f"--impl-cmd {shlex.quote(self.command)}"
+        return f"--impl {self.name}" + (" --mode process" if self.mode == "process" else "")
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "command": self.command, "mode": self.mode}
+
+
+def scenario_seed(run_seed: int, scenario_id: str) -> int:
+    """Each scenario's own seed, fixed by the run's seed and its id."""
+    return int(hashlib.sha256(f"{run_seed}:{scenario_id}".encode()).hexdigest()[:8], 16) % 1_000_000
+
+
+def replay_command(spec: ScenarioSpec, impl: ImplSpec, run_seed: int) -> str:
+    """The command that replays one scenario exactly."""
+    return f"shopsync conform {impl.describe()} --seed {run_seed} --only {spec.id}"
+
+
+def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Path | None = None,
+                 inputs: InProcess | None = None) -> ScenarioResult:
+    """Run one scenario in a fresh world and judge it."""
+    seed = scenario_seed(run_seed, spec.id)
+    faults = FaultSchedule.from_json({**spec.faults, "seed": seed}) if spec.faults else None
+    result = ScenarioResult(spec.id, spec.title, list(spec.requirements), seed, "pass",
+                            replay=replay_command(spec, impl, run_seed))
+    tmp = None
+    if workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="shopsync-scenario-")
+        workdir = Path(tmp.name)
+    world = World(seed=seed, mode=impl.mode, faults=faults, workdir=workdir)
+    sim: Sim | None = None
+    try:
+        implementation = inputs or impl.make()
+        sim = Sim(world, implementation, replace(spec.options, seed=seed))
+        missing = _unclaimed(spec, sim.health.capabilities if sim.health else ())
+        if missing:
+            result.status = "fail"
+            result.evidence.append(Evidence(f"{spec.requirements[0]}: the implementation does not claim "
+                                            f"{', '.join(missing)}", "capability claimed in /health",
+                                            list(sim.health.capabilities if sim.health else ())))
+            return result
+        spec.run(sim)
+        quiet_at = None
+        if not sim.failures:
+            world.advance_until_quiet()
+            quiet_at = world.now()
+            world.advance(timedelta(minutes=30))
+        evidence = list(sim.failures)
+        evidence += Oracle(sim).judge()
+        evidence += history_checks(sim, quiet_since=quiet_at)
+        result.latencies = sim.latency_samples()
+        late = [s for s in result.latencies if s.seconds is None or s.seconds > LATENCY_BOUND.total_seconds()]
+        if late:
+            rule = "LAT-3" if spec.faults else "LAT-1"
+            evidence.append(Evidence(f"{rule}: {len(late)} change(s) not visible within 10 minutes",
+                                     "visible within 600 s", [s.__dict__ for s in late[:10]]))
+        result.evidence = evidence
+        result.status = "fail" if evidence else "pass"
+        result.message = "; ".join(e.check for e in evidence[:5])
+    except ScenarioFailure as failure:
+        result.status, result.evidence = "fail", failure.evidence
+        result.message = str(failure)
+    except ImplementationError as error:
+        result.status, result.message = "error", f"implementation error: {error}"
+        if sim is not None:
+            result.evidence = [Evidence(f"{spec.requirements[0]}: implementation error", "a working implementation",
+                                        str(error), sim.calls(lambda e: True)[-10:])]
+    finally:
+        result.sim_seconds = world.elapsed()
+        result.efficiency = _efficiency(world, sim)
+        result.reliability = _reliability(world, sim, result)
+        if world.implementation is not None:
+            result.output = world.implementation.output()[-20_000:]
+        world.close()
+        if tmp is not None:
+            tmp.cleanup()
+    return result
+
+
+def _unclaimed(spec: ScenarioSpec, capabilities: tuple[str, ...]) -> list[str]:
+    if not capabilities:
+        return []
+    needed = {OBJECT_OF_SECTION[r.split("-")[0]] for r in spec.requirements if r.split("-")[0] in OBJECT_OF_SECTION}
+    return sorted(n for n in needed if n not in capabilities)
+
+
+def _efficiency(world: World, sim: Sim | None) -> Efficiency:
+    entries = world.audit.entries(lambda e: e.phase in ("tick", "webhook"))
+    seen_failed: set[tuple[str, str, str]] = set()
+    retries = 0
+    for entry in entries:
+        key = (entry.method, entry.path, entry.query)
+        if key in seen_failed:
+            retries += 1
+            seen_failed.discard(key)
+        if entry.status == 429 or entry.status >= 500 or entry.fault:
+            seen_failed.add(key)
+    records = 0
+    if sim is not None:
+        records = sum(1 for c in sim.history.changes if c.op in ("create", "update", "delete", "archive", "complete"))
+    faults: dict[str, int] = {}
+    for entry in entries:
+        if entry.fault:
+            faults[entry.fault] = faults.get(entry.fault, 0) + 1
+    return Efficiency(api_calls=len(entries), shopify_calls=sum(1 for e in entries if e.fake == "shopify"),
+                      hubspot_calls=sum(1 for e in entries if e.fake == "hubspot"), records_synced=records,
+                      rate_limited=sum(1 for e in entries if e.status == 429), retries=retries,
+                      faults_injected=faults)
+
+
+def _reliability(world: World, sim: Sim | None, result: ScenarioResult) -> Reliability:
+    api_faults: dict[str, int] = {}
+    for entry in world.audit.entries(lambda e: e.fault is not None):
+        kind = entry.fault.split(":")[0]
+        api_faults[kind] = api_faults.get(kind, 0) + 1
+    webhook_faults: dict[str, int] = {}
+    for delivery in world.stats.deliveries:
+        if delivery.fault:
+            webhook_faults[delivery.fault] = webhook_faults.get(delivery.fault, 0) + 1
+    lost_marks = ("CNT-1: no", "PRD-1: no", "CRT-1: checkout")
+    lost = sum(1 for e in result.evidence if " not in HubSpot" in e.check or e.check.startswith(lost_marks))
+    duplicates = sum(1 for e in result.evidence if "duplicate" in e.check)
+    return Reliability(faults_injected=api_faults, webhook_faults=webhook_faults,
+                       crashes_survived=sim.crashes if sim and result.status == "pass" else 0,
+                       inputs_tried=len(sim.history.changes) if sim else 0, records_lost=lost, duplicates=duplicates)
+
+
+def load_suites() -> dict[str, ScenarioSpec]:
+    """Import every suite module so its scenarios register; the registry by id."""
+    import importlib
+    import pkgutil
+
+    import scenarios.suites as suites
+
+    for module in pkgutil.iter_modules(suites.__path__):
+        if module.name.startswith("suite_"):
+            importlib.import_module(f"scenarios.suites.{module.name}")
+    return dict(sorted(REGISTRY.items()))
+
+
+def select(specs: dict[str, ScenarioSpec], only: str | None) -> dict[str, ScenarioSpec]:
+    """Scenarios whose id or requirements match `--only` (comma list of ids, prefixes or scenario ids)."""
+    if not only:
+        return specs
+    wanted = [w.strip() for w in only.split(",") if w.strip()]
+
+    def matches(spec: ScenarioSpec) -> bool:
+        return any(spec.id == w or spec.id.startswith(w + "/") or any(r == w or r.startswith(w + "-") or
+                   r.split("-")[0] == w for r in spec.requirements) for w in wanted)
+    return {k: v for k, v in specs.items() if matches(v)}
+
+
+def result_to_file(result: ScenarioResult, directory: Path) -> Path:
+    """Write one scenario's result for the run to collect (one file each, so xdist workers never clash)."""
+    from dataclasses import asdict
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / (result.id.replace("/", "__") + ".json")
+    path.write_text(json.dumps(asdict(result), default=str), encoding="utf-8")
+    return path
