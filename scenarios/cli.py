@@ -72,6 +72,146 @@ def _serve_impl(args: argparse.Namespace) -> int:
     return 0
 
 
+def _conform(args: argparse.Namespace) -> int:
+    import shutil
+    import time
+    from datetime import date
+    from pathlib import Path
+
+    import pytest
+
+    import scenarios.suites
+    from reports import write_all
+    from reports.model import RunInfo
+    from scenarios.aggregate import aggregate, read_results
+    from scenarios.runner import HARNESS_VERSION, ImplSpec, load_suites, select
+    from scenarios.waivers import load_waivers
+
+    impl = ImplSpec(name=args.impl, command=args.impl_cmd, mode=args.mode)
+    try:
+        waivers = load_waivers(Path(args.waivers) if args.waivers else None)
+    except (OSError, ValueError) as bad:
+        print(f"shopsync conform: cannot read the waivers file: {bad}", file=sys.stderr)
+        return 2
+    if args.only and not select(load_suites(), args.only):
+        print(f"shopsync conform: --only {args.only} selects no scenario", file=sys.stderr)
+        return 2
+    report_dir = Path(args.report_dir)
+    results_dir = report_dir / "results"
+    shutil.rmtree(results_dir, ignore_errors=True)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    suites = Path(scenarios.suites.__file__).parent
+    pytest_args = [str(suites / "test_conformance.py"), "-p", "scenarios.plugin", "-o", "addopts=",
+                   "-o", "python_files=test_conformance.py", "--rootdir", str(suites), "-p", "no:cacheprovider",
+                   "-q", "--no-header", "-rN", "--shopsync-impl", args.impl or "reference",
+                   "--shopsync-mode", impl.mode, "--shopsync-seed", str(args.seed), "--shopsync-profile", args.profile,
+                   "--shopsync-results", str(results_dir)]
+    if args.impl_cmd:
+        pytest_args += ["--shopsync-impl-cmd", args.impl_cmd]
+    if args.only:
+        pytest_args += ["--shopsync-only", args.only]
+    if args.workers and args.workers != "1":
+        pytest_args += ["-n", str(args.workers)]
+    if args.k:
+        pytest_args += ["-k", args.k]
+    if args.exitfirst:
+        pytest_args += ["-x"]
+    began = time.monotonic()  # wall time of the run, for the report header only
+    code = pytest.main(pytest_args)
+    if code not in (0, 1):
+        print(f"shopsync conform: the suite could not run (pytest exit {code})", file=sys.stderr)
+        return 2
+    results = read_results(results_dir)
+    health_name = args.impl_cmd or args.impl or "reference"
+    workers = int(args.workers) if str(args.workers).isdigit() else 0
+    info = RunInfo(HARNESS_VERSION, health_name, _impl_version(args), args.impl_cmd, impl.mode, args.profile,
+                   args.seed, round(time.monotonic() - began, 2), workers)
+    run = aggregate(results, info, waivers, today=date.today())
+    written = write_all(run, report_dir)
+    _write_replays(run, impl, args.seed, report_dir)
+    _print_summary(run)
+    print(f"report: {written.get('html', report_dir / 'index.html')}")
+    if run.new_waivers:
+        from scenarios.waivers import as_json
+        print("paste-ready waivers for the new failures:\n" + as_json(run.new_waivers))
+    for waiver in run.stale_waivers:
+        print(f"stale waiver (no longer fires): {waiver.requirement} {waiver.scenario}")
+    return run.exit_code
+
+
+def _impl_version(args: argparse.Namespace) -> str:
+    if args.impl_cmd:
+        return "?"
+    try:
+        from importlib.metadata import version
+        return version("shopsync") if (args.impl or "reference") == "reference" else "?"
+    except Exception:
+        return "?"
+
+
+def _write_replays(run, impl, seed: int, report_dir) -> None:
+    import json
+
+    directory = report_dir / "replays"
+    directory.mkdir(parents=True, exist_ok=True)
+    for scenario in run.scenarios:
+        if scenario.status in ("fail", "error"):
+            bundle = {"bundle": "shopsync-replay/1", "harness_version": run.run.harness_version,
+                      "scenario": scenario.id, "run_seed": seed, "scenario_seed": scenario.seed,
+                      "implementation": impl.to_json()}
+            (directory / (scenario.id.replace("/", "__") + ".json")).write_text(json.dumps(bundle, indent=2))
+
+
+def _print_summary(run) -> None:
+    worst: dict[str, str] = {}
+    for requirement in run.requirements:
+        values = [s.max for s in requirement.latency if s.max is not None]
+        never = sum(s.over_bound for s in requirement.latency)
+        worst[requirement.id] = (f"{max(values):.0f} s" if values else "-") + (f" ({never} over)" if never else "")
+    print(f"\n{'requirement':<12}{'level':<8}{'status':<8}worst latency")
+    for requirement in run.requirements:
+        print(f"{requirement.id:<12}{requirement.level:<8}{requirement.status:<8}{worst[requirement.id]}")
+    failed = [r.id for r in run.requirements if r.status in ("fail", "error")]
+    print(f"\n{len(run.scenarios)} scenarios; MUST failures: {', '.join(failed) if failed else 'none'}; "
+          f"exit {run.exit_code}")
+
+
+def _replay(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from scenarios.runner import ImplSpec, load_suites, run_scenario
+
+    bundle = json.loads(Path(args.bundle).read_text(encoding="utf-8"))
+    spec = load_suites().get(bundle["scenario"])
+    if spec is None:
+        print(f"shopsync replay: unknown scenario {bundle['scenario']}", file=sys.stderr)
+        return 2
+    impl = ImplSpec(**bundle["implementation"])
+    result = run_scenario(spec, impl, int(bundle["run_seed"]))
+    print(f"{result.id}: {result.status} (seed {result.seed}, {result.sim_seconds:.0f} simulated s)")
+    for evidence in result.evidence:
+        print(f"  {evidence.check}\n    expected: {evidence.expected!r}\n    found:    {evidence.found!r}")
+    return 0 if result.status == "pass" else 1
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from reports import write_all
+    from reports.render_json import read_json
+
+    directory = Path(args.directory)
+    try:
+        run = read_json(directory / "conformance.json")
+    except (OSError, ValueError, KeyError) as bad:
+        print(f"shopsync report: cannot read {directory / 'conformance.json'}: {bad}", file=sys.stderr)
+        return 2
+    written = write_all(run, directory)
+    print(f"report: {written.get('html')}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="shopsync", description=__doc__)
@@ -90,6 +230,30 @@ def build_parser() -> argparse.ArgumentParser:
                                                    "HTTP process contract (reads the SHOPSYNC_* variables)")
     serve_impl.add_argument("name", help="entry-point name in the shopsync.implementations group")
     serve_impl.set_defaults(run=_serve_impl)
+
+    conform = sub.add_parser("conform", help="run the conformance suite against an implementation")
+    which = conform.add_mutually_exclusive_group()
+    which.add_argument("--impl", default="reference", help="installed implementation (entry-point name)")
+    which.add_argument("--impl-cmd", default=None, help="command speaking the process contract (any language)")
+    conform.add_argument("--mode", default="inprocess", choices=("inprocess", "process"),
+                         help="run --impl in-process or under the process contract")
+    conform.add_argument("--seed", type=int, default=0)
+    conform.add_argument("--only", default=None, help="requirement ids or prefixes, e.g. CNT-1,ORD")
+    conform.add_argument("--profile", default="ci", choices=("dev", "ci", "certify"))
+    conform.add_argument("--report-dir", default="reports/out")
+    conform.add_argument("--waivers", default=None, help="JSON file of tolerated failures")
+    conform.add_argument("-n", "--workers", default="auto", help="pytest-xdist workers (1 = no xdist)")
+    conform.add_argument("-k", default=None, help="pytest -k expression over scenario ids")
+    conform.add_argument("-x", "--exitfirst", action="store_true")
+    conform.set_defaults(run=_conform)
+
+    replay = sub.add_parser("replay", help="replay one failure from its bundle (reports/out/replays/*.json)")
+    replay.add_argument("bundle")
+    replay.set_defaults(run=_replay)
+
+    report = sub.add_parser("report", help="re-render the HTML and JUnit reports from DIR/conformance.json")
+    report.add_argument("directory")
+    report.set_defaults(run=_report)
     return parser
 
 
