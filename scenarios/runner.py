@@ -19,6 +19,7 @@ from scenarios.dsl import LATENCY_BOUND, REGISTRY, ScenarioFailure, ScenarioSpec
 from scenarios.oracle import Oracle
 
 HARNESS_VERSION = "0.1.0"
+MAX_EVIDENCE = 25  # per scenario: enough to see the pattern, small enough for the report
 OBJECT_OF_SECTION = {"CNT": "contacts", "CMP": "companies", "PRD": "products", "ORD": "orders", "CRT": "carts"}
 
 
@@ -101,6 +102,10 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
             rule = "LAT-3" if spec.faults else "LAT-1"
             evidence.append(Evidence(f"{rule}: {len(late)} change(s) not visible within 10 minutes",
                                      "visible within 600 s", [s.__dict__ for s in late[:10]]))
+        if len(evidence) > MAX_EVIDENCE:
+            extra = len(evidence) - MAX_EVIDENCE
+            evidence = evidence[:MAX_EVIDENCE] + [Evidence(f"{evidence[MAX_EVIDENCE].check.split(':')[0]}: "
+                                                          f"{extra} more difference(s) not listed", "", extra)]
         result.evidence = evidence
         result.status = "fail" if evidence else "pass"
         result.message = "; ".join(e.check for e in evidence[:5])
