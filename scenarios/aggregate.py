@@ -95,6 +95,13 @@ def aggregate(results: list[ScenarioResult], info: RunInfo, waivers: list[Waiver
                 verdicts[rid].failed = True
                 verdicts[rid].ran = True
                 evidence[rid].append((result, item))
+        # A scenario demonstrates its primary requirement (the first): when it fails for any reason,
+        # that requirement is not shown to hold, even if the evidence names another rule.
+        primary = result.requirements[0] if result.requirements else None
+        if result.status == "fail" and primary in verdicts and not any(
+                _requirement_of(item, result) == primary for item in result.evidence):
+            verdicts[primary].failed = True
+            evidence[primary].extend((result, item) for item in result.evidence[:3])
         for note in result.notes:
             rid = note.split(":", 1)[0].strip()
             if rid in notes:

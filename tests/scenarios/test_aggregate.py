@@ -35,7 +35,7 @@ def test_every_requirement_is_listed_once_and_a_clean_run_exits_0():
 
 
 def test_a_must_failure_named_by_its_evidence_fails_the_run():
-    results = every_requirement_passes() + [result("CNT-5/x", ["CNT-5"], "fail", ["CNT-3: customer deleted"])]
+    results = every_requirement_passes() + [result("CNT-3/x", ["CNT-3", "CNT-5"], "fail", ["CNT-3: customer deleted"])]
     run = aggregate(results, info(), [], TODAY)
     statuses = {r.id: r.status for r in run.requirements}
     assert statuses["CNT-3"] == "fail" and statuses["CNT-5"] == "pass"
@@ -86,3 +86,9 @@ def test_runs_compare_on_what_they_judge_only():
                        TODAY)
     assert any(line.startswith("CNT-3") for line in differences(first.to_json(), broken.to_json()))
     assert asdict(first.run) != asdict(second.run)
+
+
+def test_a_failed_scenario_fails_its_primary_requirement_whatever_its_evidence_names():
+    results = every_requirement_passes() + [result("CNT-3/x", ["CNT-3", "CNT-5"], "fail", ["CNT-1: no contact"])]
+    statuses = {r.id: r.status for r in aggregate(results, info(), [], TODAY).requirements}
+    assert (statuses["CNT-3"], statuses["CNT-1"], statuses["CNT-5"]) == ("fail", "fail", "pass")
