@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test conform lint serve clean
+.PHONY: test conform bench lint serve clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ test: $(STAMP)
 
 conform: $(STAMP)
 	$(BIN)/shopsync conform --impl reference --report-dir reports/out
+
+# Benchmarks need moto's server as the baseline fake (not a test dependency).
+bench: $(STAMP)
+	$(BIN)/pip install --quiet "moto[server]"
+	$(BIN)/python -m benchmarks.run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,59 @@
+"""`make bench`: run every benchmark, print a table, write benchmarks/out/results.json.
+
+Figures are ratios against a baseline measured in the same run (the machines are shared and noisy);
+absolute rates are printed for context only. Nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import sys
+from pathlib import Path
+
+from benchmarks import bench_fakes, bench_world
+
+OUT = Path(__file__).with_name("out")
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+            "processor": platform.processor() or platform.machine()}
+
+
+def main() -> int:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    seconds = float(os.environ.get("SHOPSYNC_BENCH_SECONDS", "2"))
+    results: dict = {"machine": machine()}
+
+    fakes = bench_fakes.run(seconds)
+    moto = {r["call"]: r["per_second"] for r in fakes if r["fake"].startswith("moto")}
+    for row in fakes:
+        row["vs_moto_http"] = round(row["per_second"] / moto[row["call"]], 2) if moto.get(row["call"]) else None
+    results["fakes"] = fakes
+
+    world = bench_world.run(min(seconds, 1.0))
+    baseline = world[1]["per_second"]
+    for row in world:
+        row["vs_new_world"] = round(row["per_second"] / baseline, 1) if baseline else None
+    results["world"] = world
+
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"machine: {results['machine']}")
+    print(f"\n{'fake':<12}{'transport':<18}{'call':<8}{'req/s':>10}{'x moto (http)':>16}")
+    for row in fakes:
+        ratio = f"{row['vs_moto_http']:.2f}" if row["vs_moto_http"] is not None else "-"
+        print(f"{row['fake']:<12}{row['transport']:<18}{row['call']:<8}{row['per_second']:>10.0f}{ratio:>16}")
+    print(f"\n{'world':<32}{'per s':>10}{'µs each':>10}{'x new world':>13}")
+    for row in world:
+        print(f"{row['case']:<32}{row['per_second']:>10.0f}{row['microseconds']:>10.1f}{row['vs_new_world']:>13}")
+    print(f"\nwritten: {OUT / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
