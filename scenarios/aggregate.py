@@ -72,8 +72,9 @@ def summarise_latency(samples: list[LatencySample]) -> list[LatencySummary]:
     for (obj, op), items in sorted(groups.items()):
         seen = [s.seconds for s in items if s.seconds is not None]
         over = sum(1 for s in items if s.seconds is None or s.seconds > BOUND_SECONDS)
+        never = sum(1 for s in items if s.seconds is None)
         out.append(LatencySummary(obj, op, len(items), percentile(seen, 0.5), percentile(seen, 0.95),
-                                  max(seen) if seen else None, over))
+                                  max(seen) if seen else None, over, never))
     return out
 
 

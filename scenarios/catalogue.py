@@ -41,11 +41,16 @@ def by_id() -> dict[str, Requirement]:
 def parse_spec(text: str) -> list[Requirement]:
     """The requirements written in a SPEC.md text (for checking the catalogue against the spec)."""
     found: list[Requirement] = []
+    open_item = False  # whether indented lines continue the last requirement
     for line in text.splitlines():
         match = SPEC_LINE.match(line)
         if match:
             found.append(Requirement(match.group(1), match.group(2), match.group(3).strip()))
-        elif found and line.startswith("  ") and line.strip():
+            open_item = True
+        elif open_item and line.startswith("  ") and line.strip():
             last = found[-1]
             found[-1] = Requirement(last.id, last.level, f"{last.text} {line.strip()}")
+        else:
+            # Any other list item (e.g. the level-less HAR guarantees), heading or blank line ends it.
+            open_item = False
     return found

@@ -122,6 +122,12 @@ def _conform(args: argparse.Namespace) -> int:
         print(f"shopsync conform: the suite could not run (pytest exit {code})", file=sys.stderr)
         return 2
     results = read_results(results_dir)
+    expected = select(load_suites(), args.only)
+    if not args.k and not args.exitfirst and len(results) < len(expected) and args.profile != "dev":
+        # A scenario that ran leaves a result file; fewer files means the suite itself broke.
+        print(f"shopsync conform: {len(expected) - len(results)} scenario(s) left no result (a harness or "
+              "import error); see the pytest output above", file=sys.stderr)
+        return 2
     health_name = args.impl_cmd or args.impl or "reference"
     workers = int(args.workers) if str(args.workers).isdigit() else 0
     info = RunInfo(HARNESS_VERSION, health_name, _impl_version(args), args.impl_cmd, impl.mode, args.profile,

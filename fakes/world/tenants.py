@@ -60,14 +60,20 @@ class PortalTenant:
     shops: list[ShopTenant] = field(default_factory=list)
 
 
-def install_shop(store: ShopifyStore, shop: str, seed: int, shopify_url: str, *, plan: str = "basic") -> ShopTenant:
-    """Create `shop` and run the authorize step of the OAuth install as the merchant's browser would."""
+def install_shop(store: ShopifyStore, shop: str, seed: int, shopify_url: str, *, plan: str = "basic",
+                 app=None) -> ShopTenant:
+    """Create `shop` and run the authorize step of the OAuth install as the merchant's browser would.
+
+    `app` is the fake Shopify's Flask app serving `store` (one is made when not given).
+    """
     if SHOPIFY_APP not in store.apps:
         store.add_app(SHOPIFY_APP, derived_secret(seed, "shopify-app"), "shopsync sync app")
     store.add_shop(shop, plan=plan)
-    from fakes.shopify.app import create_app
+    if app is None:
+        from fakes.shopify.app import create_app
+        app = create_app(store)
 
-    client = create_app(store).test_client()
+    client = app.test_client()
     response = client.get(f"/shops/{shop}/admin/oauth/authorize", query_string={
         "client_id": SHOPIFY_APP, "scope": ",".join(SHOPIFY_SCOPES), "redirect_uri": CALLBACK,
         "state": derived_secret(seed, f"state:{shop}", 16)})

@@ -153,6 +153,13 @@ class World:
         self.stats = WorldStats()
         self.shops = []
         self.portal = None
+        self.on_tick.clear()
+        if self.implementation is not None:
+            self.implementation.stop()
+            self.implementation = None
+        if self._workdir is not None:
+            import shutil
+            shutil.rmtree(self._workdir / "state", ignore_errors=True)
 
     def close(self) -> None:
         """Stop the implementation and any servers."""
@@ -178,7 +185,7 @@ class World:
         """Create a shop and authorize the sync app in it (the code goes into the settings)."""
         previous, self.audit.phase = self.audit.phase, "harness"
         try:
-            tenant = install_shop(self.shopify, shop, self.seed, self.shopify_url, plan=plan)
+            tenant = install_shop(self.shopify, shop, self.seed, self.shopify_url, plan=plan, app=self.apps["shopify"])
         finally:
             self.audit.phase = previous
         self.shops.append(tenant)

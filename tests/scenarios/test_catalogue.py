@@ -21,3 +21,12 @@ def test_catalogue_is_well_formed():
     ids = [r.id for r in requirements()]
     assert len(ids) == len(set(ids)) == 41
     assert {r.level for r in requirements()} == {"MUST", "SHOULD", "MAY"}
+
+
+def test_continuation_lines_of_level_less_items_are_not_glued_to_the_last_requirement():
+    from scenarios.catalogue import parse_spec
+
+    text = ("- **MKT-1 SHOULD** From the admin.\n  (Lowest priority.)\n\n## Harness\n\n"
+            "- **HAR-1** Every run is reproducible\n  outcome.\n")
+    [only] = parse_spec(text)
+    assert only.text == "From the admin. (Lowest priority.)"
