@@ -1,0 +1,229 @@
+"""The HubSpot CRM API as the engine uses it: v3 objects (list, search, batches of 100), v4 associations,
+and the app's webhook settings.
+
+Budgets follow `X-HubSpot-RateLimit-*` (API-FACTS 3.10): the ten-second window for most calls, a
+per-second allowance for search (exempt from the window), so the engine never spends a call it
+knows will be refused.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from reference.clients.http import Api, Budget, VendorError
+
+BATCH = 100  # inputs per batch request (API-FACTS 3.3)
+SEARCH_PAGE = 200
+SEARCH_REACH = 10_000  # results reachable by paging one search (API-FACTS 3.5)
+DEFINED = "HUBSPOT_DEFINED"
+
+
+def chunks(items: list, size: int = BATCH) -> Iterable[list]:
+    """`items` in consecutive slices of at most `size`."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def hubspot_time(value: str | None) -> datetime | None:
+    """A HubSpot timestamp (ISO with Z, or epoch milliseconds) as an aware datetime."""
+    if not value:
+        return None
+    text = str(value)
+    if text.isdigit():
+        from datetime import UTC
+        return datetime.fromtimestamp(int(text) / 1000, UTC)
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class HubSpotClient(Api):
+    """CRM calls for one portal, with a private-app token."""
+
+    def __init__(self, base_url: str, token: str, transport: httpx.BaseTransport | None,
+                 clock: Callable[[], datetime], rng: random.Random) -> None:
+        super().__init__(base_url, {"Authorization": f"Bearer {token}"}, transport, clock, rng,
+                         Budget("hubspot", leak_per_second=10.0, capacity=100.0, reserve=5.0))
+        self.search_budget = Budget("hubspot-search", leak_per_second=4.0, capacity=4.0, reserve=0.0)
+
+    def observe(self, response: httpx.Response, budget: Budget) -> None:
+        headers, now = response.headers, self.clock()
+        try:
+            if budget is self.search_budget and "X-HubSpot-RateLimit-Secondly" in headers:
+                limit = float(headers["X-HubSpot-RateLimit-Secondly"])
+                left = float(headers.get("X-HubSpot-RateLimit-Secondly-Remaining", limit))
+                budget.leak_per_second = limit
+                budget.observe(now, limit - left + 1, limit)  # the header counts before this call
+            elif "X-HubSpot-RateLimit-Max" in headers:
+                limit = float(headers["X-HubSpot-RateLimit-Max"])
+                left = float(headers.get("X-HubSpot-RateLimit-Remaining", limit))
+                window = float(headers.get("X-HubSpot-RateLimit-Interval-Milliseconds", 10000)) / 1000
+                budget.leak_per_second = limit / window
+                budget.observe(now, limit - left, limit)
+        except ValueError:
+            pass
+
+    # ------------------------------------------------------------------ reading
+
+    def list_all(self, object_type: str, properties: list[str]) -> list[dict]:
+        """Every live record of a type, 100 per page."""
+        out, after = [], None
+        while True:
+            params: dict[str, Any] = {"limit": 100, "properties": ",".join(properties)}
+            if after:
+                params["after"] = after
+            page = self.request("GET", f"/crm/v3/objects/{object_type}", params=params).json()
+            out.extend(page.get("results", []))
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return out
+
+    def search(self, object_type: str, filter_groups: list[dict], properties: list[str],
+               sort: str | None = None) -> list[dict]:
+        """Every result of a search (pages of 200, up to the 10,000 reachable)."""
+        out, after = [], 0
+        while True:
+            body: dict[str, Any] = {"filterGroups": filter_groups, "properties": properties, "limit": SEARCH_PAGE,
+                                    "after": str(after)}
+            if sort:
+                body["sorts"] = [{"propertyName": sort, "direction": "ASCENDING"}]
+            page = self.request("POST", f"/crm/v3/objects/{object_type}/search", json=body,
+                                budget=self.search_budget).json()
+            out.extend(page.get("results", []))
+            nxt = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not nxt or int(nxt) + SEARCH_PAGE > SEARCH_REACH:
+                return out
+            after = int(nxt)
+
+    def modified_since(self, object_type: str, modified_property: str, since: datetime,
+                       properties: list[str]) -> list[dict]:
+        """Records modified at or after `since` (the polling reconciliation, API-FACTS 3.5)."""
+        millis = str(int(since.timestamp() * 1000))
+        flt = {"propertyName": modified_property, "operator": "GTE", "value": millis}
+        return self.search(object_type, [{"filters": [flt]}], properties, sort=modified_property)
+
+    def find_in(self, object_type: str, prop: str, values: list[str], properties: list[str]) -> list[dict]:
+        """Records whose `prop` is one of `values` (one IN filter per 100 values)."""
+        out: list[dict] = []
+        for part in chunks(sorted(set(values))):
+            out.extend(self.search(object_type, [{"filters": [{"propertyName": prop, "operator": "IN",
+                                                               "values": part}]}], properties))
+        return out
+
+    def batch_read(self, object_type: str, ids: list[str], properties: list[str],
+                   id_property: str | None = None) -> tuple[list[dict], set[str]]:
+        """Records by id (or by a unique property); also the ids that were not found (archived or never)."""
+        found: list[dict] = []
+        missing: set[str] = set()
+        for part in chunks(list(dict.fromkeys(ids))):
+            body: dict[str, Any] = {"properties": properties, "inputs": [{"id": i} for i in part]}
+            if id_property:
+                body["idProperty"] = id_property
+            response = self.request("POST", f"/crm/v3/objects/{object_type}/batch/read", json=body).json()
+            found.extend(response.get("results", []))
+            for error in response.get("errors", []):
+                missing.update(str(i) for i in (error.get("context") or {}).get("ids", []))
+        return found, missing
+
+    def associations(self, from_type: str, to_type: str, ids: list[str]) -> dict[str, list[str]]:
+        """The ids of `to_type` records associated with each record (v4 batch read)."""
+        out: dict[str, list[str]] = {}
+        for part in chunks(list(dict.fromkeys(ids)), 1000):
+            response = self.request("POST", f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
+                                    json={"inputs": [{"id": i} for i in part]}).json()
+            for row in response.get("results", []):
+                out[str(row["from"]["id"])] = [str(t["toObjectId"]) for t in row.get("to", [])]
+        return out
+
+    # ------------------------------------------------------------------ writing
+
+    def batch_create(self, object_type: str, inputs: dict[str, dict]) -> tuple[dict[str, dict], dict[str, str]]:
+        """Create records keyed by a trace id (objectWriteTraceId); (created by trace, errors by trace)."""
+        created: dict[str, dict] = {}
+        failed: dict[str, str] = {}
+        items = list(inputs.items())
+        for part in chunks(items):
+            body = {"inputs": [{**spec, "objectWriteTraceId": trace} for trace, spec in part]}
+            response = self.request("POST", f"/crm/v3/objects/{object_type}/batch/create", json=body).json()
+            for record in response.get("results", []):
+                created[str(record.get("objectWriteTraceId"))] = record
+            for error in response.get("errors", []):
+                for trace in (error.get("context") or {}).get("objectWriteTraceId", []):
+                    failed[str(trace)] = str(error.get("message"))
+        return created, failed
+
+    def batch_update(self, object_type: str, updates: dict[str, dict[str, Any]]) -> tuple[list[dict], set[str]]:
+        """Update properties by id; (records as updated, ids not found)."""
+        done: list[dict] = []
+        missing: set[str] = set()
+        for part in chunks(list(updates.items())):
+            body = {"inputs": [{"id": rid, "properties": props} for rid, props in part]}
+            response = self.request("POST", f"/crm/v3/objects/{object_type}/batch/update", json=body).json()
+            done.extend(response.get("results", []))
+            for error in response.get("errors", []):
+                missing.update(str(i) for i in (error.get("context") or {}).get("ids", []))
+        return done, missing
+
+    def upsert_contacts(self, by_email: dict[str, dict[str, Any]]) -> dict[str, dict]:
+        """Create or update contacts keyed by email (CNT-1: never a second contact for an email)."""
+        out: dict[str, dict] = {}
+        for part in chunks(list(by_email.items())):
+            body = {"inputs": [{"id": email, "idProperty": "email", "properties": {**props, "email": email}}
+                               for email, props in part]}
+            response = self.request("POST", "/crm/v3/objects/contacts/batch/upsert", json=body).json()
+            for record in response.get("results", []):
+                email = str((record.get("properties") or {}).get("email") or "").lower()
+                out[email] = record
+        return out
+
+    def batch_archive(self, object_type: str, ids: list[str]) -> None:
+        """Archive records (unknown ids are ignored by HubSpot)."""
+        for part in chunks(list(dict.fromkeys(ids))):
+            self.request("POST", f"/crm/v3/objects/{object_type}/batch/archive", json={"inputs": [{"id": i}
+                                                                                                 for i in part]})
+
+    def associate(self, from_type: str, to_type: str, pairs: list[tuple[str, str, int]]) -> None:
+        """Create typed associations (v4 batch create); already-present ones are fine."""
+        for part in chunks(list(dict.fromkeys(pairs))):
+            body = {"inputs": [{"from": {"id": a}, "to": {"id": b},
+                                "types": [{"associationCategory": DEFINED, "associationTypeId": t}]}
+                               for a, b, t in part]}
+            self.request("POST", f"/crm/v4/associations/{from_type}/{to_type}/batch/create", json=body)
+
+    def dissociate(self, from_type: str, to_type: str, pairs: list[tuple[str, str]]) -> None:
+        """Remove every association between each pair (v4 batch archive)."""
+        for part in chunks(list(dict.fromkeys(pairs))):
+            body = {"inputs": [{"from": {"id": a}, "to": [{"id": b}]} for a, b in part]}
+            self.request("POST", f"/crm/v4/associations/{from_type}/{to_type}/batch/archive", json=body)
+
+    # ------------------------------------------------------------------ the app's webhooks
+
+    def ensure_webhooks(self, app_id: int, developer_key: str, target: str,
+                        wanted: list[tuple[str, str | None]]) -> int:
+        """Point the app's webhooks at `target` and subscribe each (eventType, propertyName); returns writes."""
+        params = {"hapikey": developer_key}
+        base = f"/webhooks/v3/{app_id}"
+        writes = 0
+        try:
+            current = self.request("GET", f"{base}/settings", params=params).json().get("targetUrl")
+        except VendorError as error:
+            if error.status != 404:  # 404: no settings yet
+                raise
+            current = None
+        if current != target:
+            self.request("PUT", f"{base}/settings", params=params, json={"targetUrl": target})
+            writes += 1
+        have = {(s["eventType"], s.get("propertyName")) for s in
+                self.request("GET", f"{base}/subscriptions", params=params).json().get("results", [])}
+        for event_type, prop in wanted:
+            if (event_type, prop) in have:
+                continue
+            body: dict[str, Any] = {"eventType": event_type, "active": True}
+            if prop:
+                body["propertyName"] = prop
+            self.request("POST", f"{base}/subscriptions", params=params, json=body)
+            writes += 1
+        return writes

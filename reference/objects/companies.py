@@ -1,0 +1,88 @@
+"""Companies <-> Shopify B2B companies (GraphQL only): matched by name, any case, or by domain (CMP-1).
+
+The Shopify side keeps the website in the metafield `custom.website`; HubSpot's `domain` is its
+normalised host. A company with neither name nor domain is not synced (CMP-2); no deletion crosses
+over in either direction (CMP-3, CMP-4).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from reference.clients.shopify import COMPANY_FIELDS, ShopClient, shopify_time
+from reference.objects.context import Context
+from reference.objects.twoway import Group, TwoWay
+from reference.settings import Mapping
+
+
+class Companies(TwoWay):
+    """The companies stream."""
+
+    name = "companies"
+    hubspot_type = "companies"
+    topic_prefix = "companies/"
+    hubspot_prefix = "company."
+
+    def keys(self, view: dict[str, Any]) -> list[str]:
+        out = []
+        if view.get("name"):
+            out.append(f"name:{str(view['name']).lower()}")
+        if view.get("domain"):
+            out.append(f"domain:{view['domain']}")
+        return out
+
+    @staticmethod
+    def shopify_at(record: dict) -> datetime:
+        return shopify_time(record["updated_at"])
+
+    def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
+        return shop.companies(since)
+
+    def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
+        out = []
+        for start in range(0, len(ids), 25):
+            part = ids[start:start + 25]
+            query = "query { " + " ".join(f'c{i}: company(id: "{gid}") {{ {COMPANY_FIELDS} }}'
+                                          for i, gid in enumerate(part)) + " }"
+            data = shop.graphql(query)
+            out += [_flat(node) for node in data.values() if node]
+        return out
+
+    def shopify_find(self, shop: ShopClient, view: dict[str, Any]) -> dict | None:
+        wanted = set(self.keys(view))
+        from reference.mapping import shopify_view
+        from reference.settings import DEFAULT_MAPPINGS
+        for company in shop.companies(None):  # B2B companies are few: one listing beats fuzzy searches
+            if wanted & set(self.keys(shopify_view(company, DEFAULT_MAPPINGS["companies"]))):
+                return company
+        return None
+
+    def shopify_write(self, shop: ShopClient, record: dict | None, values: dict[str, Any],
+                      mappings: tuple[Mapping, ...]) -> dict:
+        fields = {m.hubspot_property: m.shopify_field for m in mappings if m.to_shopify}
+        named = {fields[k]: v for k, v in values.items() if k in fields}
+        name = named.get("name", (record or {}).get("name"))
+        domain = named.get("website")
+        website = f"https://{domain}" if domain else None
+        if record is not None and "name" not in named and website is None:
+            return record
+        return shop.save_company(record["id"] if record else None, name, website, "website" in named)
+
+    def hubspot_lookup(self, ctx: Context, groups: list[Group], props: list[str]) -> dict[str, dict]:
+        names = sorted({k.removeprefix("name:") for g in groups for k in g.key_hint if k.startswith("name:")})
+        domains = sorted({k.removeprefix("domain:") for g in groups for k in g.key_hint if k.startswith("domain:")})
+        found = (ctx.hubspot.find_in("companies", "name", names, props) if names else []) + \
+                (ctx.hubspot.find_in("companies", "domain", domains, props) if domains else [])
+        out: dict[str, dict] = {}
+        from reference.mapping import hubspot_view
+        for record in sorted(found, key=lambda r: int(r["id"])):
+            for k in self.keys(hubspot_view(record, ctx.settings.mappings("companies"))):
+                out.setdefault(k, record)
+        return out
+
+
+def _flat(node: dict) -> dict:
+    website = node.get("website") or {}
+    return {"id": node["id"], "name": node.get("name"), "website": website.get("value"),
+            "updated_at": node.get("updatedAt")}

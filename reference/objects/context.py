@@ -1,0 +1,49 @@
+"""What a stream gets from the engine for one tick: the clock, settings, state and vendor clients."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from reference.clients.hubspot import HubSpotClient
+from reference.clients.shopify import ShopClient
+from reference.settings import Settings
+from reference.state import State
+
+log = logging.getLogger("reference")
+OVERLAP = timedelta(seconds=120)  # re-read this much before a cursor: page order and indexing lag (API-FACTS 1.7, 3.5)
+
+
+@dataclass
+class Context:
+    """One tick's world as a stream sees it."""
+
+    now: datetime
+    settings: Settings
+    state: State
+    hubspot: HubSpotClient
+    shops: dict[str, ShopClient]  # connected shops that still accept traffic
+    rng: random.Random
+    inbox: list = field(default_factory=list)  # InboxEvent of this tick
+    wakeups: list[datetime] = field(default_factory=list)
+    lost_shops: set[str] = field(default_factory=set)  # shops that answered 401 during the tick (CON-3)
+
+    def wake(self, when: datetime) -> None:
+        """Ask for a tick at `when` (a poll or a retry falls due)."""
+        self.wakeups.append(when)
+
+    def poll_due(self, key: str) -> bool:
+        """Whether the poll named `key` is due (and book the next one if so)."""
+        due = self.state.get(f"poll:{key}")
+        if due is not None and datetime.fromisoformat(due) > self.now:
+            self.wake(datetime.fromisoformat(due))
+            return False
+        return True
+
+    def polled(self, key: str) -> None:
+        """A poll completed: the next one falls due after the poll interval."""
+        nxt = self.now + timedelta(seconds=self.settings.poll_interval)
+        self.state.put(f"poll:{key}", nxt.isoformat())
+        self.wake(nxt)

@@ -1,0 +1,5 @@
+class Orders:
+    name = "orders"
+    hubspot_prefix = ""
+    def wants(self, topic): return topic.startswith("orders/")
+    def run(self, ctx): pass

@@ -1,0 +1,536 @@
+"""Two-way streams (contacts, companies, products): pull -> match -> merge -> write -> record.
+
+A *group* is one HubSpot record and the Shopify records linked to it (one per shop at most). Each
+tick a stream pulls what changed on either side (webhook hints, polls with overlapping cursors, full
+listings on an initial sync), drops what equals the view it last synced (its own echoes, CNT-6),
+gathers the rest into groups, and merges field by field: a field that changed on one side since the
+last sync flows to the others; changed on several, the latest change by each side's own update
+timestamp wins (CNT-5). Then it writes in batches and records the new views.
+
+Subclasses say what the object is keyed on and how its Shopify side is read and written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from reference.clients.http import VendorError
+from reference.clients.hubspot import hubspot_time
+from reference.clients.shopify import ShopClient, shopify_time
+from reference.mapping import hubspot_view, shopify_view
+from reference.objects.context import OVERLAP, Context, log
+from reference.settings import Mapping
+from reference.state import ARCHIVED, DELETED, LIVE, HubSpotRecord, Link
+
+SHOPIFY_FIRST = 1  # on a tie of update timestamps the Shopify change wins (arbitrary but stable)
+
+
+@dataclass
+class Member:
+    """A group's record in one shop: current Shopify record (None: to be created) and its link."""
+
+    shop: str
+    record: dict | None
+    link: Link | None = None
+
+
+@dataclass
+class Group:
+    """One HubSpot record (or one to create) and its Shopify records."""
+
+    hid: str | None
+    h: dict | None = None
+    rec: HubSpotRecord | None = None
+    members: dict[str, Member] = field(default_factory=dict)
+    hubspot_changed: bool = False
+    key_hint: list[str] = field(default_factory=list)
+
+
+class TwoWay:
+    """The shared machinery of a two-way object type."""
+
+    name = ""  # settings name
+    hubspot_type = ""
+    modified_property = "hs_lastmodifieddate"
+    topic_prefix = ""  # Shopify webhook topics, e.g. "customers/"
+    hubspot_prefix = ""  # HubSpot subscription prefix, e.g. "contact."
+    recreate_after_archive = True  # a changed survivor of an archived HubSpot record makes a new one
+    archive_on_shopify_delete = False  # PRD-2
+
+    # ------------------------------------------------------------------ what subclasses provide
+
+    def keys(self, view: dict[str, Any]) -> list[str]:
+        """Match keys of a record's view (empty: the record has no key)."""
+        raise NotImplementedError
+
+    def eligible(self, ctx: Context, view: dict[str, Any]) -> bool:
+        """Whether a record with this view may be synced at all (SET-6, CMP-2)."""
+        return bool(self.keys(view))
+
+    def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
+        """Shopify records updated since `since` (all when None)."""
+        raise NotImplementedError
+
+    def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
+        """Shopify records by id (missing ones absent)."""
+        raise NotImplementedError
+
+    def shopify_find(self, shop: ShopClient, view: dict[str, Any]) -> dict | None:
+        """The Shopify record of this shop matching a view's key, if any."""
+        raise NotImplementedError
+
+    def shopify_write(self, shop: ShopClient, record: dict | None, values: dict[str, Any],
+                      mappings: tuple[Mapping, ...]) -> dict:
+        """Create (record None) or update a Shopify record with HubSpot-keyed values; the stored record."""
+        raise NotImplementedError
+
+    def shopify_deleted(self, ctx: Context, shop: ShopClient, since: datetime | None) -> list[str]:
+        """Ids of records deleted since `since`, when deletions must be polled (products)."""
+        return []
+
+    def hubspot_create(self, ctx: Context, creates: dict[str, dict[str, Any]]) -> dict[str, dict]:
+        """Create HubSpot records (trace -> properties); the created records by trace."""
+        inputs = {trace: {"properties": props} for trace, props in creates.items()}
+        created, failed = ctx.hubspot.batch_create(self.hubspot_type, inputs)
+        for trace, message in failed.items():
+            log.warning("%s: HubSpot refused a create (%s): %s", self.name, trace, message)
+        return created
+
+    def hubspot_lookup(self, ctx: Context, groups: list[Group], props: list[str]) -> dict[str, dict]:
+        """Existing HubSpot records for new groups, by one of their keys (look before creating)."""
+        return {}
+
+    @staticmethod
+    def shopify_id(record: dict) -> str:
+        """A Shopify record's id as text."""
+        return str(record["id"])
+
+    @staticmethod
+    def shopify_at(record: dict) -> datetime:
+        """When a Shopify record last changed (its own clock)."""
+        return shopify_time(record["updated_at"])
+
+    # ------------------------------------------------------------------ the pass
+
+    def wants(self, topic: str) -> bool:
+        """Whether an inbox event concerns this object type."""
+        return topic.startswith(self.topic_prefix) or topic.startswith(self.hubspot_prefix)
+
+    def run(self, ctx: Context) -> None:
+        """One pass: pull, match, merge, write, record. Deferred propagates (partial progress is kept)."""
+        mappings = ctx.settings.mappings(self.name)
+        props = sorted({m.hubspot_property for m in mappings} | {self.modified_property})
+        events = [e for e in ctx.inbox if self.wants(e.topic)]
+        hinted_shops = {e.shop for e in events if e.source == "shopify" and not e.topic.endswith("/delete")}
+        deleted = [(e.shop, str(e.body.get("id") or e.body.get("admin_graphql_api_id")))
+                   for e in events if e.source == "shopify" and e.topic.endswith("/delete")]
+        h_fetch = {str(e.body["objectId"]) for e in events if e.source == "hubspot"
+                   and not e.topic.endswith(".deletion")}
+        h_gone = {str(e.body["objectId"]) for e in events if e.source == "hubspot" and e.topic.endswith(".deletion")}
+
+        # -------- pull: Shopify
+        changed_s: dict[tuple[str, str], dict] = {}
+        listings: dict[str, list[dict]] = {}
+        cursors: dict[str, str] = {}
+        for shop, client in sorted(ctx.shops.items()):
+            key = f"cursor:{self.name}:{shop}"
+            cursor = ctx.state.get(key)
+            if cursor is not None and shop not in hinted_shops and not ctx.poll_due(f"{self.name}:{shop}"):
+                continue
+            since = datetime.fromisoformat(cursor) - OVERLAP if cursor else None
+            records = self.shopify_list(client, since)
+            if cursor is None:
+                listings[shop] = records
+            deleted += [(shop, rid) for rid in self.shopify_deleted(ctx, client, since)]
+            for record in records:
+                changed_s[(shop, self.shopify_id(record))] = record
+            stamps = [self.shopify_at(r) for r in records] + ([datetime.fromisoformat(cursor)] if cursor else [])
+            cursors[key] = max(stamps).isoformat() if stamps else ctx.now.isoformat()
+
+        # -------- pull: HubSpot (webhook hints are read by id: search lags behind, API-FACTS 3.5)
+        changed_h: dict[str, dict] = {}
+        h_key = f"cursor:{self.name}:hubspot"
+        h_cursor = ctx.state.get(h_key)
+        h_listing: list[dict] | None = None
+        h_polled = h_cursor is None or ctx.poll_due(f"{self.name}:hubspot")
+        polled: list[dict] = []
+        if h_cursor is None:
+            h_listing = polled = ctx.hubspot.list_all(self.hubspot_type, props)
+        elif h_polled:
+            polled = ctx.hubspot.modified_since(self.hubspot_type, self.modified_property,
+                                                datetime.fromisoformat(h_cursor) - OVERLAP, props)
+        fetched: list[dict] = []
+        if h_fetch:
+            fetched, missing = ctx.hubspot.batch_read(self.hubspot_type, sorted(h_fetch), props)
+            h_gone |= missing
+        for record in [*polled, *fetched]:
+            changed_h[str(record["id"])] = record
+        # Only a poll moves the cursor: a webhook hint says nothing of what else changed meanwhile.
+        h_stamps = [t for t in (hubspot_time(r.get("updatedAt")) for r in polled) if t is not None]
+        if h_cursor is not None:
+            h_stamps.append(datetime.fromisoformat(h_cursor))
+        new_h_cursor = max(h_stamps).isoformat() if h_stamps else ctx.now.isoformat()
+
+        # -------- deletions on either side
+        self._shopify_deletions(ctx, deleted)
+        self._hubspot_archives(ctx, h_gone - set(changed_h))
+
+        # -------- match into groups, complete them, merge, write
+        groups = self._groups(ctx, mappings, changed_s, changed_h, listings, h_listing, props)
+        self._complete(ctx, mappings, groups, listings, props, looked=h_listing is not None)
+        self._merge_and_write(ctx, mappings, groups)
+
+        # -------- the pass is done: move the cursors, drop the handled events
+        for key, value in cursors.items():
+            ctx.state.put(key, value)
+            ctx.polled(key.removeprefix("cursor:"))
+        if h_polled:
+            ctx.state.put(h_key, new_h_cursor)
+            ctx.polled(f"{self.name}:hubspot")
+        ctx.state.done([e.seq for e in events])
+
+    # ------------------------------------------------------------------ deletions
+
+    def _shopify_deletions(self, ctx: Context, deleted: Iterable[tuple[str, str]]) -> None:
+        archive: list[str] = []
+        for shop, sid in deleted:
+            link = ctx.state.link(self.name, shop, sid)
+            if link is None or link.status == DELETED:
+                continue
+            hid = link.hubspot_id
+            link.status = DELETED  # CNT-4/CMP-4: the HubSpot record stays; never re-create it in this shop
+            ctx.state.save_link(link)
+            if self.archive_on_shopify_delete and hid and link.status != ARCHIVED:
+                archive.append(hid)
+        if archive:
+            ctx.hubspot.batch_archive(self.hubspot_type, archive)  # PRD-2
+            for hid in archive:
+                self._forget_hubspot(ctx, hid)
+
+    def _hubspot_archives(self, ctx: Context, gone: Iterable[str]) -> None:
+        for hid in gone:
+            self._forget_hubspot(ctx, hid)
+
+    def _forget_hubspot(self, ctx: Context, hid: str) -> None:
+        """The HubSpot record is archived: nothing is deleted in Shopify (CNT-3, CMP-3, PRD-3); links drop."""
+        rec = ctx.state.record(self.name, hid)
+        if rec is not None:
+            rec.archived = True
+            ctx.state.save_record(rec)
+        for link in ctx.state.links_of(self.name, hid):
+            if link.status != LIVE:
+                continue
+            if self.recreate_after_archive:
+                # The survivor is synced as new on its next change (matched by key first).
+                link.hubspot_id, link.view = None, {}
+            else:
+                link.status = ARCHIVED
+            ctx.state.save_link(link)
+
+    # ------------------------------------------------------------------ matching
+
+    def _groups(self, ctx: Context, mappings: tuple[Mapping, ...], changed_s: dict[tuple[str, str], dict],
+                changed_h: dict[str, dict], listings: dict[str, list[dict]], h_listing: list[dict] | None,
+                props: list[str]) -> dict[str, Group]:
+        groups: dict[str, Group] = {}
+        by_key: dict[str, str] = {}  # match key -> group id, within this pass
+
+        def remember(gid: str, view: dict[str, Any]) -> None:
+            for k in self.keys(view):
+                by_key.setdefault(k, gid)
+
+        # HubSpot records that changed since their last sync.
+        for hid, record in sorted(changed_h.items(), key=lambda kv: int(kv[0])):
+            view = hubspot_view(record, mappings)
+            rec = ctx.state.record(self.name, hid)
+            if rec is not None and rec.view == view and not rec.archived:
+                continue  # our own write, or nothing we map (CNT-6)
+            if not self.eligible(ctx, view):
+                continue
+            group = Group(hid, record, rec, hubspot_changed=True)
+            groups[hid] = group
+            remember(hid, view)
+        # The rest of the HubSpot listing (initial sync) is only a pool to match against.
+        pool = {str(r["id"]): r for r in (h_listing or [])}
+        for hid, record in pool.items():
+            remember(hid, hubspot_view(record, mappings)) if hid not in groups else None
+
+        # Shopify records that changed since their last sync.
+        for (shop, sid), record in sorted(changed_s.items()):
+            view = shopify_view(record, mappings)
+            link = ctx.state.link(self.name, shop, sid)
+            if link is not None and link.status != LIVE:
+                continue  # deleted, or its HubSpot record is archived for good (PRD-3)
+            if link is not None and link.hubspot_id:
+                if link.view == view:
+                    continue  # our own write, or nothing we map
+                group = groups.get(link.hubspot_id) or Group(link.hubspot_id)
+                groups[link.hubspot_id] = group
+                if shop not in group.members:
+                    group.members[shop] = Member(shop, record, link)
+                continue
+            if not self.eligible(ctx, view):
+                continue
+            gid = next((by_key[k] for k in self.keys(view) if k in by_key), None)
+            if gid is None:
+                known = self._known_by_key(ctx, view)
+                if known is not None:
+                    gid = known.hubspot_id
+                    if gid not in groups:
+                        groups[gid] = Group(gid, pool.get(gid), known)
+            if gid is None:
+                gid = f"new:{shop}:{sid}"
+                groups[gid] = Group(None)
+            elif gid not in groups:
+                groups[gid] = Group(gid, pool.get(gid), ctx.state.record(self.name, gid))
+            group = groups[gid]
+            if shop in group.members or self._linked_in(ctx, group.hid, shop):
+                continue  # another record of this shop already holds the key: leave this one alone
+            group.members[shop] = Member(shop, record, link)
+            group.key_hint = self.keys(view)
+            remember(gid, view)
+        return groups
+
+    def _known_by_key(self, ctx: Context, view: dict[str, Any]) -> HubSpotRecord | None:
+        for k in self.keys(view):
+            found = ctx.state.records_by_key(self.name, k)
+            if found:
+                return found[0]
+        return None
+
+    def _linked_in(self, ctx: Context, hid: str | None, shop: str) -> bool:
+        if hid is None:
+            return False
+        return any(link.shop == shop and link.status == LIVE for link in ctx.state.links_of(self.name, hid))
+
+    # ------------------------------------------------------------------ completing groups
+
+    def _complete(self, ctx: Context, mappings: tuple[Mapping, ...], groups: dict[str, Group],
+                  listings: dict[str, list[dict]], props: list[str], looked: bool = False) -> None:
+        """Fetch the other side of every group, look up new ones, and add the shops each must reach."""
+        # HubSpot records not in hand.
+        need = [g.hid for g in groups.values() if g.hid and g.h is None]
+        if need:
+            found, missing = ctx.hubspot.batch_read(self.hubspot_type, need, props)
+            for record in found:
+                groups[str(record["id"])].h = record
+            for hid in missing:
+                self._forget_hubspot(ctx, hid)
+                group = groups.pop(hid)
+                if self.recreate_after_archive:
+                    for member in group.members.values():
+                        if member.record is None:
+                            continue
+                        member.link = ctx.state.link(self.name, member.shop, self.shopify_id(member.record))
+                        hint = self.keys(shopify_view(member.record, mappings))
+                        groups[f"new:{member.shop}:{self.shopify_id(member.record)}"] = \
+                            Group(None, members={member.shop: member}, key_hint=hint)
+        for group in groups.values():
+            if group.rec is None and group.hid:
+                group.rec = ctx.state.record(self.name, group.hid)
+        # New groups: look before creating (an earlier create may have landed, or a person made one).
+        fresh = [g for g in groups.values() if g.hid is None and g.key_hint]
+        if fresh and not looked:  # after a full listing of HubSpot in this pass there is nothing more to find
+            existing = self.hubspot_lookup(ctx, fresh, props)
+            for group in fresh:
+                hit = next((existing[k] for k in group.key_hint if k in existing), None)
+                if hit is not None:
+                    hid = str(hit["id"])
+                    group.hid, group.h = hid, hit
+                    group.rec = ctx.state.record(self.name, hid)
+        # Linked Shopify records not in hand, and the shops a HubSpot record must reach.
+        wanted: dict[str, dict[str, Group]] = {}  # shop -> shopify id -> group
+        for group in groups.values():
+            if not group.hid:
+                continue
+            links = ctx.state.links_of(self.name, group.hid)
+            live = [link for link in links if link.status == LIVE and link.shop in ctx.shops]
+            for link in live:
+                if link.shop not in group.members:
+                    group.members[link.shop] = Member(link.shop, None, link)
+                    wanted.setdefault(link.shop, {})[link.shopify_id] = group
+                elif group.members[link.shop].link is None:
+                    group.members[link.shop].link = link
+            born_here = group.rec is None or group.rec.born == "hubspot"
+            everywhere = group.hubspot_changed and (born_here or not live) or (group.rec is None and group.h)
+            if everywhere:
+                barred = {link.shop for link in links if link.status in (DELETED, ARCHIVED)}
+                for shop in ctx.shops:
+                    if shop not in group.members and shop not in barred and ctx.settings.enabled(self.name):
+                        group.members[shop] = Member(shop, None, None)  # to find or create in this shop
+        for shop, by_id in wanted.items():
+            client = ctx.shops[shop]
+            present = {self.shopify_id(r): r for r in self.shopify_fetch(client, sorted(by_id))}
+            for sid, group in by_id.items():
+                if sid in present:
+                    group.members[shop].record = present[sid]
+                else:
+                    link = group.members.pop(shop).link
+                    if link is not None:
+                        link.status = DELETED  # gone in Shopify since: never re-create it there
+                        ctx.state.save_link(link)
+        # Members to create: match by key in that shop first.
+        index = {shop: self._index(records, mappings) for shop, records in listings.items()}
+        for group in groups.values():
+            hview = hubspot_view(group.h, mappings) if group.h else {}
+            for shop, member in list(group.members.items()):
+                if member.record is not None or member.link is not None:
+                    continue
+                if not self.keys(hview):
+                    if group.h is not None and not self.eligible(ctx, hview):
+                        del group.members[shop]
+                    continue
+                if shop in index:
+                    hit = next((index[shop][k] for k in self.keys(hview) if k in index[shop]), None)
+                else:
+                    hit = self.shopify_find(ctx.shops[shop], hview)
+                if hit is not None:
+                    taken = ctx.state.link(self.name, shop, self.shopify_id(hit))
+                    if taken is not None and taken.status != LIVE and taken.hubspot_id not in (None, group.hid):
+                        pass
+                    elif taken is not None and taken.status == DELETED:
+                        del group.members[shop]
+                        continue
+                    elif taken is not None and taken.status == LIVE and taken.hubspot_id not in (None, group.hid):
+                        del group.members[shop]  # linked to another HubSpot record: leave it
+                        continue
+                    member.record, member.link = hit, None
+
+    def _index(self, records: list[dict], mappings: tuple[Mapping, ...]) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        for record in records:
+            for k in self.keys(shopify_view(record, mappings)):
+                out.setdefault(k, record)
+        return out
+
+    # ------------------------------------------------------------------ merging and writing
+
+    def _merge_and_write(self, ctx: Context, mappings: tuple[Mapping, ...], groups: dict[str, Group]) -> None:
+        creates: dict[str, dict[str, Any]] = {}
+        updates: dict[str, dict[str, Any]] = {}
+        plans: dict[str, tuple[Group, dict, dict[str, dict]]] = {}
+        for gid, group in groups.items():
+            if not group.members and group.h is None:
+                continue
+            to_h, to_s = self._merge(group, mappings)
+            plans[gid] = (group, to_h, to_s)
+            if group.h is None:
+                if to_h:
+                    creates[gid] = {k: v for k, v in to_h.items() if v is not None}
+            elif to_h:
+                updates[group.hid or gid] = {k: ("" if v is None else v) for k, v in to_h.items()}
+        # HubSpot first: a Shopify record made from a HubSpot one needs nothing from it, but a new
+        # HubSpot record must exist before its links are recorded.
+        created = self.hubspot_create(ctx, creates) if creates else {}
+        updated: dict[str, dict] = {}
+        gone: set[str] = set()
+        if updates:
+            updated, gone = self._batch_update(ctx, updates)
+        for gid, (group, to_h, to_s) in plans.items():
+            if group.h is None:
+                record = created.get(gid)
+                if record is None:
+                    continue  # refused or not made: the records stay unlinked and come back on their next change
+                group.hid, group.h = str(record["id"]), record
+                born = "sync"
+            else:
+                if group.hid in gone:
+                    self._forget_hubspot(ctx, group.hid or "")
+                    continue
+                born = group.rec.born if group.rec else "hubspot"
+            hview = {**hubspot_view(group.h, mappings), **_normalised(to_h)}
+            self._write_shops(ctx, mappings, group, hview, to_s)
+            record = updated.get(group.hid or "", group.h)
+            at = record.get("updatedAt") if record else None
+            ctx.state.save_record(HubSpotRecord(self.name, group.hid or "", _key_text(self.keys(hview)), hview,
+                                                at, born))
+
+    def _batch_update(self, ctx: Context, updates: dict[str, dict]) -> tuple[dict[str, dict], set[str]]:
+        try:
+            done, gone = ctx.hubspot.batch_update(self.hubspot_type, updates)
+            return {str(r["id"]): r for r in done}, gone
+        except VendorError as error:
+            # One bad input fails the whole batch (e.g. an email taken by another contact): one by one.
+            log.warning("%s: batch update refused (%s); retrying one by one", self.name, error)
+            out: dict[str, dict] = {}
+            missing: set[str] = set()
+            for hid, props in updates.items():
+                try:
+                    done, gone = ctx.hubspot.batch_update(self.hubspot_type, {hid: props})
+                    out.update({str(r["id"]): r for r in done})
+                    missing |= gone
+                except VendorError as single:
+                    log.warning("%s: HubSpot refused an update of %s: %s", self.name, hid, single)
+            return out, missing
+
+    def _write_shops(self, ctx: Context, mappings: tuple[Mapping, ...], group: Group, hview: dict[str, Any],
+                     to_s: dict[str, dict]) -> None:
+        for shop, member in sorted(group.members.items()):
+            client = ctx.shops.get(shop)
+            if client is None:
+                continue
+            values = to_s.get(shop, {})
+            if member.record is None:
+                values = {m.hubspot_property: hview.get(m.hubspot_property) for m in mappings if m.to_shopify}
+                if not any(v is not None for v in values.values()):
+                    continue
+            record = member.record
+            if values or record is None:
+                try:
+                    record = self.shopify_write(client, member.record, values, mappings)
+                except VendorError as error:
+                    if error.status == 404 and member.link is not None:
+                        member.link.status = DELETED
+                        ctx.state.save_link(member.link)
+                    else:
+                        log.warning("%s: Shopify %s refused a write: %s", self.name, shop, error)
+                    continue
+            view = shopify_view(record, mappings)
+            sid = self.shopify_id(record)
+            ctx.state.save_link(Link(self.name, shop, sid, group.hid, view, record.get("updated_at"), LIVE))
+
+    def _merge(self, group: Group, mappings: tuple[Mapping, ...]) -> tuple[dict[str, Any], dict[str, dict]]:
+        """Field by field: what to write to HubSpot, and to each shop (CNT-5 last writer wins)."""
+        h_now = hubspot_view(group.h, mappings) if group.h else {}
+        h_last = group.rec.view if group.rec and not group.rec.archived else {}
+        h_at = hubspot_time((group.h or {}).get("updatedAt"))
+        sides = {shop: (shopify_view(m.record, mappings), m.link.view if m.link and m.link.hubspot_id else {},
+                        self.shopify_at(m.record))
+                 for shop, m in group.members.items() if m.record is not None}
+        to_h: dict[str, Any] = {}
+        to_s: dict[str, dict] = {shop: {} for shop in sides}
+        for m in mappings:
+            k = m.hubspot_property
+            candidates: list[tuple[datetime, int, str, Any]] = []
+            if group.h is not None and h_now.get(k) != h_last.get(k) and h_at is not None:
+                candidates.append((h_at, 0, "", h_now.get(k)))
+            for shop, (now, last, at) in sides.items():
+                if now.get(k) != last.get(k):
+                    candidates.append((at, SHOPIFY_FIRST, shop, now.get(k)))
+            if not candidates:
+                continue
+            at, _, source, value = max(candidates, key=lambda c: (c[0], c[1]))
+            if source:  # a Shopify change won
+                if m.to_hubspot and (group.h is None or h_now.get(k) != value) and \
+                        (value is not None or group.h is not None):
+                    to_h[k] = value
+                flows_on = m.to_hubspot and m.to_shopify
+            else:
+                flows_on = m.to_shopify
+            if flows_on:
+                for shop, (now, _, _) in sides.items():
+                    if shop != source and now.get(k) != value:
+                        to_s[shop][k] = value
+        return to_h, to_s
+
+
+def _normalised(values: dict[str, Any]) -> dict[str, Any]:
+    from reference.mapping import normalise
+    return {k: normalise(k, v) for k, v in values.items()}
+
+
+def _key_text(keys: list[str]) -> str | None:
+    return "\n".join(sorted(keys)) if keys else None
