@@ -13,6 +13,7 @@ import logging
 import random
 from datetime import datetime
 from pathlib import Path
+
 import httpx
 
 from reference.clients.http import Deferred, Unauthorized, VendorError

@@ -39,7 +39,7 @@ class Event:
     event_id: str
 
 
-class Rejected(Exception):  # noqa: N818 - an answer, not a failure of the engine
+class Rejected(Exception):
     """The delivery is refused with `status` (401 forged or stale, 400 unreadable)."""
 
     def __init__(self, status: int, reason: str) -> None:

@@ -18,7 +18,7 @@ import httpx
 MAX_BACKOFF = 300.0  # seconds: a vendor that keeps failing is retried at least every 5 minutes
 
 
-class Deferred(Exception):  # noqa: N818 - a control-flow signal, not an error
+class Deferred(Exception):
     """The call cannot be made (or did not complete) now; try again at `until` (simulated time)."""
 
     def __init__(self, until: datetime, reason: str) -> None:

@@ -355,7 +355,7 @@ class TwoWay:
                 elif group.members[link.shop].link is None:
                     group.members[link.shop].link = link
             born_here = group.rec is None or group.rec.born == "hubspot"
-            everywhere = group.hubspot_changed and (born_here or not live) or (group.rec is None and group.h)
+            everywhere = (group.hubspot_changed and (born_here or not live)) or (group.rec is None and group.h)
             if everywhere:
                 barred = {link.shop for link in links if link.status in (DELETED, ARCHIVED)}
                 for shop in ctx.shops:

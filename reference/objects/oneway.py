@@ -1,0 +1,357 @@
+"""One-way streams (orders, carts): Shopify records computed into HubSpot records with line items.
+
+The engine never writes these on Shopify (ORD-1). Each pass pulls what changed (webhook hints,
+polls, a retry list), computes the HubSpot record each Shopify record must be (`desired`), and writes
+only what differs from what it last wrote, except that any real Shopify change rewrites the whole
+record, so an edit made in HubSpot is overwritten by the next Shopify change (ORD-1).
+
+Line items are reconciled per record: one per Shopify line (PRD-4: a removed line archives its line
+item, others stay). A create whose outcome is unknown (a 502 after commit, a crash) leaves an intent;
+the next pass looks the record up by its external id and reads its actual line items before writing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from reference.clients.shopify import ShopClient, shopify_time
+from reference.mapping import norm_email, normalise, read_path
+from reference.objects.context import OVERLAP, Context, log
+from reference.settings import Mapping
+from reference.state import DELETED, LIVE, Link
+
+DEPENDENCY_WAIT = timedelta(minutes=8)  # how long a record waits for its contact or products to be synced
+RECONCILE_EVERY = timedelta(minutes=5)  # how often linked records are checked for deletions lost with webhooks
+LINE_PROPS = ("name", "quantity", "price", "hs_sku", "hs_product_id")
+
+
+@dataclass
+class Desired:
+    """What a Shopify record must be in HubSpot: properties, line items, associations."""
+
+    props: dict[str, str | None]
+    lines: dict[str, dict[str, str | None]]  # Shopify line id -> line item properties
+    contact_email: str | None
+    company_id: str | None = None
+    waiting: list[str] = field(default_factory=list)  # dependencies not synced yet
+
+    def view(self) -> dict[str, Any]:
+        """The comparable form kept in the link."""
+        return {"props": {k: normalise(k, v) for k, v in self.props.items()},
+                "lines": {k: {p: normalise(p, v) for p, v in line.items()} for k, line in self.lines.items()}}
+
+
+class OneWay:
+    """The shared machinery of orders and carts."""
+
+    name = ""
+    hubspot_type = ""
+    topic_prefix = ""
+    hubspot_prefix = ""
+    resource = ""  # Shopify REST resource
+    external_id = ""  # HubSpot property holding the Shopify id
+    to_line_items = 0  # association type id record -> line item
+    line_to_parent = 0  # line item -> record
+    to_contact = 0  # record -> contact
+
+    def wants(self, topic: str) -> bool:
+        """Whether an inbox event concerns this object type."""
+        return topic.startswith(self.topic_prefix)
+
+    # ------------------------------------------------------------------ what subclasses provide
+
+    def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
+        """Shopify records updated since `since` (all when None)."""
+        raise NotImplementedError
+
+    def desired(self, ctx: Context, shop: str, record: dict, mappings: tuple[Mapping, ...]) -> Desired:
+        """The HubSpot record a Shopify record must be."""
+        raise NotImplementedError
+
+    def related(self, ctx: Context, shop: str, record: dict, hid: str, link: Link) -> None:
+        """Associations to records of other streams (cart <-> order); called after each write."""
+
+    def from_event(self, ctx: Context, shop: str, body: dict) -> dict | None:
+        """A record to process straight from a webhook payload (completed checkouts are not listed)."""
+        return None
+
+    # ------------------------------------------------------------------ lines shared by orders and carts
+
+    def line(self, ctx: Context, shop: str, item: dict, quantity: int, waiting: list[str]) -> dict[str, str | None]:
+        """A line item's properties; its product is the synced HubSpot product of the Shopify product."""
+        product_id = None
+        if item.get("product_id"):
+            link = ctx.state.link("products", shop, item["product_id"])
+            if link is not None and link.status == LIVE and link.hubspot_id:
+                product_id = link.hubspot_id
+            elif ctx.settings.enabled("products") and (link is None or link.status == LIVE):
+                waiting.append(f"product {item['product_id']}")
+        return {"name": item.get("title"), "quantity": str(quantity), "price": item.get("price"),
+                "hs_sku": item.get("sku") or None, "hs_product_id": product_id}
+
+    @staticmethod
+    def custom(record: dict, mappings: tuple[Mapping, ...]) -> dict[str, str | None]:
+        """Custom to_hubspot mappings (SET-5)."""
+        return {m.hubspot_property: _text(read_path(record, m.shopify_field)) for m in mappings}
+
+    # ------------------------------------------------------------------ the pass
+
+    def run(self, ctx: Context) -> None:
+        """One pass over changed records; Deferred propagates, finished records are recorded."""
+        mappings = ctx.settings.mappings(self.name)
+        events = [e for e in ctx.inbox if self.wants(e.topic)]
+        hinted = {e.shop for e in events}
+        deleted = [(e.shop, str(e.body.get("id"))) for e in events if e.topic.endswith("/delete") and e.shop]
+        changed: dict[tuple[str, str], dict] = {}
+        for e in events:
+            record = self.from_event(ctx, e.shop, e.body) if e.shop in ctx.shops else None
+            if record is not None:
+                changed[(e.shop, str(record["id"]))] = record
+        cursors: dict[str, str] = {}
+        for shop, client in sorted(ctx.shops.items()):
+            key = f"cursor:{self.name}:{shop}"
+            cursor = ctx.state.get(key)
+            if cursor is None or shop in hinted or ctx.poll_due(f"{self.name}:{shop}"):
+                since = datetime.fromisoformat(cursor) - OVERLAP if cursor else None
+                records = self.shopify_list(client, since)
+                for record in records:
+                    changed.setdefault((shop, str(record["id"])), record)
+                stamps = [shopify_time(r["updated_at"]) for r in records]
+                stamps += [datetime.fromisoformat(cursor)] if cursor else []
+                cursors[key] = max(stamps).isoformat() if stamps else ctx.now.isoformat()
+            deleted += self._reconcile(ctx, shop, client)
+        # Records waiting for their contact or products come back every pass until they can be written.
+        waiting = ctx.state.get(f"waiting:{self.name}", {})
+        for ref in list(waiting):
+            shop, rid = ref.split("/", 1)
+            if shop in ctx.shops and (shop, rid) not in changed:
+                for record in ctx.shops[shop].by_ids(self.resource, [rid], {"status": "any"}):
+                    changed[(shop, rid)] = record
+        self._archive(ctx, deleted)
+        self._sync(ctx, mappings, changed, waiting)
+        for key, value in cursors.items():
+            ctx.state.put(key, value)
+            ctx.polled(key.removeprefix("cursor:"))
+        ctx.state.done([e.seq for e in events])
+
+    def _reconcile(self, ctx: Context, shop: str, client: ShopClient) -> list[tuple[str, str]]:
+        """Linked records gone from Shopify (their delete webhook may be lost): found by listing their ids."""
+        key = f"reconcile:{self.name}:{shop}"
+        due = ctx.state.get(key)
+        if due is not None and datetime.fromisoformat(due) > ctx.now:
+            ctx.wake(datetime.fromisoformat(due))
+            return []
+        links = ctx.state.links(self.name, shop)
+        gone: list[tuple[str, str]] = []
+        if links:
+            ids = [link.shopify_id for link in links]
+            present = {str(r["id"]) for r in client.by_ids(self.resource, ids, {"status": "any", "fields": "id"})}
+            gone = [(shop, link.shopify_id) for link in links if link.shopify_id not in present
+                    and not link.extra.get("completed")]
+        ctx.state.put(key, (ctx.now + RECONCILE_EVERY).isoformat())
+        return gone
+
+    def _archive(self, ctx: Context, deleted: Iterable[tuple[str, str]]) -> None:
+        """A Shopify record deleted: its HubSpot record is archived (ORD-5, carts likewise)."""
+        links = [link for shop, rid in deleted if (link := ctx.state.link(self.name, shop, rid)) is not None
+                 and link.status == LIVE and link.hubspot_id]
+        if not links:
+            return
+        ctx.hubspot.batch_archive(self.hubspot_type, [link.hubspot_id or "" for link in links])
+        for link in links:
+            link.status = DELETED
+            ctx.state.save_link(link)
+
+    def _sync(self, ctx: Context, mappings: tuple[Mapping, ...], changed: dict[tuple[str, str], dict],
+              waiting: dict[str, str]) -> None:
+        plans: list[tuple[str, dict, Desired, Link | None]] = []
+        for (shop, rid), record in sorted(changed.items()):
+            link = ctx.state.link(self.name, shop, rid)
+            if link is not None and link.status != LIVE:
+                continue
+            desired = self.desired(ctx, shop, record, mappings)
+            ref = f"{shop}/{rid}"
+            if desired.waiting:
+                since = datetime.fromisoformat(waiting.setdefault(ref, ctx.now.isoformat()))
+                if ctx.now - since < DEPENDENCY_WAIT:
+                    continue  # its contact or products are on their way: write it complete, a little later
+            waiting.pop(ref, None)
+            real_change = link is None or (link.at or "") < record["updated_at"]
+            if link is not None and link.view == desired.view() and not real_change \
+                    and not ctx.state.intended(f"{self.name}-lines", shop, rid):
+                continue  # nothing new (our own write seen again, or an overlap re-read)
+            plans.append((shop, record, desired, link))
+        ctx.state.put(f"waiting:{self.name}", waiting)
+        if waiting:
+            ctx.wake(ctx.now + timedelta(seconds=30))
+        if not plans:
+            return
+        contacts = self._contacts(ctx, {d.contact_email for _, _, d, _ in plans if d.contact_email})
+        # Creates whose outcome is unknown are looked up by external id first (no duplicates).
+        unsure = [(shop, str(r["id"])) for shop, r, _, link in plans
+                  if link is None and ctx.state.intended(self.name, shop, str(r["id"]))]
+        adopted = self._lookup(ctx, unsure) if unsure else {}
+        creates: dict[str, dict] = {}
+        for shop, record, desired, link in plans:
+            rid = str(record["id"])
+            if link is None and (shop, rid) not in adopted:
+                creates[f"{shop}/{rid}"] = {"properties": _clean(desired.props),
+                                            "associations": self._associations(ctx, desired, contacts)}
+        if creates:
+            for ref in creates:
+                shop, rid = ref.split("/", 1)
+                ctx.state.intend(self.name, shop, [rid])  # recorded before the call: its outcome may be lost
+            made, failed = ctx.hubspot.batch_create(self.hubspot_type, creates)
+            for ref, message in failed.items():
+                log.warning("%s: HubSpot refused %s: %s", self.name, ref, message)
+        else:
+            made = {}
+        updates = {link.hubspot_id: _blank(desired.props) for shop, record, desired, link in plans
+                   if link is not None and link.hubspot_id}
+        gone: set[str] = set()
+        if updates:
+            _, gone = ctx.hubspot.batch_update(self.hubspot_type, updates)
+        for shop, record, desired, link in plans:
+            rid = str(record["id"])
+            if link is None:
+                hid = adopted.get((shop, rid)) or (made.get(f"{shop}/{rid}") or {}).get("id")
+                if hid is None:
+                    continue
+                link = Link(self.name, shop, rid, str(hid), {}, None, LIVE, {"lines": {}})
+                fresh = (shop, rid) not in adopted
+                if not fresh:
+                    ctx.state.intend(f"{self.name}-lines", shop, [rid])  # its line items must be read back
+                    self._associate_contact(ctx, link.hubspot_id or "", desired, contacts)
+            else:
+                if link.hubspot_id in gone:
+                    continue  # archived in HubSpot by a person: left archived (deleting is theirs to do)
+                if desired.contact_email != link.extra.get("contact_email"):
+                    self._associate_contact(ctx, link.hubspot_id or "", desired, contacts)
+            self._lines(ctx, shop, rid, link, desired)
+            link.view, link.at = desired.view(), record["updated_at"]
+            link.extra["contact_email"] = desired.contact_email
+            ctx.state.save_link(link)
+            ctx.state.settle_intents(self.name, shop, [rid])
+            self.related(ctx, shop, record, link.hubspot_id or "", link)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _contacts(self, ctx: Context, emails: set[str]) -> dict[str, str]:
+        """HubSpot contact ids by email: the contacts stream's records first, then a batch read."""
+        out: dict[str, str] = {}
+        unknown = []
+        for email in sorted(emails):
+            known = ctx.state.records_by_key("contacts", email)
+            if known:
+                out[email] = known[0].hubspot_id
+            else:
+                unknown.append(email)
+        if unknown:
+            found, _ = ctx.hubspot.batch_read("contacts", unknown, ["email"], id_property="email")
+            for record in found:
+                out[norm_email((record.get("properties") or {}).get("email")) or ""] = str(record["id"])
+        return out
+
+    def _associations(self, ctx: Context, desired: Desired, contacts: dict[str, str]) -> list[dict]:
+        out = []
+        contact = contacts.get(desired.contact_email or "")
+        if contact:
+            out.append(_assoc(contact, self.to_contact))
+        if desired.company_id:
+            link = ctx.state.link("companies", desired.company_id.split("|")[0], desired.company_id.split("|")[1])
+            if link is not None and link.status == LIVE and link.hubspot_id:
+                out.append(_assoc(link.hubspot_id, 509))
+        return out
+
+    def _associate_contact(self, ctx: Context, hid: str, desired: Desired, contacts: dict[str, str]) -> None:
+        contact = contacts.get(desired.contact_email or "")
+        if contact:
+            ctx.hubspot.associate(self.hubspot_type, "contacts", [(hid, contact, self.to_contact)])
+
+    def _lookup(self, ctx: Context, refs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """HubSpot records already made for these Shopify records (an unsure create that landed)."""
+        domains = {s.shop: s.domain for s in ctx.settings.shops}
+        found = ctx.hubspot.find_in(self.hubspot_type, self.external_id, [rid for _, rid in refs],
+                                    [self.external_id, "hs_source_store"])
+        out: dict[tuple[str, str], str] = {}
+        for record in sorted(found, key=lambda r: int(r["id"])):
+            props = record.get("properties") or {}
+            for shop, rid in refs:
+                if props.get(self.external_id) == rid and props.get("hs_source_store") in (domains.get(shop), None):
+                    out.setdefault((shop, rid), str(record["id"]))
+        return out
+
+    def _lines(self, ctx: Context, shop: str, rid: str, link: Link, desired: Desired) -> None:
+        """Make the record's line items one per desired line (create, update, archive)."""
+        hid = link.hubspot_id or ""
+        current: dict[str, str] = dict(link.extra.get("lines", {}))  # Shopify line id -> line item id
+        views: dict[str, dict] = dict(link.extra.get("line_views", {}))
+        unsure = ctx.state.intended(f"{self.name}-lines", shop, rid)
+        if unsure:
+            current, views = self._read_lines(ctx, hid, desired)
+        ctx.state.intend(f"{self.name}-lines", shop, [rid])
+        stale = [lid for sid, lid in current.items() if sid not in desired.lines]
+        if stale:
+            ctx.hubspot.batch_archive("line_items", stale)  # PRD-4: only the removed lines go
+        updates = {current[sid]: _blank(props) for sid, props in desired.lines.items()
+                   if sid in current and views.get(sid) != _norm_line(props)}
+        if updates:
+            ctx.hubspot.batch_update("line_items", updates)
+        creates = {sid: {"properties": _clean(props), "associations": [_assoc(hid, self.line_to_parent)]}
+                   for sid, props in desired.lines.items() if sid not in current}
+        made: dict[str, dict] = {}
+        if creates:
+            made, _ = ctx.hubspot.batch_create("line_items", creates)
+        lines = {sid: (current.get(sid) or str((made.get(sid) or {}).get("id") or "")) for sid in desired.lines}
+        link.extra["lines"] = {sid: lid for sid, lid in lines.items() if lid}
+        link.extra["line_views"] = {sid: _norm_line(props) for sid, props in desired.lines.items()
+                                    if lines.get(sid)}
+        ctx.state.settle_intents(f"{self.name}-lines", shop, [rid])
+
+    def _read_lines(self, ctx: Context, hid: str, desired: Desired) -> tuple[dict[str, str], dict[str, dict]]:
+        """After an unsure write: the record's actual line items, matched to the desired lines by content."""
+        ids = ctx.hubspot.associations(self.hubspot_type, "line_items", [hid]).get(hid, [])
+        found, _ = ctx.hubspot.batch_read("line_items", ids, list(LINE_PROPS)) if ids else ([], set())
+        actual = {str(r["id"]): {p: normalise(p, (r.get("properties") or {}).get(p)) for p in LINE_PROPS}
+                  for r in found}
+        current: dict[str, str] = {}
+        views: dict[str, dict] = {}
+        free = dict(actual)
+        for exact in (True, False):
+            for sid, props in desired.lines.items():
+                if sid in current:
+                    continue
+                want = _norm_line(props)
+                hit = next((lid for lid, have in free.items()
+                            if (have == want if exact else have.get("name") == want.get("name"))), None)
+                if hit is not None:
+                    current[sid], views[sid] = hit, free.pop(hit)
+        if free:  # line items no Shopify line accounts for (duplicates of an unsure create)
+            ctx.hubspot.batch_archive("line_items", sorted(free))
+        return current, views
+
+
+def _assoc(to_id: str, type_id: int) -> dict:
+    return {"to": {"id": str(to_id)}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
+                                                 "associationTypeId": type_id}]}
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value)
+
+
+def _clean(props: dict[str, str | None]) -> dict[str, str]:
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def _blank(props: dict[str, str | None]) -> dict[str, str]:
+    return {k: ("" if v is None else v) for k, v in props.items()}
+
+
+def _norm_line(props: dict[str, str | None]) -> dict[str, str | None]:
+    return {p: normalise(p, props.get(p)) for p in LINE_PROPS}
