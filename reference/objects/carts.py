@@ -52,8 +52,6 @@ class Carts(OneWay):
         lines = {str(item["id"]): self.line(ctx, shop, item, int(item.get("quantity", 0)), waiting)
                  for item in record.get("line_items") or [] if int(item.get("quantity", 0)) > 0}
         email = norm_email(record.get("email")) or norm_email((record.get("customer") or {}).get("email"))
-        if email and ctx.settings.enabled("contacts") and not ctx.state.records_by_key("contacts", email):
-            waiting.append(f"contact {email}")
         return Desired(props, lines, email, None, waiting)
 
     def related(self, ctx: Context, shop: str, record: dict, hid: str, link: Link) -> None:

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from reference.clients.shopify import ShopClient, shopify_time
-from reference.mapping import norm_email, normalise, read_path
+from reference.clients.shopify import ShopClient
+from reference.mapping import hubspot_view, norm_email, normalise, read_path
 from reference.objects.context import OVERLAP, Context, log
 from reference.settings import Mapping
-from reference.state import DELETED, LIVE, Link
+from reference.state import DELETED, LIVE, HubSpotRecord, Link
 
 DEPENDENCY_WAIT = timedelta(minutes=8)  # how long a record waits for its contact or products to be synced
 RECONCILE_EVERY = timedelta(minutes=5)  # how often linked records are checked for deletions lost with webhooks
@@ -119,9 +119,7 @@ class OneWay:
                 records = self.shopify_list(client, since)
                 for record in records:
                     changed.setdefault((shop, str(record["id"])), record)
-                stamps = [shopify_time(r["updated_at"]) for r in records]
-                stamps += [datetime.fromisoformat(cursor)] if cursor else []
-                cursors[key] = max(stamps).isoformat() if stamps else ctx.now.isoformat()
+                cursors[key] = ctx.now.isoformat()  # Shopify lists are consistent: all before now was seen
             deleted += self._reconcile(ctx, shop, client)
         # Records waiting for their contact or products come back every pass until they can be written.
         waiting = ctx.state.get(f"waiting:{self.name}", {})
@@ -187,19 +185,23 @@ class OneWay:
         ctx.state.put(f"waiting:{self.name}", waiting)
         if waiting:
             ctx.wake(ctx.now + timedelta(seconds=30))
-        if not plans:
-            return
+        # In slices of a batch, so that a pass cut short by a rate limit still makes progress.
+        for start in range(0, len(plans), 100):
+            self._write(ctx, plans[start:start + 100])
+
+    def _write(self, ctx: Context, plans: list[tuple[str, dict, Desired, Link | None]]) -> None:
         contacts = self._contacts(ctx, {d.contact_email for _, _, d, _ in plans if d.contact_email})
-        # Creates whose outcome is unknown are looked up by external id first (no duplicates).
-        unsure = [(shop, str(r["id"])) for shop, r, _, link in plans
-                  if link is None and ctx.state.intended(self.name, shop, str(r["id"]))]
-        adopted = self._lookup(ctx, unsure) if unsure else {}
+        # Look before creating: a record imported beforehand (ORD-4) or an earlier create whose answer
+        # was lost is adopted, not duplicated.
+        new = [(shop, str(r["id"])) for shop, r, _, link in plans if link is None]
+        adopted = self._lookup(ctx, new) if new else {}
         creates: dict[str, dict] = {}
         for shop, record, desired, link in plans:
             rid = str(record["id"])
             if link is None and (shop, rid) not in adopted:
                 creates[f"{shop}/{rid}"] = {"properties": _clean(desired.props),
                                             "associations": self._associations(ctx, desired, contacts)}
+        made: dict[str, dict] = {}
         if creates:
             for ref in creates:
                 shop, rid = ref.split("/", 1)
@@ -207,8 +209,6 @@ class OneWay:
             made, failed = ctx.hubspot.batch_create(self.hubspot_type, creates)
             for ref, message in failed.items():
                 log.warning("%s: HubSpot refused %s: %s", self.name, ref, message)
-        else:
-            made = {}
         updates = {link.hubspot_id: _blank(desired.props) for shop, record, desired, link in plans
                    if link is not None and link.hubspot_id}
         gone: set[str] = set()
@@ -221,8 +221,8 @@ class OneWay:
                 if hid is None:
                     continue
                 link = Link(self.name, shop, rid, str(hid), {}, None, LIVE, {"lines": {}})
-                fresh = (shop, rid) not in adopted
-                if not fresh:
+                if (shop, rid) in adopted:
+                    ctx.hubspot.batch_update(self.hubspot_type, {str(hid): _blank(desired.props)})
                     ctx.state.intend(f"{self.name}-lines", shop, [rid])  # its line items must be read back
                     self._associate_contact(ctx, link.hubspot_id or "", desired, contacts)
             else:
@@ -253,6 +253,15 @@ class OneWay:
             found, _ = ctx.hubspot.batch_read("contacts", unknown, ["email"], id_property="email")
             for record in found:
                 out[norm_email((record.get("properties") or {}).get("email")) or ""] = str(record["id"])
+        missing = [e for e in unknown if e not in out]
+        if missing and ctx.settings.enabled("contacts"):
+            # The buyer's contact (ORD-2, CRT-1): made by email, never twice (CNT-1), and remembered as
+            # the sync's own so that it is not taken for a HubSpot-born contact to send to every shop.
+            mappings = ctx.settings.mappings("contacts")
+            for email, record in ctx.hubspot.upsert_contacts({e: {} for e in missing}).items():
+                out[email] = str(record["id"])
+                ctx.state.save_record(HubSpotRecord("contacts", str(record["id"]), email,
+                                                    hubspot_view(record, mappings), record.get("updatedAt"), "sync"))
         return out
 
     def _associations(self, ctx: Context, desired: Desired, contacts: dict[str, str]) -> list[dict]:

@@ -71,8 +71,6 @@ class Orders(OneWay):
                  for item in record.get("line_items") or [] if int(item.get("current_quantity",
                                                                              item.get("quantity", 0))) > 0}
         email = norm_email((record.get("customer") or {}).get("email")) or norm_email(record.get("email"))
-        if email and ctx.settings.enabled("contacts") and not ctx.state.records_by_key("contacts", email):
-            waiting.append(f"contact {email}")
         company = (record.get("company") or {}).get("id")
         company_ref = f"{shop}|gid://shopify/Company/{company}" if company else None
         return Desired(props, lines, email, company_ref, waiting)

@@ -147,8 +147,8 @@ class TwoWay:
             deleted += [(shop, rid) for rid in self.shopify_deleted(ctx, client, since)]
             for record in records:
                 changed_s[(shop, self.shopify_id(record))] = record
-            stamps = [self.shopify_at(r) for r in records] + ([datetime.fromisoformat(cursor)] if cursor else [])
-            cursors[key] = max(stamps).isoformat() if stamps else ctx.now.isoformat()
+            # Shopify's lists are consistent at once: everything changed before now was in this one.
+            cursors[key] = ctx.now.isoformat()
 
         # -------- pull: HubSpot (webhook hints are read by id: search lags behind, API-FACTS 3.5)
         changed_h: dict[str, dict] = {}
@@ -168,11 +168,9 @@ class TwoWay:
             h_gone |= missing
         for record in [*polled, *fetched]:
             changed_h[str(record["id"])] = record
-        # Only a poll moves the cursor: a webhook hint says nothing of what else changed meanwhile.
-        h_stamps = [t for t in (hubspot_time(r.get("updatedAt")) for r in polled) if t is not None]
-        if h_cursor is not None:
-            h_stamps.append(datetime.fromisoformat(h_cursor))
-        new_h_cursor = max(h_stamps).isoformat() if h_stamps else ctx.now.isoformat()
+        # Only a poll moves the cursor (a webhook hint says nothing of what else changed meanwhile);
+        # records changed in the last seconds may not be indexed yet: the overlap reads them next time.
+        new_h_cursor = ctx.now.isoformat()
 
         # -------- deletions on either side
         self._shopify_deletions(ctx, deleted)
@@ -224,8 +222,9 @@ class TwoWay:
             if link.status != LIVE:
                 continue
             if self.recreate_after_archive:
-                # The survivor is synced as new on its next change (matched by key first).
-                link.hubspot_id, link.view = None, {}
+                # The survivor is synced as new on its next change (matched by key first); the view
+                # stays, so that a re-read of an unchanged record is not taken for a change.
+                link.hubspot_id = None
             else:
                 link.status = ARCHIVED
             ctx.state.save_link(link)
@@ -264,9 +263,9 @@ class TwoWay:
             link = ctx.state.link(self.name, shop, sid)
             if link is not None and link.status != LIVE:
                 continue  # deleted, or its HubSpot record is archived for good (PRD-3)
+            if link is not None and link.view == view:
+                continue  # our own write, or nothing we map (or an orphan that has not changed)
             if link is not None and link.hubspot_id:
-                if link.view == view:
-                    continue  # our own write, or nothing we map
                 group = groups.get(link.hubspot_id) or Group(link.hubspot_id)
                 groups[link.hubspot_id] = group
                 if shop not in group.members:
