@@ -167,8 +167,10 @@ class State:
 
     def records_by_key(self, kind: str, key: str) -> list[HubSpotRecord]:
         """Live HubSpot records known under a match key, oldest id first."""
-        rows = self.db.execute("SELECT * FROM hubspot_records WHERE kind = ? AND key = ? AND archived = 0",
-                               (kind, key)).fetchall()
+        # `key` holds every match key of the record, one per line (companies: a name and a domain).
+        rows = self.db.execute("SELECT * FROM hubspot_records WHERE kind = ? AND archived = 0 AND (key = ? OR "
+                               "instr(char(10) || key || char(10), char(10) || ? || char(10)) > 0)",
+                               (kind, key, key)).fetchall()
         return sorted((self._record(r) for r in rows), key=lambda r: int(r.hubspot_id))
 
     def save_record(self, record: HubSpotRecord) -> None:
