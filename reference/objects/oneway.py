@@ -24,7 +24,7 @@ from reference.settings import Mapping
 from reference.state import DELETED, LIVE, HubSpotRecord, Link
 
 DEPENDENCY_WAIT = timedelta(minutes=8)  # how long a record waits for its contact or products to be synced
-RECONCILE_EVERY = timedelta(minutes=5)  # how often linked records are checked for deletions lost with webhooks
+RECONCILE_EVERY = timedelta(minutes=3)  # how often linked records are checked for deletions lost with webhooks
 LINE_PROPS = ("name", "quantity", "price", "hs_sku", "hs_product_id")
 
 
@@ -147,8 +147,18 @@ class OneWay:
         if links:
             ids = [link.shopify_id for link in links]
             present = {str(r["id"]) for r in client.by_ids(self.resource, ids, {"status": "any", "fields": "id"})}
-            gone = [(shop, link.shopify_id) for link in links if link.shopify_id not in present
-                    and not link.extra.get("completed")]
+            for link in links:
+                if link.shopify_id in present or link.extra.get("completed"):
+                    if link.extra.pop("missing", None):
+                        ctx.state.save_link(link)
+                    continue
+                # Missing twice in a row: a checkout that completed leaves the abandoned list too, and the
+                # orders stream marks its cart completed in between; only a record still missing is gone.
+                if link.extra.get("missing"):
+                    gone.append((shop, link.shopify_id))
+                else:
+                    link.extra["missing"] = ctx.now.isoformat()
+                    ctx.state.save_link(link)
         ctx.state.put(key, (ctx.now + RECONCILE_EVERY).isoformat())
         return gone
 

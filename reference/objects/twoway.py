@@ -20,7 +20,7 @@ from typing import Any
 from reference.clients.http import VendorError
 from reference.clients.hubspot import hubspot_time
 from reference.clients.shopify import ShopClient, shopify_time
-from reference.mapping import hubspot_view, shopify_view
+from reference.mapping import hubspot_view, normalise, shopify_view
 from reference.objects.context import OVERLAP, Context, log
 from reference.settings import Mapping
 from reference.state import ARCHIVED, DELETED, LIVE, HubSpotRecord, Link
@@ -128,7 +128,7 @@ class TwoWay:
         deleted = [(e.shop, str(e.body.get("id") or e.body.get("admin_graphql_api_id")))
                    for e in events if e.source == "shopify" and e.topic.endswith("/delete")]
         h_fetch = {str(e.body["objectId"]) for e in events if e.source == "hubspot"
-                   and not e.topic.endswith(".deletion")}
+                   and not e.topic.endswith(".deletion") and not self._echo(ctx, e.body)}
         h_gone = {str(e.body["objectId"]) for e in events if e.source == "hubspot" and e.topic.endswith(".deletion")}
 
         # -------- pull: Shopify
@@ -189,6 +189,16 @@ class TwoWay:
             ctx.state.put(h_key, new_h_cursor)
             ctx.polled(f"{self.name}:hubspot")
         ctx.state.done([e.seq for e in events])
+
+    def _echo(self, ctx: Context, event: dict) -> bool:
+        """Whether a HubSpot event only reports what the engine itself last wrote (no read needed, CNT-6)."""
+        rec = ctx.state.record(self.name, str(event["objectId"]))
+        if rec is None or rec.archived:
+            return False
+        if str(event.get("subscriptionType", "")).endswith(".creation"):
+            return True  # a record the engine knows already: it made it, or has read it since
+        prop = event.get("propertyName")
+        return prop is not None and prop in rec.view and rec.view[prop] == normalise(prop, event.get("propertyValue"))
 
     # ------------------------------------------------------------------ deletions
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from reference.mapping import humanize, hubspot_view, norm_domain, norm_email, norm_money, read_path, shopify_view
+from reference.mapping import hubspot_view, humanize, norm_domain, norm_email, norm_money, read_path, shopify_view
 from reference.objects.companies import Companies
 from reference.objects.contacts import Contacts
 from reference.objects.orders import STAGES, order_stage
