@@ -161,8 +161,19 @@ class Merchant:
         self.sim = sim
         self.store = sim.world.shopify
 
-    def _record(self, obj: str, op: str, shop: str, rid: int | str, data: dict) -> None:
-        self.sim.history.add(Change(self.sim.now(), "shopify", obj, op, shop, str(rid), data))
+    def _record(self, obj: str, op: str, shop: str, rid: int | str, data: dict, record: dict | None = None) -> None:
+        self.sim.history.add(Change(self.sim.now(), "shopify", obj, op, shop, str(rid), data,
+                                    record if record is not None else data))
+
+    def _customers_made_by(self, shop: str, action):
+        """Run a shop action and record any customer it created on the way (an order's new buyer)."""
+        state = self.store.shop(shop)
+        before = set(state.customers)
+        result = action()
+        for customer_id in sorted(set(state.customers) - before):
+            customer = state.customers[customer_id]
+            self._record("customer", "create", shop, customer_id, customer.rest(state.info))
+        return result
 
     # customers
     def create_customer(self, shop: str = "alpha", **fields: Any) -> CustomerRef:
@@ -176,7 +187,11 @@ class Merchant:
     def update_customer(self, ref: CustomerRef, **fields: Any) -> None:
         """The merchant edits a customer."""
         customer = self.store.update_customer(ref.shop, ref.id, fields)
-        self._record("customer", "update", ref.shop, ref.id, customer.rest(self.store.shop(ref.shop).info))
+        whole = customer.rest(self.store.shop(ref.shop).info)
+        changed = {k: whole.get(k) for k in fields}
+        if "addresses" in fields:
+            changed["default_address"] = whole.get("default_address")
+        self._record("customer", "update", ref.shop, ref.id, changed, whole)
         self.sim.watch_customer(ref.shop, ref.id, "update")
 
     def delete_customer(self, ref: CustomerRef) -> None:
@@ -214,7 +229,11 @@ class Merchant:
         if fields:
             self.store.update_product(ref.shop, ref.id, fields)
         product = self.store.get_product(ref.shop, ref.id)
-        self._record("product", "update", ref.shop, ref.id, product.rest(self.store.shop(ref.shop).info))
+        whole = product.rest(self.store.shop(ref.shop).info)
+        changed = {k: whole.get(k) for k in fields}
+        if first:
+            changed["variants"] = whole["variants"][:1]
+        self._record("product", "update", ref.shop, ref.id, changed, whole)
         self.sim.watch_product(ref.shop, ref.id, "update")
 
     def delete_product(self, ref: ProductRef) -> None:
@@ -239,7 +258,7 @@ class Merchant:
             payload["customer"] = {"id": customer.id}
         if email is not None:
             payload["email"] = email
-        order = self.store.create_order(shop, payload)
+        order = self._customers_made_by(shop, lambda: self.store.create_order(shop, payload))
         self._order_changed(shop, order.id, "create")
         return OrderRef(shop, order.id, tuple(li.id for li in order.line_items))
 
@@ -306,7 +325,7 @@ class Merchant:
 
     def complete_checkout(self, ref: CheckoutRef) -> OrderRef:
         """The shopper pays: the checkout becomes an order (CRT-4)."""
-        order = self.store.complete_checkout(ref.shop, ref.id)
+        order = self._customers_made_by(ref.shop, lambda: self.store.complete_checkout(ref.shop, ref.id))
         self._checkout_changed(ref.shop, ref.id, "complete")
         self._order_changed(ref.shop, order.id, "create")
         return OrderRef(ref.shop, order.id, tuple(li.id for li in order.line_items))
@@ -365,8 +384,9 @@ class Marketer:
     def portal_id(self) -> int:
         return self.sim.world.portal.portal_id
 
-    def _record(self, object_type: str, op: str, rid: str, properties: dict) -> None:
-        self.sim.history.add(Change(self.sim.now(), "hubspot", object_type, op, None, rid, dict(properties)))
+    def _record(self, object_type: str, op: str, rid: str, properties: dict, record: dict | None = None) -> None:
+        self.sim.history.add(Change(self.sim.now(), "hubspot", object_type, op, None, rid, dict(properties),
+                                    dict(record if record is not None else properties)))
 
     def create(self, object_type: str, **properties: Any) -> HubSpotRef:
         """Create a record in the UI."""
@@ -380,7 +400,7 @@ class Marketer:
         """Edit a record in the UI."""
         values = {k: (None if v is None else str(v)) for k, v in properties.items()}
         record = self.store.marketer_update(self.portal_id, ref.object_type, ref.id, values)
-        self._record(ref.object_type, "update", ref.id, record.properties)
+        self._record(ref.object_type, "update", ref.id, values, record.properties)
         self.sim.watch_hubspot(ref.object_type, ref.id, "update")
 
     def archive(self, ref: HubSpotRef) -> None:

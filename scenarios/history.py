@@ -20,7 +20,8 @@ class Change:
     op: str  # create, update, delete, archive, uninstall, configure, ...
     shop: str | None  # Shopify shop, when the change is in Shopify
     id: str  # the record id in its own system ("" for settings)
-    data: dict = field(default_factory=dict)  # the record's relevant fields right after the change
+    data: dict = field(default_factory=dict)  # what the person changed (every field, for a create)
+    record: dict = field(default_factory=dict)  # the whole record right after the change (keys, context)
 
 
 @dataclass

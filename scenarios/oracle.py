@@ -161,7 +161,7 @@ class Oracle:
                         group.customers.pop(shop, None)
                         group.deleted_in.add(shop)
                     continue
-                key = norm_email(change.data.get("email"))
+                key = norm_email(change.record.get("email"))
                 group = by_customer.get((shop, cid))
                 if group is None:
                     if key is None and email_only:
@@ -179,12 +179,14 @@ class Oracle:
                     group.hubspot_alive = True  # a changed customer whose contact was archived makes a new one
                     group.hubspot_ids.clear()
                 for field_name in (*CONTACT_BOTH, "email"):
-                    group.set(field_name, change.data.get(field_name), change.at)
-                address = change.data.get("default_address") or {}
-                for field_name in CONTACT_TO_HUBSPOT_ADDRESS:
-                    group.set(field_name, address.get(field_name), change.at)
+                    if field_name in change.data:
+                        group.set(field_name, change.data.get(field_name), change.at)
+                if "default_address" in change.data:
+                    address = change.data.get("default_address") or {}
+                    for field_name in CONTACT_TO_HUBSPOT_ADDRESS:
+                        group.set(field_name, address.get(field_name), change.at)
             elif change.system == "hubspot" and change.object == "contacts":
-                key = norm_email(change.data.get("email"))
+                key = norm_email(change.record.get("email"))
                 if change.op == "create":
                     if key is None and email_only:
                         continue
@@ -211,7 +213,8 @@ class Oracle:
                     for shopify_name, hubspot_name in CONTACT_BOTH.items():
                         if hubspot_name in change.data:
                             group.set(shopify_name, change.data.get(hubspot_name), change.at)
-                    group.set("email", change.data.get("email"), change.at)
+                    if "email" in change.data:
+                        group.set("email", change.data.get("email"), change.at)
         return groups
 
     def judge_contacts(self) -> None:
@@ -250,6 +253,12 @@ class Oracle:
                 customers = [c for c in self.sim.world.shopify.shop(shop).customers.values()
                              if norm_email(c.email) == group.key]
                 if shop in wanted_shops:
+                    if not customers and group.customers.get(shop):
+                        # A customer the merchant made is gone and no merchant deleted it: the
+                        # implementation did, which only CNT-3's rule forbids outright.
+                        self.fail("CNT-3", f"customer {group.key} of {shop} was deleted by the implementation",
+                                  {"shop": shop, "id": group.customers[shop]}, None, label)
+                        continue
                     if not customers:
                         self.fail("CNT-1" if not group.everywhere else "CNT-5",
                                   f"no customer {group.key} in {shop}", {"shop": shop, "email": group.key}, None,
@@ -269,7 +278,7 @@ class Oracle:
                     self.fail("CNT-4", f"deleted customer {group.key} re-created in {shop}", "absent",
                               {"shop": shop, "id": customers[0].id}, label)
         email_only = (self.sim.sync.objects.get("contacts") or {}).get("only_with_email", True)
-        known = {g.key for g in groups if g.key}
+        known = {g.key for g in groups if g.key} | self.buyer_emails()
         for email, found in by_email.items():
             if email and email not in known:
                 self.fail("CNT-1", f"unexpected contact {email}", "absent",
@@ -287,6 +296,16 @@ class Oracle:
                 if not any(c.system == "hubspot" and c.id == contact.id for c in self.history):
                     self.fail("CNT-2", "contact without email created", "none",
                               {"id": contact.id, "properties": contact.properties})
+
+    def buyer_emails(self) -> set[str]:
+        """Emails of checkouts and orders: the sync may make contacts for them (CRT-1, ORD-2)."""
+        found = set()
+        for change in self.history:
+            if change.system == "shopify" and change.object in ("order", "checkout"):
+                for email in (change.record.get("email"), (change.record.get("customer") or {}).get("email")):
+                    if norm_email(email):
+                        found.add(norm_email(email))
+        return found
 
     # ------------------------------------------------------------------ products
 
@@ -309,7 +328,7 @@ class Oracle:
                         group.deleted_in.add(shop)
                         group.hubspot_alive = False  # PRD-2
                     continue
-                key = (change.data.get("title") or "").strip()
+                key = (change.record.get("title") or "").strip()
                 group = by_product.get((shop, pid))
                 if group is None:
                     group = find(key) or ProductGroup(key)
@@ -318,12 +337,16 @@ class Oracle:
                     group.products[shop] = pid
                     by_product[(shop, pid)] = group
                 group.key = key
-                first = (change.data.get("variants") or [{}])[0]
-                for name, value in (("title", key), ("price", first.get("price")), ("sku", first.get("sku") or None),
-                                    ("body_html", change.data.get("body_html"))):
-                    group.set(name, value, change.at)
+                if "title" in change.data:
+                    group.set("title", key, change.at)
+                if "variants" in change.data:
+                    first = (change.data.get("variants") or [{}])[0]
+                    group.set("price", first.get("price"), change.at)
+                    group.set("sku", first.get("sku") or None, change.at)
+                if "body_html" in change.data:
+                    group.set("body_html", change.data.get("body_html"), change.at)
             elif change.system == "hubspot" and change.object == "products":
-                key = (change.data.get("name") or "").strip()
+                key = (change.record.get("name") or "").strip()
                 if change.op == "create":
                     group = find(key)
                     if group is None:
@@ -424,7 +447,7 @@ class Oracle:
                 entry["name"], entry["domain"] = name or entry["name"], domain or entry["domain"]
                 by_shop[(shop, cid)] = entry
             elif change.system == "hubspot" and change.object == "companies":
-                name, domain = change.data.get("name"), _norm_domain(change.data.get("domain"))
+                name, domain = change.record.get("name"), _norm_domain(change.record.get("domain"))
                 if change.op == "create":
                     if not name and not domain:
                         continue  # CMP-2
@@ -435,9 +458,10 @@ class Oracle:
                         expected.append(entry)
                     by_hubspot[change.id] = entry
                 else:
-                    entry = by_hubspot.get(change.id)
+                    entry = by_hubspot.get(change.id) or find(name, domain)
                     if entry is None:
                         continue
+                    by_hubspot[change.id] = entry
                     if change.op == "archive":
                         entry["alive"] = False
                     else:

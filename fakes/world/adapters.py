@@ -331,7 +331,20 @@ def installed_implementations() -> dict[str, Any]:
 
 
 def load_implementation(name: str) -> InProcess:
-    """The installed Python implementation called `name`, as an in-process adapter."""
+    """The installed Python implementation called `name`, as an in-process adapter.
+
+    `name` is an entry-point name of the `shopsync.implementations` group, or an import path
+    `package.module:Factory` (handy for an implementation under development, or the harness's mutants).
+    """
+    if ":" in name:
+        import importlib
+
+        module_name, _, attribute = name.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), attribute)
+        except (ImportError, AttributeError) as missing:
+            raise LookupError(f"cannot import implementation {name!r}: {missing}") from None
+        return InProcess(factory, attribute)
     found = installed_implementations().get(name)
     if found is None:
         known = ", ".join(sorted(installed_implementations())) or "none"

@@ -118,4 +118,5 @@ class RoutingTransport(httpx.BaseTransport):
         try:
             return transport.handle_request(request)
         except SimulatedReset as reset:
-            raise httpx.ReadError(str(reset), request=request) from None
+            # The same error a client sees when a real server drops the connection mid-response.
+            raise httpx.RemoteProtocolError(str(reset), request=request) from None

@@ -60,7 +60,7 @@ def test_reset_in_process_is_a_transport_error():
     faults = FaultSchedule(api=[ApiFault("shopify", "reset", route="*/shop.json")])
     world, recorder = make_world(faults=faults)
     client, headers = shop_client(world, recorder)
-    with pytest.raises(httpx.ReadError):
+    with pytest.raises(httpx.RemoteProtocolError):
         client.get("/shops/alpha/admin/api/2024-10/shop.json", headers=headers)
     world.close()
 
