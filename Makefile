@@ -17,7 +17,7 @@ test: $(STAMP)
 	$(BIN)/pytest -n auto -q
 
 conform: $(STAMP)
-	$(BIN)/shopsync conform --impl reference --report-dir reports/out
+	$(BIN)/shopsync conform --impl reference --seed 0 --report-dir reports/out
 
 # Benchmarks need moto's server as the baseline fake (not a test dependency).
 bench: $(STAMP)
