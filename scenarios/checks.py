@@ -2,7 +2,8 @@
 
 ORD-1 (no write to Shopify orders), CON-1 (the OAuth token is the only credential), CON-2 (no write
 to another store), CON-3 (no traffic after uninstall), CNT-6 (no writes after quiescence), deletes
-only where allowed (CNT-3, PRD-3, CMP-3), and calls made between ticks (HAR-1). Each violation names
+only where allowed (CNT-3, PRD-3, CMP-3), LAT-3 (no request repeated before a 429's Retry-After
+elapsed), and calls made between ticks (HAR-1). Each violation names
 its requirement and carries the few calls that prove it.
 """
 
@@ -72,6 +73,11 @@ def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evi
 
     found.extend(_oauth_checks(sim, entries))
 
+    hammered = retried_before_retry_after(entries)
+    if hammered:
+        found.append(Evidence("LAT-3: requests repeated before the Retry-After of their 429 elapsed",
+                              "wait for Retry-After", f"{len(hammered)} request(s)", _calls(hammered)))
+
     between = [e for e in entries if e.phase == "idle"]
     if between:
         found.append(Evidence("LAT-1: vendor calls made between ticks (the world stood still; HAR-1)",
@@ -101,6 +107,24 @@ def _oauth_checks(sim: Sim, entries: list[AuditEntry]) -> list[Evidence]:
         if unauthorised:
             found.append(Evidence(f"CON-1: {shop} answered 401: a credential other than the installed token",
                                   "every call authorised", f"{len(unauthorised)} x 401", _calls(unauthorised)))
+    return found
+
+
+def retried_before_retry_after(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Requests sent again at the same simulated instant as the 429 they follow (same vendor, tenant,
+    method and path): whatever its Retry-After (never below 0.1 s), it had not elapsed.
+
+    Simulated time stands still within a tick, so this is the only way an implementation can call
+    before Retry-After; a retry at a later tick is the implementation's own judgement and not flagged.
+    """
+    throttled: dict[tuple, datetime] = {}
+    found = []
+    for entry in entries:
+        key = (entry.fake, entry.tenant, entry.method, entry.path)
+        if throttled.get(key) == entry.at:
+            found.append(entry)
+        if entry.status == 429:
+            throttled[key] = entry.at
     return found
 
 
