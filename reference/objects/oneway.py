@@ -224,6 +224,7 @@ class OneWay:
         gone: set[str] = set()
         if updates:
             _, gone = ctx.hubspot.batch_update(self.hubspot_type, updates)
+        ready: list[tuple[str, dict, Desired, Link]] = []
         for shop, record, desired, link in plans:
             rid = str(record["id"])
             if link is None:
@@ -240,7 +241,11 @@ class OneWay:
                     continue  # archived in HubSpot by a person: left archived (deleting is theirs to do)
                 if desired.contact_email != link.extra.get("contact_email"):
                     self._associate_contact(ctx, link.hubspot_id or "", desired, contacts)
-            self._lines(ctx, shop, rid, link, desired)
+            ready.append((shop, record, desired, link))
+        # Line items of every record in the slice go together, in batches of 100 (not a call per record).
+        self._lines(ctx, [(shop, str(record["id"]), link, desired) for shop, record, desired, link in ready])
+        for shop, record, desired, link in ready:
+            rid = str(record["id"])
             link.view, link.at = desired.view(), record["updated_at"]
             link.extra["contact_email"] = desired.contact_email
             ctx.state.save_link(link)
@@ -303,32 +308,38 @@ class OneWay:
                     out.setdefault((shop, rid), str(record["id"]))
         return out
 
-    def _lines(self, ctx: Context, shop: str, rid: str, link: Link, desired: Desired) -> None:
-        """Make the record's line items one per desired line (create, update, archive)."""
-        hid = link.hubspot_id or ""
-        current: dict[str, str] = dict(link.extra.get("lines", {}))  # Shopify line id -> line item id
-        views: dict[str, dict] = dict(link.extra.get("line_views", {}))
-        unsure = ctx.state.intended(f"{self.name}-lines", shop, rid)
-        if unsure:
-            current, views = self._read_lines(ctx, hid, desired)
-        ctx.state.intend(f"{self.name}-lines", shop, [rid])
-        stale = [lid for sid, lid in current.items() if sid not in desired.lines]
+    def _lines(self, ctx: Context, records: list[tuple[str, str, Link, Desired]]) -> None:
+        """Make each record's line items one per desired line (create, update, archive), batched across records."""
+        plans = []
+        for shop, rid, link, desired in records:
+            current: dict[str, str] = dict(link.extra.get("lines", {}))  # Shopify line id -> line item id
+            views: dict[str, dict] = dict(link.extra.get("line_views", {}))
+            if ctx.state.intended(f"{self.name}-lines", shop, rid):
+                current, views = self._read_lines(ctx, link.hubspot_id or "", desired)
+            plans.append((shop, rid, link, desired, current, views))
+        for shop, rid, *_ in plans:
+            ctx.state.intend(f"{self.name}-lines", shop, [rid])
+        stale = [lid for *_, desired, current, _ in plans for sid, lid in current.items() if sid not in desired.lines]
         if stale:
             ctx.hubspot.batch_archive("line_items", stale)  # PRD-4: only the removed lines go
-        updates = {current[sid]: _blank(props) for sid, props in desired.lines.items()
-                   if sid in current and views.get(sid) != _norm_line(props)}
+        updates = {current[sid]: _blank(props) for *_, desired, current, views in plans
+                   for sid, props in desired.lines.items() if sid in current and views.get(sid) != _norm_line(props)}
         if updates:
             ctx.hubspot.batch_update("line_items", updates)
-        creates = {sid: {"properties": _clean(props), "associations": [_assoc(hid, self.line_to_parent)]}
+        creates = {f"{shop}/{rid}/{sid}": {"properties": _clean(props),
+                                           "associations": [_assoc(link.hubspot_id or "", self.line_to_parent)]}
+                   for shop, rid, link, desired, current, _ in plans
                    for sid, props in desired.lines.items() if sid not in current}
         made: dict[str, dict] = {}
         if creates:
             made, _ = ctx.hubspot.batch_create("line_items", creates)
-        lines = {sid: (current.get(sid) or str((made.get(sid) or {}).get("id") or "")) for sid in desired.lines}
-        link.extra["lines"] = {sid: lid for sid, lid in lines.items() if lid}
-        link.extra["line_views"] = {sid: _norm_line(props) for sid, props in desired.lines.items()
-                                    if lines.get(sid)}
-        ctx.state.settle_intents(f"{self.name}-lines", shop, [rid])
+        for shop, rid, link, desired, current, _ in plans:
+            lines = {sid: (current.get(sid) or str((made.get(f"{shop}/{rid}/{sid}") or {}).get("id") or ""))
+                     for sid in desired.lines}
+            link.extra["lines"] = {sid: lid for sid, lid in lines.items() if lid}
+            link.extra["line_views"] = {sid: _norm_line(props) for sid, props in desired.lines.items()
+                                        if lines.get(sid)}
+            ctx.state.settle_intents(f"{self.name}-lines", shop, [rid])
 
     def _read_lines(self, ctx: Context, hid: str, desired: Desired) -> tuple[dict[str, str], dict[str, dict]]:
         """After an unsure write: the record's actual line items, matched to the desired lines by content."""
