@@ -13,7 +13,7 @@ import platform
 import sys
 from pathlib import Path
 
-from benchmarks import bench_fakes, bench_world
+from benchmarks import bench_engine, bench_fakes, bench_world
 
 OUT = Path(__file__).with_name("out")
 
@@ -41,6 +41,14 @@ def main() -> int:
         row["vs_new_world"] = round(row["per_second"] / baseline, 1) if baseline else None
     results["world"] = world
 
+    quick = os.environ.get("SHOPSYNC_BENCH_QUICK") == "1"
+    results["engine_efficiency"] = [bench_engine.efficiency(obj, n) for obj, n in
+                                    (("contacts", 600), ("products", 300), ("orders", 300), ("carts", 300))]
+    results["rate_limited_initial_sync"] = [bench_engine.rate_limited_initial_sync(n)
+                                            for n in ((1000,) if quick else (1000, 3000))]
+    results["scale"] = [bench_engine.scale(n) for n in ((1000,) if quick else (1000, 4000))]
+    results["soak"] = bench_engine.soak(hours=2 if quick else 6)
+
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"machine: {results['machine']}")
@@ -51,6 +59,18 @@ def main() -> int:
     print(f"\n{'world':<32}{'per s':>10}{'µs each':>10}{'x new world':>13}")
     for row in world:
         print(f"{row['case']:<32}{row['per_second']:>10.0f}{row['microseconds']:>10.1f}{row['vs_new_world']:>13}")
+    print(f"\n{'initial sync':<10}{'records':>9}{'calls':>7}{'minimum':>9}{'ratio':>7}")
+    for row in results["engine_efficiency"]:
+        print(f"{row['object']:<10}{row['records']:>9}{row['calls']:>7}{row['minimum']:>9}{row['ratio']:>7}")
+    for row in results["rate_limited_initial_sync"]:
+        print(f"rate-limited initial sync of {row['records']}: {row['simulated_seconds']:.0f} simulated s, "
+              f"bound {row['bound_seconds']} s, ratio {row['ratio']}")
+    for row in results["scale"]:
+        print(f"scale {row['customers']} customers: {row['wall_seconds']} s wall, {row['per_record_ms']} ms/record, "
+              f"peak {row['peak_mib']} MiB")
+    soak = results["soak"]
+    print(f"soak {soak['hours']} h ({soak['changes']} changes): {soak['wall_seconds']} s wall, "
+          f"speed-up {soak['speedup']}x")
     print(f"\nwritten: {OUT / 'results.json'}")
     return 0
 

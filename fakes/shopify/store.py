@@ -104,6 +104,29 @@ class Shop:
     webhooks: dict[int, WebhookSubscription] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     next_order_number: int = 1001
+    # Uniqueness indexes (email key / E.164 phone -> customer id): a create stays O(1) in big shops.
+    emails: dict[str, int] = field(default_factory=dict)
+    phones: dict[str, int] = field(default_factory=dict)
+
+    def index(self, customer: Customer) -> None:
+        """Record a customer's email and phone in the uniqueness indexes."""
+        if email_key(customer.email):
+            self.emails[email_key(customer.email) or ""] = customer.id
+        if customer.phone:
+            self.phones[customer.phone] = customer.id
+
+    def unindex(self, customer: Customer) -> None:
+        """Drop a customer's entries from the uniqueness indexes."""
+        key = email_key(customer.email)
+        if key and self.emails.get(key) == customer.id:
+            del self.emails[key]
+        if customer.phone and self.phones.get(customer.phone) == customer.id:
+            del self.phones[customer.phone]
+
+    def customer_by_email(self, email: str | None) -> Customer | None:
+        """The customer with this email (case-insensitive, trimmed), if any."""
+        found = self.emails.get(email_key(email) or "")
+        return self.customers.get(found) if found is not None else None
     companies: object | None = None  # CompanyBook, made on first use
 
     @property
@@ -377,6 +400,7 @@ class ShopifyStore:
             customer = Customer(id=self.next_id(), created_at=now, updated_at=now, currency=shop.info.currency)
             self._apply_customer(shop, customer, Fields("customer", payload), creating=True)
             shop.customers[customer.id] = customer
+            shop.index(customer)
             self._emit(shop, "customers/create", customer.rest(shop.info))
             return customer
 
@@ -391,7 +415,9 @@ class ShopifyStore:
             self._apply_customer(shop, draft, Fields("customer", payload), creating=False)
             if draft != customer:
                 draft.updated_at = self.now()
+                shop.unindex(customer)
                 customer.__dict__.update(draft.__dict__)
+                shop.index(customer)
                 self._emit(shop, "customers/update", customer.rest(shop.info))
             return customer
 
@@ -404,6 +430,7 @@ class ShopifyStore:
                 raise Invalid({"base": ["Error deleting customer: Customer can't be deleted because they have "
                                         "associated orders"]})
             del shop.customers[customer_id]
+            shop.unindex(customer)
             self._emit(shop, "customers/delete", {"id": customer.id, "phone": None, "addresses": [],
                                                    "tax_exemptions": [], "email_marketing_consent": None,
                                                    "admin_graphql_api_id": f"gid://shopify/Customer/{customer.id}"})
@@ -426,8 +453,7 @@ class ShopifyStore:
                 email = email.strip()
                 if not EMAIL_RE.match(email):
                     f.add("email", "is invalid")
-                elif any(c.id != customer.id and email_key(c.email) == email_key(email)
-                         for c in shop.customers.values()):
+                elif shop.emails.get(email_key(email) or "", customer.id) != customer.id:
                     f.add("email", "has already been taken")
             customer.email = email
         if f.has("phone"):
@@ -437,7 +463,7 @@ class ShopifyStore:
                 phone = normalise_phone(raw)
                 if phone is None:
                     f.add("phone", "is invalid")
-                elif any(c.id != customer.id and c.phone == phone for c in shop.customers.values()):
+                elif shop.phones.get(phone, customer.id) != customer.id:
                     f.add("phone", "has already been taken")
             customer.phone = phone
         consent = f.obj("email_marketing_consent")
@@ -827,9 +853,9 @@ class ShopifyStore:
         spec = dict(spec or {})
         wanted = (spec.get("email") or email or "").strip() or None
         if wanted:
-            for customer in shop.customers.values():
-                if email_key(customer.email) == email_key(wanted):
-                    return customer
+            existing = shop.customer_by_email(wanted)
+            if existing is not None:
+                return existing
             spec["email"] = wanted
         if not any(spec.get(k) for k in ("email", "first_name", "last_name", "phone")):
             return None
@@ -1089,7 +1115,7 @@ class ShopifyStore:
             f.raise_if_any()
             customer = None
             if email:
-                customer = next((c for c in shop.customers.values() if email_key(c.email) == email_key(email)), None)
+                customer = shop.customer_by_email(email)
             now = self.now()
             cid = self.next_id()
             checkout = Checkout(
@@ -1126,8 +1152,7 @@ class ShopifyStore:
                 if not EMAIL_RE.match(email.strip()):
                     raise Invalid({"email": ["is invalid"]})
                 checkout.email = email.strip()
-                customer = next((c for c in shop.customers.values()
-                                 if email_key(c.email) == email_key(email)), None)
+                customer = shop.customer_by_email(email)
                 checkout.customer_id = customer.id if customer else None
             if remove_line_item_id is not None:
                 if not any(line.id == remove_line_item_id for line in checkout.line_items):
