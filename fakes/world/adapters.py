@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -97,32 +98,39 @@ class Environment:
     call_timeout: float = 30.0
 
 
-class Implementation:
+class Implementation(ABC):
     """The operations of the process contract, whatever carries them."""
 
     name = "implementation"
     webhook_base = "https://impl.sim"
 
-    def start(self, env: Environment) -> Health:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def start(self, env: Environment) -> Health:
+        """Start the implementation against the world's fakes; its health."""
 
-    def configure(self, settings: dict) -> SettingsReply:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def configure(self, settings: dict) -> SettingsReply:
+        """`PUT /settings`."""
 
-    def tick(self, now: datetime) -> TickReply:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def tick(self, now: datetime) -> TickReply:
+        """`POST /tick` at simulated `now`."""
 
-    def handle_webhook(self, source: str, headers: dict[str, str], body: bytes) -> int:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def handle_webhook(self, source: str, headers: dict[str, str], body: bytes) -> int:
+        """`POST /webhooks/{source}`; the HTTP status."""
 
-    def kill(self) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def kill(self) -> None:
+        """Stop at once, as a crash would."""
 
-    def restart(self) -> Health:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def restart(self) -> Health:
+        """Start again on the same state directory."""
 
-    def stop(self) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def stop(self) -> None:
+        """Stop cleanly at the end of a run."""
 
     def output(self) -> str:
         """What the implementation printed (stdout and stderr), for the report."""

@@ -12,6 +12,7 @@ the next pass looks the record up by its external id and reads its actual line i
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,7 +45,7 @@ class Desired:
                 "lines": {k: {p: normalise(p, v) for p, v in line.items()} for k, line in self.lines.items()}}
 
 
-class OneWay:
+class OneWay(ABC):
     """The shared machinery of orders and carts."""
 
     name = ""
@@ -63,16 +64,16 @@ class OneWay:
 
     # ------------------------------------------------------------------ what subclasses provide
 
+    @abstractmethod
     def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
         """Shopify records updated since `since` (all when None)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def desired(self, ctx: Context, shop: str, record: dict, mappings: tuple[Mapping, ...]) -> Desired:
         """The HubSpot record a Shopify record must be."""
-        raise NotImplementedError
 
-    def related(self, ctx: Context, shop: str, record: dict, hid: str, link: Link) -> None:
-        """Associations to records of other streams (cart <-> order); called after each write."""
+    def related(self, ctx: Context, shop: str, record: dict, hid: str, link: Link) -> None:  # noqa: B027
+        """Associations to records of other streams (cart <-> order); called after each write (default: none)."""
 
     def from_event(self, ctx: Context, shop: str, body: dict) -> dict | None:
         """A record to process straight from a webhook payload (completed checkouts are not listed)."""

@@ -12,6 +12,7 @@ Subclasses say what the object is keyed on and how its Shopify side is read and 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,7 +50,7 @@ class Group:
     key_hint: list[str] = field(default_factory=list)
 
 
-class TwoWay:
+class TwoWay(ABC):
     """The shared machinery of a two-way object type."""
 
     name = ""  # settings name
@@ -62,30 +63,30 @@ class TwoWay:
 
     # ------------------------------------------------------------------ what subclasses provide
 
+    @abstractmethod
     def keys(self, view: dict[str, Any]) -> list[str]:
         """Match keys of a record's view (empty: the record has no key)."""
-        raise NotImplementedError
 
     def eligible(self, ctx: Context, view: dict[str, Any]) -> bool:
         """Whether a record with this view may be synced at all (SET-6, CMP-2)."""
         return bool(self.keys(view))
 
+    @abstractmethod
     def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
         """Shopify records updated since `since` (all when None)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
         """Shopify records by id (missing ones absent)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def shopify_find(self, shop: ShopClient, view: dict[str, Any]) -> dict | None:
         """The Shopify record of this shop matching a view's key, if any."""
-        raise NotImplementedError
 
+    @abstractmethod
     def shopify_write(self, shop: ShopClient, record: dict | None, values: dict[str, Any],
                       mappings: tuple[Mapping, ...]) -> dict:
         """Create (record None) or update a Shopify record with HubSpot-keyed values; the stored record."""
-        raise NotImplementedError
 
     def shopify_deleted(self, ctx: Context, shop: ShopClient, since: datetime | None) -> list[str]:
         """Ids of records deleted since `since`, when deletions must be polled (products)."""
