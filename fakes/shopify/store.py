@@ -375,10 +375,7 @@ class ShopifyStore:
 
     def get_customer(self, shop_name: str, customer_id: int) -> Customer:
         """One customer or 404."""
-        customer = self.shop(shop_name).customers.get(customer_id)
-        if customer is None:
-            raise NotFound()
-        return customer
+        return _found(self.shop(shop_name).customers, customer_id)
 
     def search_customers(self, shop_name: str, query: str) -> list[Customer]:
         """`customers/search.json`: `field:value` terms (email, first_name, last_name, phone, id) or free text."""
@@ -524,10 +521,7 @@ class ShopifyStore:
 
     def get_product(self, shop_name: str, product_id: int) -> Product:
         """One product or 404."""
-        product = self.shop(shop_name).products.get(product_id)
-        if product is None:
-            raise NotFound()
-        return product
+        return _found(self.shop(shop_name).products, product_id)
 
     def create_product(self, shop_name: str, payload: object) -> Product:
         """Create a product; with no variants given it gets the one "Default Title" variant."""
@@ -784,10 +778,7 @@ class ShopifyStore:
 
     def get_order(self, shop_name: str, order_id: int) -> Order:
         """One order or 404."""
-        order = self.shop(shop_name).orders.get(order_id)
-        if order is None:
-            raise NotFound()
-        return order
+        return _found(self.shop(shop_name).orders, order_id)
 
     def create_order(self, shop_name: str, payload: object) -> Order:
         """Create an order (merchant edit, or an app with write_orders) from line items and a customer."""
@@ -1135,10 +1126,7 @@ class ShopifyStore:
 
     def get_checkout(self, shop_name: str, checkout_id: int) -> Checkout:
         """One checkout (abandoned or not) or 404."""
-        checkout = self.shop(shop_name).checkouts.get(checkout_id)
-        if checkout is None:
-            raise NotFound()
-        return checkout
+        return _found(self.shop(shop_name).checkouts, checkout_id)
 
     def update_checkout(self, shop_name: str, checkout_id: int, *, email: str | None = None,
                         remove_line_item_id: int | None = None, add_line_items: list[dict] | None = None) -> Checkout:
@@ -1311,6 +1299,14 @@ class _EventView:
     @property
     def updated_at(self) -> datetime:
         return self.event.created_at
+
+
+def _found(table: dict, record_id: int):
+    """The record with this id, or Shopify's 404."""
+    record = table.get(record_id)
+    if record is None:
+        raise NotFound()
+    return record
 
 
 def _valid_webhook_address(address: str) -> bool:

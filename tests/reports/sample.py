@@ -189,7 +189,7 @@ def build_result() -> RunResult:
                                 webhook_faults={"dropped": 4, "duplicated": 3, "reordered": 2, "delayed": 5},
                                 crashes_survived=2, inputs_tried=1200, records_lost=0, duplicates=0),
         stale_waivers=[stale],
-        new_waivers=[Waiver("CNT-3", "CNT-3/archived-contact-keeps-customer", "TODO: why this is tolerated",
+        new_waivers=[Waiver("CNT-3", "CNT-3/archived-contact-keeps-customer", "<say why this failure is tolerated>",
                             "2031-02-01")],
         exit_code=1,
     )

@@ -111,8 +111,8 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    # .ci/run installs Debian's chromium; without it this check cannot run, which is a failure, not a skip.
+    assert Path(chromium).exists(), "chromium is not installed (apt-get install -y chromium)"
     page = write_html(build_result(), tmp_path)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "report.png"
