@@ -121,6 +121,7 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
         result.sim_seconds = world.elapsed()
         result.efficiency = _efficiency(world, sim)
         result.reliability = _reliability(world, sim, result)
+        result.notes = list(sim.notes) if sim is not None else []
         if world.implementation is not None:
             result.output = world.implementation.output()[-20_000:]
         world.close()

@@ -112,9 +112,12 @@ class OneWay(ABC):
             if record is not None:
                 changed[(e.shop, str(record["id"]))] = record
         cursors: dict[str, str] = {}
+        existing: dict[tuple[str, str], str] | None = None
         for shop, client in sorted(ctx.shops.items()):
             key = f"cursor:{self.name}:{shop}"
             cursor = ctx.state.get(key)
+            if cursor is None and existing is None:
+                existing = self._existing(ctx)
             if cursor is None or shop in hinted or ctx.poll_due(f"{self.name}:{shop}"):
                 since = datetime.fromisoformat(cursor) - OVERLAP if cursor else None
                 records = self.shopify_list(client, since)
@@ -130,7 +133,7 @@ class OneWay(ABC):
                 for record in ctx.shops[shop].by_ids(self.resource, [rid], {"status": "any"}):
                     changed[(shop, rid)] = record
         self._archive(ctx, deleted)
-        self._sync(ctx, mappings, changed, waiting)
+        self._sync(ctx, mappings, changed, waiting, existing or {})
         for key, value in cursors.items():
             ctx.state.put(key, value)
             ctx.polled(key.removeprefix("cursor:"))
@@ -175,7 +178,7 @@ class OneWay(ABC):
             ctx.state.save_link(link)
 
     def _sync(self, ctx: Context, mappings: tuple[Mapping, ...], changed: dict[tuple[str, str], dict],
-              waiting: dict[str, str]) -> None:
+              waiting: dict[str, str], existing: dict[tuple[str, str], str]) -> None:
         plans: list[tuple[str, dict, Desired, Link | None]] = []
         for (shop, rid), record in sorted(changed.items()):
             link = ctx.state.link(self.name, shop, rid)
@@ -198,14 +201,17 @@ class OneWay(ABC):
             ctx.wake(ctx.now + timedelta(seconds=30))
         # In slices of a batch, so that a pass cut short by a rate limit still makes progress.
         for start in range(0, len(plans), 100):
-            self._write(ctx, plans[start:start + 100])
+            self._write(ctx, plans[start:start + 100], existing)
 
-    def _write(self, ctx: Context, plans: list[tuple[str, dict, Desired, Link | None]]) -> None:
+    def _write(self, ctx: Context, plans: list[tuple[str, dict, Desired, Link | None]],
+               existing: dict[tuple[str, str], str]) -> None:
         contacts = self._contacts(ctx, {d.contact_email for _, _, d, _ in plans if d.contact_email})
-        # Look before creating: a record imported beforehand (ORD-4) or an earlier create whose answer
-        # was lost is adopted, not duplicated.
+        # Look before creating: a record imported beforehand (ORD-4, from the one listing made when the
+        # shop's sync starts) or an earlier create whose answer was lost (searched for) is adopted.
         new = [(shop, str(r["id"])) for shop, r, _, link in plans if link is None]
-        adopted = self._lookup(ctx, new) if new else {}
+        adopted = {ref: existing[ref] for ref in new if ref in existing}
+        unsure = [ref for ref in new if ref not in adopted and ctx.state.intended(self.name, *ref)]
+        adopted |= self._lookup(ctx, unsure) if unsure else {}
         creates: dict[str, dict] = {}
         for shop, record, desired, link in plans:
             rid = str(record["id"])
@@ -295,6 +301,22 @@ class OneWay(ABC):
         contact = contacts.get(desired.contact_email or "")
         if contact:
             ctx.hubspot.associate(self.hubspot_type, "contacts", [(hid, contact, self.to_contact)])
+
+    def _existing(self, ctx: Context) -> dict[tuple[str, str], str]:
+        """HubSpot records of this type that already name a Shopify record, by (shop, id): listed once per
+        initial sync, which costs one call for an empty portal instead of a search per batch of new records."""
+        domains = {s.shop: s.domain for s in ctx.settings.shops}
+        out: dict[tuple[str, str], str] = {}
+        records = ctx.hubspot.list_all(self.hubspot_type, [self.external_id, "hs_source_store"])
+        for record in sorted(records, key=lambda r: int(r["id"])):
+            props = record.get("properties") or {}
+            rid, store = props.get(self.external_id), props.get("hs_source_store")
+            if not rid:
+                continue
+            for shop, domain in domains.items():
+                if store in (domain, None):
+                    out.setdefault((shop, str(rid)), str(record["id"]))
+        return out
 
     def _lookup(self, ctx: Context, refs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """HubSpot records already made for these Shopify records (an unsure create that landed)."""
