@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from waitress.server import create_server
 
@@ -18,9 +19,32 @@ class RunningServer:
     _thread: threading.Thread
 
     def stop(self) -> None:
-        """Close the listening socket and wait for the serving thread."""
-        self._server.close()  # type: ignore[attr-defined]
-        self._thread.join(timeout=5)
+        """Close the listening socket and every connection, then wait for the serving and worker threads."""
+        server: Any = self._server
+
+        def close_all() -> None:
+            # Runs in the serving thread: a socket closed from another thread can still be in the select()
+            # the loop is blocked in, which then fails with EBADF. An empty map ends waitress's loop.
+            for dispatcher in list(server._map.values()):
+                dispatcher.close()
+
+        if self._thread.is_alive():
+            try:
+                server.trigger.pull_trigger(close_all)
+            except OSError:
+                # The trigger is already closed (waitress closes it with the listener when its accept
+                # handler fails), so the loop cannot be woken: close what is left from here instead.
+                close_all()
+            self._thread.join(timeout=5)
+        server.task_dispatcher.shutdown(timeout=5)
+
+    def kill(self) -> None:
+        """Stop as a crashed server would: the listener and every open connection go at once.
+
+        A fake restarted on the same port must not keep answering from its old state on a keep-alive
+        connection; `stop` already closes every connection, so a kill is a stop.
+        """
+        self.stop()
 
 
 def serve_in_thread(app, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> RunningServer:

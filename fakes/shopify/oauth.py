@@ -22,8 +22,12 @@ bp = Blueprint("oauth", __name__)
 
 
 def callback_hmac(params: dict[str, str], secret: str) -> str:
-    """Hex HMAC-SHA256 of the sorted `k=v` pairs joined by `&`, without `hmac` itself."""
-    message = "&".join(f"{k}={v}" for k, v in sorted(params.items()) if k != "hmac")
+    """Hex HMAC-SHA256 of the sorted `k=v` pairs joined by `&`, without `hmac` itself (API-FACTS 2.2)."""
+    # Delimiters inside a pair are escaped first (`%` -> %25, `&` -> %26, and `=` -> %3D in keys), so a
+    # value such as a `state` holding `&` signs the same here as in ShopifyAPI's `Session.calculate_hmac`.
+    pairs = (f"{k.replace('%', '%25').replace('=', '%3D')}={v.replace('%', '%25')}".replace("&", "%26")
+             for k, v in params.items() if k != "hmac")
+    message = "&".join(sorted(pairs))
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 

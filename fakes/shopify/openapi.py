@@ -183,6 +183,11 @@ def openapi_document() -> dict:
         "put": _op("update_variant", 200, _wrapped("variant", "Variant"), [_param("variant_id", "integer", "path")],
                    ("variant", "Variant")),
     }
+    nested = [*pid, _param("variant_id", "integer", "path")]
+    paths["/products/{product_id}/variants/{variant_id}.json"] = {
+        "get": _op("get_product_variant", 200, _wrapped("variant", "Variant"), nested),
+        "put": _op("update_product_variant", 200, _wrapped("variant", "Variant"), nested, ("variant", "Variant")),
+    }
     paths.update(_resource("orders", "order", "Order",
                            list_extra=("status", "financial_status", "fulfillment_status")))
     oid = [_param("order_id", "integer", "path")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from fakes.shopify import api
+from fakes.shopify.errors import NotFound
 
 bp = Blueprint("products", __name__)
 PRODUCT_FILTERS = ("title", "vendor", "handle", "product_type", "status")
@@ -91,6 +92,32 @@ def get_variant(variant_id: int):
 @bp.put("/variants/<int:variant_id>.json")
 @api.scope("write_products")
 def update_variant(variant_id: int):
+    variant = api.store().update_variant(api.g.shop, variant_id, api.body_root("variant"))
+    return api.render_one("variant", _variant_json(variant))
+
+
+def _variant_of(product_id: int, variant_id: int):
+    """A variant addressed under its product: 404 when either is unknown or they do not belong together."""
+    store = api.store()
+    store.get_product(api.g.shop, product_id)
+    variant = store.get_variant(api.g.shop, variant_id)
+    if variant.product_id != product_id:
+        raise NotFound()
+    return variant
+
+
+# ShopifyAPI's Variant reads and saves under its product (`products/{product_id}/variants/{id}.json`) whenever
+# it knows the product id, which it always does after a find (API-FACTS 1.6 "Product"; SPY variant.py).
+@bp.get("/products/<int:product_id>/variants/<int:variant_id>.json")
+@api.scope("read_products")
+def get_product_variant(product_id: int, variant_id: int):
+    return api.render_one("variant", _variant_json(_variant_of(product_id, variant_id)))
+
+
+@bp.put("/products/<int:product_id>/variants/<int:variant_id>.json")
+@api.scope("write_products")
+def update_product_variant(product_id: int, variant_id: int):
+    _variant_of(product_id, variant_id)
     variant = api.store().update_variant(api.g.shop, variant_id, api.body_root("variant"))
     return api.render_one("variant", _variant_json(variant))
 
