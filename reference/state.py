@@ -21,6 +21,9 @@ CREATE TABLE IF NOT EXISTS hubspot_records (
     kind TEXT NOT NULL, hubspot_id TEXT NOT NULL, key TEXT, view TEXT NOT NULL, at TEXT,
     born TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, hubspot_id));
 CREATE INDEX IF NOT EXISTS hubspot_records_key ON hubspot_records (kind, key);
+CREATE TABLE IF NOT EXISTS record_keys (kind TEXT NOT NULL, key TEXT NOT NULL, hubspot_id TEXT NOT NULL,
+    PRIMARY KEY (kind, key, hubspot_id));
+CREATE INDEX IF NOT EXISTS record_keys_record ON record_keys (kind, hubspot_id);
 CREATE TABLE IF NOT EXISTS links (
     kind TEXT NOT NULL, shop TEXT NOT NULL, shopify_id TEXT NOT NULL, hubspot_id TEXT, view TEXT NOT NULL,
     at TEXT, status TEXT NOT NULL, extra TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (kind, shop, shopify_id));
@@ -167,17 +170,22 @@ class State:
 
     def records_by_key(self, kind: str, key: str) -> list[HubSpotRecord]:
         """Live HubSpot records known under a match key, oldest id first."""
-        # `key` holds every match key of the record, one per line (companies: a name and a domain).
-        rows = self.db.execute("SELECT * FROM hubspot_records WHERE kind = ? AND archived = 0 AND (key = ? OR "
-                               "instr(char(10) || key || char(10), char(10) || ? || char(10)) > 0)",
-                               (kind, key, key)).fetchall()
+        # One row per match key of a record (companies have a name and a domain): an indexed lookup,
+        # where searching inside the record's key text read the whole table for every Shopify record.
+        rows = self.db.execute("SELECT r.* FROM record_keys k JOIN hubspot_records r ON r.kind = k.kind AND "
+                               "r.hubspot_id = k.hubspot_id WHERE k.kind = ? AND k.key = ? AND r.archived = 0",
+                               (kind, key)).fetchall()
         return sorted((self._record(r) for r in rows), key=lambda r: int(r.hubspot_id))
 
     def save_record(self, record: HubSpotRecord) -> None:
         """Insert or replace what is known of a HubSpot record."""
+        hid = str(record.hubspot_id)
         self.db.execute("INSERT OR REPLACE INTO hubspot_records VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (record.kind, str(record.hubspot_id), record.key, json.dumps(record.view), record.at,
+                        (record.kind, hid, record.key, json.dumps(record.view), record.at,
                          record.born, int(record.archived)))
+        self.db.execute("DELETE FROM record_keys WHERE kind = ? AND hubspot_id = ?", (record.kind, hid))
+        keys = [k for k in (record.key or "").split("\n") if k]
+        self.db.executemany("INSERT OR IGNORE INTO record_keys VALUES (?, ?, ?)", [(record.kind, k, hid) for k in keys])
 
     # ------------------------------------------------------------------ webhook inbox and dedupe
 

@@ -21,10 +21,13 @@ MAX_BACKOFF = 300.0  # seconds: a vendor that keeps failing is retried at least 
 class Deferred(Exception):
     """The call cannot be made (or did not complete) now; try again at `until` (simulated time)."""
 
-    def __init__(self, until: datetime, reason: str) -> None:
+    def __init__(self, until: datetime, reason: str, maybe_applied: bool = False) -> None:
         super().__init__(f"deferred until {until.isoformat()}: {reason}")
         self.until = until
         self.reason = reason
+        # A lost connection or a 5xx may come after the vendor applied the write; a spent budget or a
+        # 429 means the write was not made.
+        self.maybe_applied = maybe_applied
 
 
 class VendorError(Exception):
@@ -128,7 +131,7 @@ class Api:
         except httpx.TransportError as error:
             # The request may or may not have been applied ("applied then failed"): creates are
             # guarded by intents and looked up before being tried again.
-            raise Deferred(budget.failed(now, self.rng), f"{method} {url}: {error!r}") from None
+            raise Deferred(budget.failed(now, self.rng), f"{method} {url}: {error!r}", maybe_applied=True) from None
         self.observe(response, budget)
         status = response.status_code
         if status == 429:
@@ -136,7 +139,7 @@ class Api:
             budget.block(now + timedelta(seconds=retry))
             raise Deferred(now + timedelta(seconds=retry), f"{method} {url}: 429")
         if status >= 500:
-            raise Deferred(budget.failed(now, self.rng), f"{method} {url}: {status}")
+            raise Deferred(budget.failed(now, self.rng), f"{method} {url}: {status}", maybe_applied=True)
         budget.succeeded()
         if status == 401:
             lost = Unauthorized(status, _body(response), f"{method} {url}")

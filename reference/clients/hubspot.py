@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from reference.clients.http import Api, Budget, VendorError
+from reference.clients.listing import Listing
 
 BATCH = 100  # inputs per batch request (API-FACTS 3.3)
 SEARCH_PAGE = 200
@@ -68,18 +69,18 @@ class HubSpotClient(Api):
 
     # ------------------------------------------------------------------ reading
 
-    def list_all(self, object_type: str, properties: list[str]) -> list[dict]:
-        """Every live record of a type, 100 per page."""
-        out, after = [], None
-        while True:
+    def list_all(self, object_type: str, properties: list[str], listing: Listing | None = None) -> list[dict]:
+        """Every live record of a type, 100 per page (kept in `listing`, which a cut listing goes on from)."""
+        listing = listing if listing is not None else Listing(self.clock())
+        while not listing.done:
             params: dict[str, Any] = {"limit": 100, "properties": ",".join(properties)}
-            if after:
-                params["after"] = after
+            if listing.next:
+                params["after"] = listing.next
             page = self.request("GET", f"/crm/v3/objects/{object_type}", params=params).json()
-            out.extend(page.get("results", []))
-            after = ((page.get("paging") or {}).get("next") or {}).get("after")
-            if not after:
-                return out
+            listing.records.extend(page.get("results", []))
+            listing.next = ((page.get("paging") or {}).get("next") or {}).get("after")
+            listing.done = not listing.next
+        return listing.records
 
     def search(self, object_type: str, filter_groups: list[dict], properties: list[str],
                sort: str | None = None) -> list[dict]:
@@ -99,11 +100,34 @@ class HubSpotClient(Api):
             after = int(nxt)
 
     def modified_since(self, object_type: str, modified_property: str, since: datetime,
-                       properties: list[str]) -> list[dict]:
-        """Records modified at or after `since` (the polling reconciliation, API-FACTS 3.5)."""
+                       properties: list[str], listing: Listing | None = None) -> list[dict]:
+        """Records modified at or after `since` (the polling reconciliation, API-FACTS 3.5), kept in `listing`.
+
+        Paging stops at 10,000 results; more are read in windows of ascending ids, since many records can
+        share one modification instant (an initial sync writes thousands in one pass). A poll cut short by
+        the search rate limit goes on from where it stopped (`listing.next` is "last id/after")."""
+        listing = listing if listing is not None else Listing(self.clock())
         millis = str(int(since.timestamp() * 1000))
-        flt = {"propertyName": modified_property, "operator": "GTE", "value": millis}
-        return self.search(object_type, [{"filters": [flt]}], properties, sort=modified_property)
+        last, after = (int(part) for part in (listing.next or "0/0").split("/"))
+        while not listing.done:
+            window = [{"propertyName": modified_property, "operator": "GTE", "value": millis},
+                      {"propertyName": "hs_object_id", "operator": "GT", "value": str(last)}]
+            body: dict[str, Any] = {"filterGroups": [{"filters": window}], "properties": properties,
+                                    "limit": SEARCH_PAGE, "after": str(after),
+                                    "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}]}
+            page = self.request("POST", f"/crm/v3/objects/{object_type}/search", json=body,
+                                budget=self.search_budget).json()
+            results = page.get("results", [])
+            listing.records.extend(results)
+            nxt = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if nxt and int(nxt) + SEARCH_PAGE <= SEARCH_REACH:
+                after = int(nxt)
+            elif nxt and results:
+                last, after = max(int(r["id"]) for r in results), 0  # the reachable end: a new window
+            else:
+                listing.done = True
+            listing.next = f"{last}/{after}"
+        return listing.records
 
     def find_in(self, object_type: str, prop: str, values: list[str], properties: list[str]) -> list[dict]:
         """Records whose `prop` is one of `values` (one IN filter per 100 values)."""

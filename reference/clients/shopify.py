@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from reference.clients.http import Api, Budget, Deferred, VendorError
+from reference.clients.listing import Listing
 from reference.settings import ShopSettings
 
 PAGE = 250  # the largest REST page (API-FACTS 1.4)
@@ -64,23 +65,40 @@ class ShopClient(Api):
 
     # ------------------------------------------------------------------ REST
 
-    def pages(self, resource: str, params: dict[str, Any]) -> list[dict]:
-        """Every record of a list endpoint, following `Link: rel="next"` (filters go on the first page only)."""
-        root = resource.split("/")[-1]
-        response = self.request("GET", f"{resource}.json", params={**params, "limit": PAGE})
-        records = list(response.json()[root])
-        while (url := _next_link(response.headers.get("Link"))) is not None:
-            response = self.request("GET", url)
-            records.extend(response.json()[root])
-        return records
+    def pages(self, resource: str, params: dict[str, Any], listing: Listing | None = None) -> list[dict]:
+        """Every record of a list endpoint, following `Link: rel="next"` (filters go on the first page only).
 
-    def by_ids(self, resource: str, ids: list[int | str], params: dict[str, Any] | None = None) -> list[dict]:
-        """Records by id, 250 per call (missing ids are simply absent)."""
-        out: list[dict] = []
-        for start in range(0, len(ids), PAGE):
-            chunk = ",".join(str(i) for i in ids[start:start + PAGE])
-            out.extend(self.pages(resource, {**(params or {}), "ids": chunk}))
-        return out
+        With a `listing`, pages already read are kept there and a cut listing goes on from its next page."""
+        root = resource.split("/")[-1]
+        listing = listing if listing is not None else Listing(self.clock())
+        if listing.done:
+            return listing.records
+        if listing.next is None:
+            response = self.request("GET", f"{resource}.json", params={**params, "limit": PAGE})
+        else:
+            response = self.request("GET", listing.next)
+        while True:
+            listing.records.extend(response.json()[root])
+            listing.next = _next_link(response.headers.get("Link"))
+            if listing.next is None:
+                listing.done = True
+                return listing.records
+            response = self.request("GET", listing.next)
+
+    def by_ids(self, resource: str, ids: list[int | str], params: dict[str, Any] | None = None,
+               listing: Listing | None = None) -> list[dict]:
+        """Records by id, 250 per call (missing ids are simply absent).
+
+        With a `listing`, the ids are those it began with and a cut listing goes on from its next chunk."""
+        listing = listing if listing is not None else Listing(self.clock())
+        if not listing.ids:
+            listing.ids = [str(i) for i in ids]
+        for start in range(int(listing.next or 0), len(listing.ids), PAGE):
+            chunk = ",".join(listing.ids[start:start + PAGE])
+            listing.records.extend(self.pages(resource, {**(params or {}), "ids": chunk}))
+            listing.next = str(start + PAGE)
+        listing.done = True
+        return listing.records
 
     def create(self, resource: str, root: str, body: dict) -> dict:
         """POST a new record; the record as Shopify stored it."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from reference.clients.listing import Listing
 from reference.clients.shopify import ShopClient
 from reference.mapping import norm_email
 from reference.objects.context import Context
@@ -30,9 +31,9 @@ class Carts(OneWay):
     line_to_parent = 591
     to_contact = 586
 
-    def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
+    def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
         params = {"status": "any"}
-        return shop.pages("checkouts", {**params, "updated_at_min": since.isoformat()} if since else params)
+        return shop.pages("checkouts", {**params, "updated_at_min": since.isoformat()} if since else params, listing)
 
     def from_event(self, ctx: Context, shop: str, body: dict) -> dict | None:
         return body if body.get("completed_at") and body.get("id") and body.get("updated_at") else None

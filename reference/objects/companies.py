@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from reference.clients.listing import Listing
 from reference.clients.shopify import COMPANY_FIELDS, ShopClient, shopify_time
 from reference.objects.context import Context
 from reference.objects.twoway import Group, TwoWay
@@ -36,8 +37,8 @@ class Companies(TwoWay):
     def shopify_at(record: dict) -> datetime:
         return shopify_time(record["updated_at"])
 
-    def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
-        return shop.companies(since)
+    def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
+        return shop.companies(since)  # B2B companies are few: a cut listing simply starts again
 
     def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
         out = []

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from reference.clients.http import VendorError
+from reference.clients.listing import Listing
 from reference.clients.shopify import ShopClient
 from reference.objects.context import Context
 from reference.objects.twoway import Group, TwoWay
@@ -35,8 +36,8 @@ class Contacts(TwoWay):
         only_with_email = entry.only_with_email if entry else True
         return bool(view.get("email")) or not only_with_email
 
-    def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
-        return shop.pages("customers", {"updated_at_min": since.isoformat()} if since else {})
+    def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
+        return shop.pages("customers", {"updated_at_min": since.isoformat()} if since else {}, listing)
 
     def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
         return shop.by_ids("customers", ids)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from reference.clients.http import Deferred
+from reference.clients.listing import Listing, Listings
 from reference.clients.shopify import ShopClient
 from reference.mapping import hubspot_view, norm_email, normalise, read_path
 from reference.objects.context import OVERLAP, Context, log
@@ -26,6 +28,7 @@ from reference.state import DELETED, LIVE, HubSpotRecord, Link
 
 DEPENDENCY_WAIT = timedelta(minutes=8)  # how long a record waits for its contact or products to be synced
 RECONCILE_EVERY = timedelta(minutes=3)  # how often linked records are checked for deletions lost with webhooks
+SEARCH_LAG = timedelta(seconds=60)  # how long a write may take to show in search results (API-FACTS 3.5)
 LINE_PROPS = ("name", "quantity", "price", "hs_sku", "hs_product_id")
 
 
@@ -58,6 +61,9 @@ class OneWay(ABC):
     line_to_parent = 0  # line item -> record
     to_contact = 0  # record -> contact
 
+    def __init__(self) -> None:
+        self.listings = Listings()
+
     def wants(self, topic: str) -> bool:
         """Whether an inbox event concerns this object type."""
         return topic.startswith(self.topic_prefix)
@@ -65,8 +71,8 @@ class OneWay(ABC):
     # ------------------------------------------------------------------ what subclasses provide
 
     @abstractmethod
-    def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
-        """Shopify records updated since `since` (all when None)."""
+    def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
+        """Shopify records updated since `since` (all when None; kept in `listing`, where a cut one goes on)."""
 
     @abstractmethod
     def desired(self, ctx: Context, shop: str, record: dict, mappings: tuple[Mapping, ...]) -> Desired:
@@ -113,6 +119,8 @@ class OneWay(ABC):
                 changed[(e.shop, str(record["id"]))] = record
         cursors: dict[str, str] = {}
         existing: dict[tuple[str, str], str] | None = None
+        kept: list[Listing] = []
+        cut: Deferred | None = None
         for shop, client in sorted(ctx.shops.items()):
             key = f"cursor:{self.name}:{shop}"
             cursor = ctx.state.get(key)
@@ -120,38 +128,68 @@ class OneWay(ABC):
                 existing = self._existing(ctx)
             if cursor is None or shop in hinted or ctx.poll_due(f"{self.name}:{shop}"):
                 since = datetime.fromisoformat(cursor) - OVERLAP if cursor else None
-                records = self.shopify_list(client, since)
-                for record in records:
+                # A listing is kept across ticks until the pass that uses it ends: a rate limit may cut it
+                # (or the writes after it) short, and starting again would never get further. The pages
+                # read before a cut are written at once, so writing HubSpot overlaps reading Shopify.
+                listing = self.listings.get(f"shopify:{shop}", ctx.now)
+                try:
+                    self.shopify_list(client, since, listing)
+                    # Shopify lists are consistent: all changed before the listing began was seen.
+                    cursors[key] = listing.started.isoformat()
+                except Deferred as deferred:
+                    cut = cut or deferred
+                for record in listing.records[listing.written:]:
                     changed.setdefault((shop, str(record["id"])), record)
-                cursors[key] = ctx.now.isoformat()  # Shopify lists are consistent: all before now was seen
-            deleted += self._reconcile(ctx, shop, client)
+                kept.append(listing)
+            if cut is None:
+                deleted += self._reconcile(ctx, shop, client)
         # Records waiting for their contact or products come back every pass until they can be written.
         waiting = ctx.state.get(f"waiting:{self.name}", {})
-        for ref in list(waiting):
+        again: dict[str, list[str]] = {}
+        for ref in waiting:
             shop, rid = ref.split("/", 1)
             if shop in ctx.shops and (shop, rid) not in changed:
-                for record in ctx.shops[shop].by_ids(self.resource, [rid], {"status": "any"}):
-                    changed[(shop, rid)] = record
+                again.setdefault(shop, []).append(rid)
+        for shop, rids in sorted(again.items()):
+            for record in ctx.shops[shop].by_ids(self.resource, rids, {"status": "any"}):
+                changed[(shop, str(record["id"]))] = record
         self._archive(ctx, deleted)
         self._sync(ctx, mappings, changed, waiting, existing or {})
+        for listing in kept:
+            listing.written = len(listing.records)
+        if cut is not None:
+            raise cut  # the listing goes on at the next tick; cursors and events stay
         for key, value in cursors.items():
             ctx.state.put(key, value)
             ctx.polled(key.removeprefix("cursor:"))
+            self.listings.drop(f"shopify:{key.rsplit(':', 1)[1]}")
+        self.listings.drop("hubspot")
         ctx.state.done([e.seq for e in events])
 
     def _reconcile(self, ctx: Context, shop: str, client: ShopClient) -> list[tuple[str, str]]:
         """Linked records gone from Shopify (their delete webhook may be lost): found by listing their ids."""
         key = f"reconcile:{self.name}:{shop}"
         due = ctx.state.get(key)
-        if due is not None and datetime.fromisoformat(due) > ctx.now:
+        if due is None:  # the initial listing has just seen every record: the first check is due later
+            ctx.state.put(key, (ctx.now + RECONCILE_EVERY).isoformat())
+            ctx.wake(ctx.now + RECONCILE_EVERY)
+            return []
+        if datetime.fromisoformat(due) > ctx.now:
             ctx.wake(datetime.fromisoformat(due))
             return []
         links = ctx.state.links(self.name, shop)
         gone: list[tuple[str, str]] = []
         if links:
+            # Kept across ticks like any listing: thousands of links take more calls than one tick may spend.
+            listing = self.listings.get(f"reconcile:{shop}", ctx.now)
             ids = [link.shopify_id for link in links]
-            present = {str(r["id"]) for r in client.by_ids(self.resource, ids, {"status": "any", "fields": "id"})}
+            present = {str(r["id"]) for r in client.by_ids(self.resource, ids, {"status": "any", "fields": "id"},
+                                                           listing)}
+            checked = set(listing.ids)
+            self.listings.drop(f"reconcile:{shop}")
             for link in links:
+                if link.shopify_id not in checked:
+                    continue  # linked after this check began: the next one looks
                 if link.shopify_id in present or link.extra.get("completed"):
                     if link.extra.pop("missing", None):
                         ctx.state.save_link(link)
@@ -211,7 +249,9 @@ class OneWay(ABC):
         new = [(shop, str(r["id"])) for shop, r, _, link in plans if link is None]
         adopted = {ref: existing[ref] for ref in new if ref in existing}
         unsure = [ref for ref in new if ref not in adopted and ctx.state.intended(self.name, *ref)]
-        adopted |= self._lookup(ctx, unsure) if unsure else {}
+        ripe, unripe = self._ripe(ctx, unsure)
+        adopted |= self._lookup(ctx, ripe) if ripe else {}
+        plans = [p for p in plans if (p[0], str(p[1]["id"])) not in unripe]
         creates: dict[str, dict] = {}
         for shop, record, desired, link in plans:
             rid = str(record["id"])
@@ -223,32 +263,54 @@ class OneWay(ABC):
             for ref in creates:
                 shop, rid = ref.split("/", 1)
                 ctx.state.intend(self.name, shop, [rid])  # recorded before the call: its outcome may be lost
-            made, failed = ctx.hubspot.batch_create(self.hubspot_type, creates)
+            try:
+                made, failed = ctx.hubspot.batch_create(self.hubspot_type, creates)
+            except Deferred as cut:
+                if not cut.maybe_applied:  # refused or never sent: nothing to look for later
+                    for ref in creates:
+                        shop, rid = ref.split("/", 1)
+                        ctx.state.settle_intents(self.name, shop, [rid])
+                raise
             for ref, message in failed.items():
                 log.warning("%s: HubSpot refused %s: %s", self.name, ref, message)
+            # Linked at once, before the line items: a pass cut short after this point must not look
+            # for (or, while search still lags, re-create) records it knows it made.
+            for shop, record, _, link in plans:
+                rid = str(record["id"])
+                if link is None and (hid := (made.get(f"{shop}/{rid}") or {}).get("id")):
+                    ctx.state.save_link(Link(self.name, shop, rid, str(hid), {}, None, LIVE, {"lines": {}}))
+                    ctx.state.settle_intents(self.name, shop, [rid])
+        # Updates of linked and adopted records go in one batch, as do their contact associations: a slice
+        # costs a handful of calls however many records it adopts (a rate limit must not cut it every time).
         updates = {link.hubspot_id: _blank(desired.props) for shop, record, desired, link in plans
                    if link is not None and link.hubspot_id}
+        updates |= {adopted[(shop, str(record["id"]))]: _blank(desired.props) for shop, record, desired, link in plans
+                    if link is None and (shop, str(record["id"])) in adopted}
         gone: set[str] = set()
         if updates:
             _, gone = ctx.hubspot.batch_update(self.hubspot_type, updates)
         ready: list[tuple[str, dict, Desired, Link]] = []
+        associate: list[tuple[str, str, int]] = []
         for shop, record, desired, link in plans:
             rid = str(record["id"])
+            contact = contacts.get(desired.contact_email or "")
             if link is None:
                 hid = adopted.get((shop, rid)) or (made.get(f"{shop}/{rid}") or {}).get("id")
-                if hid is None:
+                if hid is None or str(hid) in gone:
                     continue
                 link = Link(self.name, shop, rid, str(hid), {}, None, LIVE, {"lines": {}})
                 if (shop, rid) in adopted:
-                    ctx.hubspot.batch_update(self.hubspot_type, {str(hid): _blank(desired.props)})
                     ctx.state.intend(f"{self.name}-lines", shop, [rid])  # its line items must be read back
-                    self._associate_contact(ctx, link.hubspot_id or "", desired, contacts)
+                    if contact:
+                        associate.append((str(hid), contact, self.to_contact))
             else:
                 if link.hubspot_id in gone:
                     continue  # archived in HubSpot by a person: left archived (deleting is theirs to do)
-                if desired.contact_email != link.extra.get("contact_email"):
-                    self._associate_contact(ctx, link.hubspot_id or "", desired, contacts)
+                if desired.contact_email != link.extra.get("contact_email") and contact:
+                    associate.append((link.hubspot_id or "", contact, self.to_contact))
             ready.append((shop, record, desired, link))
+        if associate:
+            ctx.hubspot.associate(self.hubspot_type, "contacts", associate)
         # Line items of every record in the slice go together, in batches of 100 (not a call per record).
         self._lines(ctx, [(shop, str(record["id"]), link, desired) for shop, record, desired, link in ready])
         for shop, record, desired, link in ready:
@@ -297,17 +359,30 @@ class OneWay(ABC):
                 out.append(_assoc(link.hubspot_id, 509))
         return out
 
-    def _associate_contact(self, ctx: Context, hid: str, desired: Desired, contacts: dict[str, str]) -> None:
-        contact = contacts.get(desired.contact_email or "")
-        if contact:
-            ctx.hubspot.associate(self.hubspot_type, "contacts", [(hid, contact, self.to_contact)])
+    def _ripe(self, ctx: Context, refs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
+        """Unsure creates old enough to be found by search (it lags behind writes, API-FACTS 3.5), and the rest."""
+        key = f"unsure:{self.name}"
+        seen: dict[str, str] = ctx.state.get(key, {})
+        ripe: list[tuple[str, str]] = []
+        unripe: set[tuple[str, str]] = set()
+        for shop, rid in refs:
+            since = datetime.fromisoformat(seen.setdefault(f"{shop}/{rid}", ctx.now.isoformat()))
+            if ctx.now - since >= SEARCH_LAG:
+                ripe.append((shop, rid))
+                seen.pop(f"{shop}/{rid}")
+            else:
+                unripe.add((shop, rid))
+                ctx.wake(since + SEARCH_LAG)
+        ctx.state.put(key, seen)
+        return ripe, unripe
 
     def _existing(self, ctx: Context) -> dict[tuple[str, str], str]:
         """HubSpot records of this type that already name a Shopify record, by (shop, id): listed once per
         initial sync, which costs one call for an empty portal instead of a search per batch of new records."""
         domains = {s.shop: s.domain for s in ctx.settings.shops}
         out: dict[tuple[str, str], str] = {}
-        records = ctx.hubspot.list_all(self.hubspot_type, [self.external_id, "hs_source_store"])
+        records = ctx.hubspot.list_all(self.hubspot_type, [self.external_id, "hs_source_store"],
+                                       self.listings.get("hubspot", ctx.now))
         for record in sorted(records, key=lambda r: int(r["id"])):
             props = record.get("properties") or {}
             rid, store = props.get(self.external_id), props.get("hs_source_store")
@@ -333,12 +408,15 @@ class OneWay(ABC):
 
     def _lines(self, ctx: Context, records: list[tuple[str, str, Link, Desired]]) -> None:
         """Make each record's line items one per desired line (create, update, archive), batched across records."""
+        unsure = {link.hubspot_id or "": desired for shop, rid, link, desired in records
+                  if ctx.state.intended(f"{self.name}-lines", shop, rid)}
+        actual = self._read_lines(ctx, unsure) if unsure else {}
         plans = []
         for shop, rid, link, desired in records:
             current: dict[str, str] = dict(link.extra.get("lines", {}))  # Shopify line id -> line item id
             views: dict[str, dict] = dict(link.extra.get("line_views", {}))
-            if ctx.state.intended(f"{self.name}-lines", shop, rid):
-                current, views = self._read_lines(ctx, link.hubspot_id or "", desired)
+            if (link.hubspot_id or "") in actual:
+                current, views = actual[link.hubspot_id or ""]
             plans.append((shop, rid, link, desired, current, views))
         for shop, rid, *_ in plans:
             ctx.state.intend(f"{self.name}-lines", shop, [rid])
@@ -364,27 +442,34 @@ class OneWay(ABC):
                                         if lines.get(sid)}
             ctx.state.settle_intents(f"{self.name}-lines", shop, [rid])
 
-    def _read_lines(self, ctx: Context, hid: str, desired: Desired) -> tuple[dict[str, str], dict[str, dict]]:
-        """After an unsure write: the record's actual line items, matched to the desired lines by content."""
-        ids = ctx.hubspot.associations(self.hubspot_type, "line_items", [hid]).get(hid, [])
+    def _read_lines(self, ctx: Context, records: dict[str, Desired]) -> dict[str, tuple[dict[str, str], dict]]:
+        """After unsure writes: each record's actual line items, matched to its desired lines by content
+        (read for all the records together: one association read and one batch read per hundred)."""
+        owned = ctx.hubspot.associations(self.hubspot_type, "line_items", sorted(records))
+        ids = [lid for hid in records for lid in owned.get(hid, [])]
         found, _ = ctx.hubspot.batch_read("line_items", ids, list(LINE_PROPS)) if ids else ([], set())
-        actual = {str(r["id"]): {p: normalise(p, (r.get("properties") or {}).get(p)) for p in LINE_PROPS}
-                  for r in found}
-        current: dict[str, str] = {}
-        views: dict[str, dict] = {}
-        free = dict(actual)
-        for exact in (True, False):
-            for sid, props in desired.lines.items():
-                if sid in current:
-                    continue
-                want = _norm_line(props)
-                hit = next((lid for lid, have in free.items()
-                            if (have == want if exact else have.get("name") == want.get("name"))), None)
-                if hit is not None:
-                    current[sid], views[sid] = hit, free.pop(hit)
-        if free:  # line items no Shopify line accounts for (duplicates of an unsure create)
-            ctx.hubspot.batch_archive("line_items", sorted(free))
-        return current, views
+        props = {str(r["id"]): {p: normalise(p, (r.get("properties") or {}).get(p)) for p in LINE_PROPS}
+                 for r in found}
+        out: dict[str, tuple[dict[str, str], dict]] = {}
+        extra: list[str] = []
+        for hid, desired in records.items():
+            current: dict[str, str] = {}
+            views: dict[str, dict] = {}
+            free = {lid: props[lid] for lid in owned.get(hid, []) if lid in props}
+            for exact in (True, False):
+                for sid, line in desired.lines.items():
+                    if sid in current:
+                        continue
+                    want = _norm_line(line)
+                    hit = next((lid for lid, have in free.items()
+                                if (have == want if exact else have.get("name") == want.get("name"))), None)
+                    if hit is not None:
+                        current[sid], views[sid] = hit, free.pop(hit)
+            extra += sorted(free)  # line items no Shopify line accounts for (duplicates of an unsure create)
+            out[hid] = (current, views)
+        if extra:
+            ctx.hubspot.batch_archive("line_items", extra)
+        return out
 
 
 def _assoc(to_id: str, type_id: int) -> dict:

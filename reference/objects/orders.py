@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from reference.clients.listing import Listing
 from reference.clients.shopify import ShopClient
 from reference.mapping import humanize, norm_email
 from reference.objects.context import Context
@@ -49,9 +50,9 @@ class Orders(OneWay):
     line_to_parent = 514
     to_contact = 507
 
-    def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
+    def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
         params = {"status": "any"}  # closed and cancelled orders too (API-FACTS 1.6)
-        return shop.pages("orders", {**params, "updated_at_min": since.isoformat()} if since else params)
+        return shop.pages("orders", {**params, "updated_at_min": since.isoformat()} if since else params, listing)
 
     def desired(self, ctx: Context, shop: str, record: dict, mappings: tuple[Mapping, ...]) -> Desired:
         domain = next(s.domain for s in ctx.settings.shops if s.shop == shop)

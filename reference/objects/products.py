@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from reference.clients.listing import Listing
 from reference.clients.shopify import ShopClient
 from reference.objects.context import Context
 from reference.objects.twoway import Group, TwoWay
@@ -32,8 +33,8 @@ class Products(TwoWay):
         name = view.get("name")
         return [name] if name else []
 
-    def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
-        return shop.pages("products", {"updated_at_min": since.isoformat()} if since else {})
+    def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
+        return shop.pages("products", {"updated_at_min": since.isoformat()} if since else {}, listing)
 
     def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
         return shop.by_ids("products", ids)

@@ -19,7 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from reference.clients.http import VendorError
-from reference.clients.hubspot import hubspot_time
+from reference.clients.hubspot import BATCH, hubspot_time
+from reference.clients.listing import Listing, Listings
 from reference.clients.shopify import ShopClient, shopify_time
 from reference.mapping import hubspot_view, normalise, shopify_view
 from reference.objects.context import OVERLAP, Context, log
@@ -61,6 +62,9 @@ class TwoWay(ABC):
     recreate_after_archive = True  # a changed survivor of an archived HubSpot record makes a new one
     archive_on_shopify_delete = False  # PRD-2
 
+    def __init__(self) -> None:
+        self.listings = Listings()
+
     # ------------------------------------------------------------------ what subclasses provide
 
     @abstractmethod
@@ -72,8 +76,8 @@ class TwoWay(ABC):
         return bool(self.keys(view))
 
     @abstractmethod
-    def shopify_list(self, shop: ShopClient, since: datetime | None) -> list[dict]:
-        """Shopify records updated since `since` (all when None)."""
+    def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
+        """Shopify records updated since `since` (all when None; kept in `listing`, where a cut one goes on)."""
 
     @abstractmethod
     def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
@@ -132,7 +136,8 @@ class TwoWay(ABC):
                    and not e.topic.endswith(".deletion") and not self._echo(ctx, e.body)}
         h_gone = {str(e.body["objectId"]) for e in events if e.source == "hubspot" and e.topic.endswith(".deletion")}
 
-        # -------- pull: Shopify
+        # -------- pull: Shopify (a listing is kept across ticks until the pass that uses it ends: a rate limit
+        # may cut it, or the writes after it, short, and starting again would never get further)
         changed_s: dict[tuple[str, str], dict] = {}
         listings: dict[str, list[dict]] = {}
         cursors: dict[str, str] = {}
@@ -142,14 +147,15 @@ class TwoWay(ABC):
             if cursor is not None and shop not in hinted_shops and not ctx.poll_due(f"{self.name}:{shop}"):
                 continue
             since = datetime.fromisoformat(cursor) - OVERLAP if cursor else None
-            records = self.shopify_list(client, since)
+            listing = self.listings.get(f"shopify:{shop}", ctx.now)
+            records = self._unwritten_shopify(ctx, shop, listing, self.shopify_list(client, since, listing))
             if cursor is None:
                 listings[shop] = records
             deleted += [(shop, rid) for rid in self.shopify_deleted(ctx, client, since)]
             for record in records:
                 changed_s[(shop, self.shopify_id(record))] = record
-            # Shopify's lists are consistent at once: everything changed before now was in this one.
-            cursors[key] = ctx.now.isoformat()
+            # Shopify's lists are consistent at once: everything changed before the listing began was in it.
+            cursors[key] = listing.started.isoformat()
 
         # -------- pull: HubSpot (webhook hints are read by id: search lags behind, API-FACTS 3.5)
         changed_h: dict[str, dict] = {}
@@ -158,20 +164,25 @@ class TwoWay(ABC):
         h_listing: list[dict] | None = None
         h_polled = h_cursor is None or ctx.poll_due(f"{self.name}:hubspot")
         polled: list[dict] = []
-        if h_cursor is None:
-            h_listing = polled = ctx.hubspot.list_all(self.hubspot_type, props)
-        elif h_polled:
-            polled = ctx.hubspot.modified_since(self.hubspot_type, self.modified_property,
-                                                datetime.fromisoformat(h_cursor) - OVERLAP, props)
+        # Only a poll moves the cursor (a webhook hint says nothing of what else changed meanwhile);
+        # records changed in the last seconds may not be indexed yet: the overlap reads them next time.
+        new_h_cursor = ctx.now.isoformat()
+        if h_polled:
+            listing = self.listings.get("hubspot", ctx.now)
+            if h_cursor is None:
+                ctx.hubspot.list_all(self.hubspot_type, props, listing)
+            else:
+                ctx.hubspot.modified_since(self.hubspot_type, self.modified_property,
+                                           datetime.fromisoformat(h_cursor) - OVERLAP, props, listing)
+            polled = self._unwritten_hubspot(ctx, listing)
+            h_listing = polled if h_cursor is None else None
+            new_h_cursor = listing.started.isoformat()
         fetched: list[dict] = []
         if h_fetch:
             fetched, missing = ctx.hubspot.batch_read(self.hubspot_type, sorted(h_fetch), props)
             h_gone |= missing
         for record in [*polled, *fetched]:
             changed_h[str(record["id"])] = record
-        # Only a poll moves the cursor (a webhook hint says nothing of what else changed meanwhile);
-        # records changed in the last seconds may not be indexed yet: the overlap reads them next time.
-        new_h_cursor = ctx.now.isoformat()
 
         # -------- deletions on either side
         self._shopify_deletions(ctx, deleted)
@@ -186,10 +197,35 @@ class TwoWay(ABC):
         for key, value in cursors.items():
             ctx.state.put(key, value)
             ctx.polled(key.removeprefix("cursor:"))
+            self.listings.drop(f"shopify:{key.rsplit(':', 1)[1]}")
         if h_polled:
             ctx.state.put(h_key, new_h_cursor)
             ctx.polled(f"{self.name}:hubspot")
+            self.listings.drop("hubspot")
         ctx.state.done([e.seq for e in events])
+
+    def _unwritten_shopify(self, ctx: Context, shop: str, listing: Listing, records: list[dict]) -> list[dict]:
+        """A kept listing's records, less those the engine has written since it read them (their link is newer)."""
+        if listing.attempts == 1:
+            return records
+        out = []
+        for record in records:
+            link = ctx.state.link(self.name, shop, self.shopify_id(record))
+            if link is None or not link.at or shopify_time(link.at) <= self.shopify_at(record):
+                out.append(record)
+        return out
+
+    def _unwritten_hubspot(self, ctx: Context, listing: Listing) -> list[dict]:
+        """A kept HubSpot listing's records, less those the engine has written or read since (their record is newer)."""
+        if listing.attempts == 1:
+            return listing.records
+        out = []
+        for record in listing.records:
+            rec = ctx.state.record(self.name, str(record["id"]))
+            seen, listed = hubspot_time(rec.at) if rec else None, hubspot_time(record.get("updatedAt"))
+            if seen is None or listed is None or seen <= listed:
+                out.append(record)
+        return out
 
     def _echo(self, ctx: Context, event: dict) -> bool:
         """Whether a HubSpot event only reports what the engine itself last wrote (no read needed, CNT-6)."""
@@ -419,6 +455,12 @@ class TwoWay(ABC):
     # ------------------------------------------------------------------ merging and writing
 
     def _merge_and_write(self, ctx: Context, mappings: tuple[Mapping, ...], groups: dict[str, Group]) -> None:
+        # In slices of a batch, each recorded before the next: a pass cut short by a rate limit keeps its progress.
+        items = list(groups.items())
+        for start in range(0, len(items), BATCH):
+            self._write_slice(ctx, mappings, dict(items[start:start + BATCH]))
+
+    def _write_slice(self, ctx: Context, mappings: tuple[Mapping, ...], groups: dict[str, Group]) -> None:
         creates: dict[str, dict[str, Any]] = {}
         updates: dict[str, dict[str, Any]] = {}
         plans: dict[str, tuple[Group, dict, dict[str, dict]]] = {}
