@@ -67,6 +67,14 @@ class SimClock:
         with self._lock:
             self._now = self._start
 
+    def restore(self, start: datetime, now: datetime) -> None:
+        """Take the start and current instants of a snapshot (like `reset`, this may move the clock back)."""
+        if start.tzinfo is None or now.tzinfo is None or now < start:
+            raise ValueError("a restored clock needs aware instants with start <= now")
+        with self._lock:
+            self._start = start.astimezone(UTC)
+            self._now = now.astimezone(UTC)
+
 
 class WallPacedClock(SimClock):
     """A SimClock that also moves with real time, `speed` times as fast, for `shopsync serve`.
@@ -106,6 +114,15 @@ class WallPacedClock(SimClock):
         with self._lock:
             self._offset = timedelta(0)
             self._origin = time.monotonic()
+
+    def restore(self, start: datetime, now: datetime) -> None:
+        # Resumes at the snapshot's instant and keeps running with real time from there.
+        if start.tzinfo is None or now.tzinfo is None or now < start:
+            raise ValueError("a restored clock needs aware instants with start <= now")
+        with self._lock:
+            self._start = start.astimezone(UTC)
+            self._origin = time.monotonic()
+            self._offset = now - start
 
 
 def parse_iso8601(text: str) -> datetime:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass
@@ -92,3 +94,36 @@ class Outbox:
         with self._lock:
             self._items.clear()
             self._seq = 0
+
+    def dump_state(self) -> dict[str, Any]:
+        """Every delivery (carried or pending) and the sequence counter, as snapshot data."""
+        from fakes.snapshot import encode, encode_fields
+
+        with self._lock:
+            items = []
+            for delivery in self._items:
+                # Marks the world leaves on a delivery (e.g. that it was delayed once) are state too.
+                marks = {k: v for k, v in vars(delivery).items() if k not in _DELIVERY_FIELDS}
+                items.append({"fields": encode_fields(delivery, exclude=frozenset({"resign"})),
+                              "marks": encode(marks)})
+            return {"seq": self._seq, "items": items}
+
+    def load_state(self, state: dict[str, Any],
+                   resigner: Callable[[Delivery], Callable[[datetime], dict[str, str]] | None] | None = None) -> None:
+        """Replace the queue with a dumped one; `resigner` gives back each delivery's re-signing function."""
+        from fakes.snapshot import decode
+
+        items = []
+        for entry in state["items"]:
+            delivery = Delivery(**{k: decode(v) for k, v in entry["fields"].items()})
+            for name, value in decode(entry.get("marks") or {}).items():
+                setattr(delivery, name, value)
+            if resigner is not None:
+                delivery.resign = resigner(delivery)
+            items.append(delivery)
+        with self._lock:
+            self._items = items
+            self._seq = int(state["seq"])
+
+
+_DELIVERY_FIELDS = frozenset(f.name for f in dataclasses.fields(Delivery))

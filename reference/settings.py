@@ -149,6 +149,19 @@ def _need(cond: bool, message: str) -> None:
         raise SettingsRefused(message)
 
 
+def _only(obj: dict, allowed: set[str], where: str) -> None:
+    """Refuse keys the contract does not define: a misspelt key is a setting silently not applied."""
+    extra = set(obj) - allowed
+    _need(not extra, f"{where} has unknown keys: {', '.join(sorted(extra))}")
+
+
+def _section(obj: dict, key: str, where: str) -> dict:
+    """An optional object member: absent is empty, anything but an object (null included) is refused."""
+    value = obj.get(key, {})
+    _need(isinstance(value, dict), f"{where}{key} must be an object")
+    return value
+
+
 def _text(obj: dict, key: str, where: str, *, pattern: re.Pattern | None = None, required: bool = True) -> str | None:
     value = obj.get(key)
     if value is None and not required:
@@ -196,19 +209,23 @@ def parse_settings(document: object) -> Settings:
     _need(document.get("contract") == "1", 'contract must be "1"')
     hub = document.get("hubspot")
     _need(isinstance(hub, dict), "hubspot must be an object")
+    _only(hub, {"base_url", "access_token", "portal_id", "tier", "ops_hub", "app"}, "hubspot")
     _text(hub, "base_url", "hubspot", pattern=_URL)
     _text(hub, "access_token", "hubspot")
     _need(isinstance(hub.get("portal_id"), int) and not isinstance(hub.get("portal_id"), bool)
           and hub["portal_id"] >= 1, "hubspot.portal_id must be a positive integer")
     _need(hub.get("tier") in TIERS, f"hubspot.tier must be one of {', '.join(TIERS)}")
     _need(hub.get("ops_hub") in TIERS, f"hubspot.ops_hub must be one of {', '.join(TIERS)}")
-    app = hub.get("app") or {}
-    _need(isinstance(app, dict), "hubspot.app must be an object")
+    app = _section(hub, "app", "hubspot.")
     if app:
-        _need(isinstance(app.get("app_id"), int), "hubspot.app.app_id must be an integer")
+        _only(app, {"app_id", "client_secret", "developer_api_key"}, "hubspot.app")
+        _need(isinstance(app.get("app_id"), int) and not isinstance(app.get("app_id"), bool),
+              "hubspot.app.app_id must be an integer")
         _text(app, "client_secret", "hubspot.app")
+        _need(isinstance(app.get("developer_api_key", ""), str), "hubspot.app.developer_api_key must be a string")
     shopify = document.get("shopify")
     _need(isinstance(shopify, dict), "shopify must be an object")
+    _only(shopify, {"client_id", "client_secret"}, "shopify")
     _text(shopify, "client_id", "shopify")
     _text(shopify, "client_secret", "shopify")
     raw_shops = document.get("shops")
@@ -217,6 +234,7 @@ def parse_settings(document: object) -> Settings:
     for i, s in enumerate(raw_shops):
         at = f"shops[{i}]"
         _need(isinstance(s, dict), f"{at} must be an object")
+        _only(s, {"shop", "domain", "admin_url", "api_version", "authorization_code", "access_token"}, at)
         code, token = s.get("authorization_code"), s.get("access_token")
         _need(bool(code) != bool(token), f"{at} needs exactly one of authorization_code or access_token")
         shops.append(ShopSettings(_text(s, "shop", at, pattern=_SHOP) or "", _text(s, "domain", at, pattern=_DOMAIN)
@@ -232,12 +250,12 @@ def parse_settings(document: object) -> Settings:
         # CON-4: the article's wording; the previous settings stay in force (configure() keeps them).
         raise SettingsRefused("Custom field mappings require Operations Hub Starter or higher; this HubSpot account "
                               "has Operations Hub Free. The default mappings stay in force.")
-    hooks = document.get("webhooks") or {}
-    _need(isinstance(hooks, dict), "webhooks must be an object")
+    hooks = _section(document, "webhooks", "")
+    _only(hooks, {"shopify", "hubspot"}, "webhooks")
     for key in ("shopify", "hubspot"):
         _text(hooks, key, "webhooks", pattern=_URL, required=False)
-    limits = document.get("limits") or {}
-    _need(isinstance(limits, dict), "limits must be an object")
+    limits = _section(document, "limits", "")
+    _only(limits, {"poll_interval_seconds"}, "limits")
     interval = limits.get("poll_interval_seconds", 60)
     _need(isinstance(interval, int | float) and not isinstance(interval, bool) and 1 <= interval <= 600,
           "limits.poll_interval_seconds must be a number between 1 and 600")

@@ -77,6 +77,15 @@ class Reliability:
     inputs_tried: int = 0
     records_lost: int = 0
     duplicates: int = 0
+    # Odd and hostile inputs among those tried, by kind ("odd data", "forged webhook", "stale webhook",
+    # "replayed webhook", "malformed settings"), and how many of the forged, stale and malformed ones
+    # the implementation refused (4xx). Added after schema 1 was published: both default to empty,
+    # so a conformance.json written before them still reads.
+    hostile_inputs: dict[str, int] = field(default_factory=dict)
+    hostile_refused: int = 0
+    # Credentials taken out of the results before anything was written (reports/redact.py); added
+    # after schema 1 too, defaulting to 0.
+    secrets_redacted: int = 0
 
 
 @dataclass
@@ -97,6 +106,9 @@ class ScenarioResult:
     replay: str = ""  # the command that replays it
     output: str = ""  # what the implementation printed during the scenario (process mode)
     notes: list[str] = field(default_factory=list)  # observations for MAY requirements ("ORD-4: not duplicated")
+    # The settings in force at the end of a failed scenario, credentials redacted (for its replay
+    # bundle; a replay derives the real ones from the seed again). None for a passing one.
+    settings: dict | None = None
 
 
 @dataclass

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from reports import charts
 from reports.model import Efficiency, Evidence, RequirementResult, RunResult, ScenarioResult, Waiver
+from reports.redact import Redactor
 from reports.stats import (
     FAILING,
     LATENCY_BOUND,
@@ -223,6 +224,7 @@ def build_view(result: RunResult) -> dict[str, Any]:
         "reliability": reliability,
         "faults": _kind_bars(reliability.faults_injected, charts.DANGER, "no fault injected"),
         "webhook_faults": _kind_bars(reliability.webhook_faults, "#6a4c93", "no webhook fault injected"),
+        "hostile_inputs": _kind_bars(reliability.hostile_inputs, "#b5651d", "no odd or hostile input tried"),
         "cards": cards,
         "failing_cards": [c for c in cards if c.kind in FAILING],
         "other_cards": [c for c in cards if c.kind not in FAILING],
@@ -236,7 +238,8 @@ def build_view(result: RunResult) -> dict[str, Any]:
 
 def render_html(result: RunResult) -> str:
     """The page's text."""
-    return _ENV.get_template("report.html.j2").render(**build_view(result))
+    # No credential on the page, whatever the result holds (see reports/redact.py).
+    return _ENV.get_template("report.html.j2").render(**build_view(Redactor().copy(result)))
 
 
 def write_html(result: RunResult, directory: Path) -> Path:

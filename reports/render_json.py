@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from reports.model import RunResult
+from reports.redact import Redactor
 
 FILENAME = "conformance.json"
 SCHEMA = "shopsync-conformance/1"
@@ -16,7 +17,9 @@ def dumps(result: RunResult) -> str:
     """The document's text: sorted keys and two-space indents, so two runs of one seed diff line by line."""
     # default=str: evidence may hold values JSON has no type for (a datetime, a Decimal); the report
     # shows them as text rather than failing to write at the end of a long run.
-    return json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    # Redacted here too, so no writer of this file (a run, `shopsync report`) can put a credential in it.
+    document = Redactor().value(result.to_json())
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
 def write_json(result: RunResult, directory: Path) -> Path:

@@ -181,4 +181,8 @@ def _sum_reliability(results: list[ScenarioResult]) -> Reliability:
         total.inputs_tried += rel.inputs_tried
         total.records_lost += rel.records_lost
         total.duplicates += rel.duplicates
+        for k, v in rel.hostile_inputs.items():
+            total.hostile_inputs[k] = total.hostile_inputs.get(k, 0) + v
+        total.hostile_refused += rel.hostile_refused
+        total.secrets_redacted += rel.secrets_redacted
     return total

@@ -158,14 +158,23 @@ def _impl_version(args: argparse.Namespace) -> str:
 def _write_replays(run, impl, seed: int, report_dir) -> None:
     import json
 
+    from reports.redact import Redactor
+    from scenarios.runner import load_suites
+
+    specs = load_suites()
     directory = report_dir / "replays"
     directory.mkdir(parents=True, exist_ok=True)
     for scenario in run.scenarios:
         if scenario.status in ("fail", "error"):
+            spec = specs.get(scenario.id)
+            # Settings carry placeholders where credentials were: a replay derives the real ones from
+            # the seed again, so the bundle stays replayable and holds no secret.
             bundle = {"bundle": "shopsync-replay/1", "harness_version": run.run.harness_version,
                       "scenario": scenario.id, "run_seed": seed, "scenario_seed": scenario.seed,
-                      "implementation": impl.to_json()}
-            (directory / (scenario.id.replace("/", "__") + ".json")).write_text(json.dumps(bundle, indent=2))
+                      "implementation": impl.to_json(), "settings": scenario.settings,
+                      "faults": spec.faults if spec else None}
+            text = json.dumps(Redactor().value(bundle), indent=2)
+            (directory / (scenario.id.replace("/", "__") + ".json")).write_text(text)
 
 
 def _print_summary(run) -> None:
@@ -196,9 +205,20 @@ def _replay(args: argparse.Namespace) -> int:
     impl = ImplSpec(**bundle["implementation"])
     result = run_scenario(spec, impl, int(bundle["run_seed"]))
     print(f"{result.id}: {result.status} (seed {result.seed}, {result.sim_seconds:.0f} simulated s)")
+    recorded = bundle.get("settings")
+    if recorded and result.settings and _settings_key(recorded) != _settings_key(result.settings):
+        # Both are redacted the same way, so any difference is one the harness made, not a secret.
+        print("  note: this harness ends the scenario with other settings than the bundle recorded", file=sys.stderr)
     for evidence in result.evidence:
         print(f"  {evidence.check}\n    expected: {evidence.expected!r}\n    found:    {evidence.found!r}")
     return 0 if result.status == "pass" else 1
+
+
+def _settings_key(settings: dict) -> str:
+    """Settings as text with the fakes' ephemeral ports left out (process mode binds new ones each run)."""
+    import json
+    import re
+    return re.sub(r"(https?://127\.0\.0\.1):\d+", r"\1", json.dumps(settings, sort_keys=True))
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -16,9 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from fakes.world import World
+from fakes.world.adapters import SettingsReply
 from reports.model import Evidence, LatencySample, TimelineEvent
 from scenarios.history import Change, History
 from scenarios.refs import CheckoutRef, CompanyRef, CustomerRef, HubSpotRef, OrderRef, ProductRef
+from scenarios.webhooks import Webhooks
 
 OBJECTS = ("contacts", "companies", "products", "orders", "carts")
 LATENCY_BOUND = timedelta(minutes=10)
@@ -128,6 +130,17 @@ class Sync:
             self.sim.fail("settings refused", expected="200", found=f"{reply.status} {reply.error}")
         return self
 
+    def propose(self, document: Any, *, kind: str = "malformed settings") -> SettingsReply:
+        """PUT a settings document exactly as given, valid or not; the reply. Nothing the harness believes
+        in force changes: a refusal must leave the last accepted settings in force (and an acceptance of
+        a malformed document leaves nobody knowing what is). Counted as a hostile input of `kind`."""
+        reply = self.sim.world.configure(document)
+        self.last_reply = reply
+        self.sim.tried(kind, refused=reply.status == 422)
+        self.sim.history.add(Change(self.sim.now(), "settings", "settings", "refused" if reply.status == 422
+                                    else f"answered-{reply.status}", None, kind, {"error": reply.error}))
+        return reply
+
     def document(self, objects: dict | None = None) -> dict:
         """The settings document these switches make."""
         w = self.sim.world
@@ -159,7 +172,11 @@ class Merchant:
 
     def __init__(self, sim: Sim) -> None:
         self.sim = sim
-        self.store = sim.world.shopify
+
+    @property
+    def store(self):
+        """The fake Shopify's store (read each time: a restarted fake has a new one)."""
+        return self.sim.world.shopify
 
     def _record(self, obj: str, op: str, shop: str, rid: int | str, data: dict, record: dict | None = None) -> None:
         self.sim.history.add(Change(self.sim.now(), "shopify", obj, op, shop, str(rid), data,
@@ -378,7 +395,11 @@ class Marketer:
 
     def __init__(self, sim: Sim) -> None:
         self.sim = sim
-        self.store = sim.world.hubspot
+
+    @property
+    def store(self):
+        """The fake HubSpot's store (read each time: a restarted fake has a new one)."""
+        return self.sim.world.hubspot
 
     @property
     def portal_id(self) -> int:
@@ -457,6 +478,7 @@ class SimOptions:
     tier: str = "professional"
     ops_hub: str = "starter"
     seed: int = 0
+    currency: str = "USD"  # every shop's currency (KWD, BHD...: money with three decimals)
 
 
 class Sim:
@@ -470,14 +492,18 @@ class Sim:
         self.watches: list[Watch] = []
         self.uninstalled: set[str] = set()
         self.crashes = 0
+        self.fake_restarts = 0
         self.notes: list[str] = []
+        self.hostile: dict[str, int] = {}  # odd and hostile inputs tried, by kind (the report's reliability)
+        self.refused = 0  # of those, how many the implementation refused
         world.open_portal(tier=options.tier, ops_hub=options.ops_hub)
         for shop in options.shops:
-            world.install_shop(shop)
+            world.install_shop(shop, currency=options.currency)
         self.health = world.attach(implementation)
         self.shopify = Merchant(self)
         self.hubspot = Marketer(self)
         self.sync = Sync(self)
+        self.webhooks = Webhooks(self)
         world.on_tick.append(self._check_watches)
 
     # ------------------------------------------------------------------ time
@@ -500,6 +526,12 @@ class Sim:
         self.crashes += 1
         self.sync.apply()
 
+    def restart_fakes_from_snapshot(self) -> None:
+        """Stop both vendors and start them again from a snapshot of their state, behind the same
+        addresses (see `World.restore`); the implementation is not told, and must lose and duplicate nothing."""
+        self.world.restart_fakes_from_snapshot()
+        self.fake_restarts += 1
+
     # ------------------------------------------------------------------ checks
 
     def fail(self, check: str, *, expected: Any, found: Any, calls: list[dict] | None = None,
@@ -517,6 +549,11 @@ class Sim:
     def note(self, text: str) -> None:
         """Record an observation for a MAY requirement (the report shows what the implementation did)."""
         self.notes.append(text)
+
+    def tried(self, kind: str, *, refused: bool = False) -> None:
+        """Count one odd or hostile input of `kind` for the reliability section, and whether it was refused."""
+        self.hostile[kind] = self.hostile.get(kind, 0) + 1
+        self.refused += refused
 
     def timeline(self, record: str | None) -> list[TimelineEvent]:
         """The two-lane story of a record: people's changes, the implementation's calls about it, faults."""
@@ -536,9 +573,9 @@ class Sim:
                                             f"{entry.method} {entry.path} -> {entry.status}"
                                             + (f" [{entry.fault}]" if entry.fault else "")))
         for delivery in self.world.stats.deliveries[-200:]:
+            marks = "".join(f" [{m}]" for m in (delivery.fault, delivery.injected) if m)
             events.append(TimelineEvent(_iso(delivery.at), "harness", "webhook",
-                                        f"{delivery.source} {delivery.topic} -> {delivery.status}"
-                                        + (f" [{delivery.fault}]" if delivery.fault else "")))
+                                        f"{delivery.source} {delivery.topic} -> {delivery.status}{marks}"))
         return sorted(events, key=lambda e: e.at)[-120:]
 
     def calls(self, where: Callable) -> list[dict]:
@@ -702,14 +739,14 @@ REGISTRY: dict[str, ScenarioSpec] = {}
 
 
 def scenario(*requirements: str, title: str, shops: tuple[str, ...] = ("alpha",), tier: str = "professional",
-             ops_hub: str = "starter", tags: tuple[str, ...] = (), faults: dict | None = None):
+             ops_hub: str = "starter", tags: tuple[str, ...] = (), faults: dict | None = None, currency: str = "USD"):
     """Register a scenario covering `requirements`; its id is `FIRST-REQ/function-name`."""
     def register(run: Callable[[Sim], None]) -> Callable[[Sim], None]:
         sid = f"{requirements[0]}/{run.__name__.replace('_', '-')}"
         if sid in REGISTRY:
             raise ValueError(f"duplicate scenario id {sid}")
-        REGISTRY[sid] = ScenarioSpec(sid, title, tuple(requirements), run, SimOptions(shops, tier, ops_hub), tags,
-                                     faults)
+        REGISTRY[sid] = ScenarioSpec(sid, title, tuple(requirements), run,
+                                     SimOptions(shops, tier, ops_hub, currency=currency), tags, faults)
         run.scenario_id = sid  # type: ignore[attr-defined]
         return run
     return register

@@ -65,7 +65,11 @@ class ContactGroup:
     everywhere: bool = False  # HubSpot-born (or orphaned then changed): expected in every shop
     deleted_in: set[str] = field(default_factory=set)
 
-    def set(self, name: str, value: Any, at: datetime) -> None:
+    def set(self, name: str, value: Any, at: datetime, *, creating: bool = False) -> None:
+        # A record created with a field empty has not changed that field: matching it to a person
+        # the other side already knows fills that person's values, it does not erase them (CNT-1).
+        if creating and value in (None, ""):
+            return
         current = self.fields.get(name)
         if current is None or at >= current.at:
             self.fields[name] = Valued(value, at)
@@ -178,13 +182,14 @@ class Oracle:
                 if not group.hubspot_alive:
                     group.hubspot_alive = True  # a changed customer whose contact was archived makes a new one
                     group.hubspot_ids.clear()
+                creating = change.op == "create"
                 for field_name in (*CONTACT_BOTH, "email"):
                     if field_name in change.data:
-                        group.set(field_name, change.data.get(field_name), change.at)
+                        group.set(field_name, change.data.get(field_name), change.at, creating=creating)
                 if "default_address" in change.data:
                     address = change.data.get("default_address") or {}
                     for field_name in CONTACT_TO_HUBSPOT_ADDRESS:
-                        group.set(field_name, address.get(field_name), change.at)
+                        group.set(field_name, address.get(field_name), change.at, creating=creating)
             elif change.system == "hubspot" and change.object == "contacts":
                 key = norm_email(change.record.get("email"))
                 if change.op == "create":
@@ -210,11 +215,12 @@ class Oracle:
                         group.everywhere = True
                     group.key = key or group.key
                 if change.op in ("create", "update"):
+                    creating = change.op == "create"
                     for shopify_name, hubspot_name in CONTACT_BOTH.items():
                         if hubspot_name in change.data:
-                            group.set(shopify_name, change.data.get(hubspot_name), change.at)
+                            group.set(shopify_name, change.data.get(hubspot_name), change.at, creating=creating)
                     if "email" in change.data:
-                        group.set("email", change.data.get("email"), change.at)
+                        group.set("email", change.data.get("email"), change.at, creating=creating)
         return groups
 
     def judge_contacts(self) -> None:

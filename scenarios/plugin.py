@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from reports.redact import Redactor
 from scenarios.dsl import ScenarioSpec
 from scenarios.runner import ImplSpec, result_to_file, run_scenario, select
+
+# The credentials of the scenario a test ran, for redacting what pytest captured during it.
+SECRETS = pytest.StashKey[set[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,7 +57,8 @@ def shopsync_run(request: pytest.FixtureRequest, tmp_path: Path):
     results = config.getoption("--shopsync-results")
 
     def run(spec: ScenarioSpec) -> None:
-        result = run_scenario(spec, impl, seed, workdir=tmp_path)
+        secrets = request.node.stash.setdefault(SECRETS, set())
+        result = run_scenario(spec, impl, seed, workdir=tmp_path, secrets=secrets)
         if results:
             result_to_file(result, Path(results))
         request.node.user_properties.append(("requirements", ",".join(spec.requirements)))
@@ -63,6 +69,20 @@ def shopsync_run(request: pytest.FixtureRequest, tmp_path: Path):
             lines = [f"{e.check}\n    expected: {e.expected!r}\n    found:    {e.found!r}" for e in result.evidence]
             pytest.fail("\n".join(lines[:12]) + f"\nreplay: {result.replay}", pytrace=False)
     return run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Redact what pytest captured (an in-process implementation's prints and logs) before it shows it."""
+    outcome = yield
+    report = outcome.get_result()
+    redactor = Redactor(item.stash.get(SECRETS, set()))
+    report.sections = [(title, redactor.text(text)) for title, text in report.sections]
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        clean = redactor.text(text)
+        if clean != text:
+            report.longrepr = clean
 
 
 def pytest_configure(config: pytest.Config) -> None:

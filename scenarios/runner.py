@@ -13,7 +13,9 @@ from pathlib import Path
 
 from fakes.world import FaultSchedule, ImplementationError, InProcess, Process, World
 from fakes.world.adapters import Implementation, load_implementation
+from fakes.world.tenants import minted_secrets
 from reports.model import Efficiency, Evidence, Reliability, ScenarioResult
+from reports.redact import Redactor
 from scenarios.checks import history_checks
 from scenarios.dsl import LATENCY_BOUND, REGISTRY, ScenarioFailure, ScenarioSpec, Sim
 from scenarios.oracle import Oracle
@@ -65,8 +67,12 @@ def replay_command(spec: ScenarioSpec, impl: ImplSpec, run_seed: int) -> str:
 
 
 def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Path | None = None,
-                 inputs: InProcess | None = None) -> ScenarioResult:
-    """Run one scenario in a fresh world and judge it."""
+                 inputs: InProcess | None = None, secrets: set[str] | None = None) -> ScenarioResult:
+    """Run one scenario in a fresh world and judge it.
+
+    The result comes back with every credential of the run redacted; `secrets`, when given, receives
+    those credentials, for a caller that must redact what it captured itself (pytest's output).
+    """
     seed = scenario_seed(run_seed, spec.id)
     faults = FaultSchedule.from_json({**spec.faults, "seed": seed}) if spec.faults else None
     result = ScenarioResult(spec.id, spec.title, list(spec.requirements), seed, "pass",
@@ -120,10 +126,20 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
     finally:
         result.sim_seconds = world.elapsed()
         result.efficiency = _efficiency(world, sim)
-        result.reliability = _reliability(world, sim, result)
+        result.reliability = _reliability(world, sim, result, spec)
         result.notes = list(sim.notes) if sim is not None else []
+        minted = minted_secrets(world.seed, world.shopify, world.hubspot, world.shops, world.portal)
+        if secrets is not None:
+            secrets |= minted
+        redactor = Redactor(minted)
         if world.implementation is not None:
-            result.output = world.implementation.output()[-20_000:]
+            # Redacted before it is cut, so the cut cannot leave half a secret that no longer matches.
+            result.output = redactor.text(world.implementation.output())[-20_000:]
+        if sim is not None and result.status in ("fail", "error") and world.portal is not None:
+            result.settings = sim.sync.document()  # for the replay bundle; credentials go just below
+        # The one place a scenario's result leaves the run: nothing that writes or prints it sees a secret.
+        redactor.in_place(result)
+        result.reliability.secrets_redacted = redactor.count
         world.close()
         if tmp is not None:
             tmp.cleanup()
@@ -161,7 +177,7 @@ def _efficiency(world: World, sim: Sim | None) -> Efficiency:
                       faults_injected=faults)
 
 
-def _reliability(world: World, sim: Sim | None, result: ScenarioResult) -> Reliability:
+def _reliability(world: World, sim: Sim | None, result: ScenarioResult, spec: ScenarioSpec) -> Reliability:
     api_faults: dict[str, int] = {}
     for entry in world.audit.entries(lambda e: e.fault is not None):
         kind = entry.fault.split(":")[0]
@@ -173,9 +189,15 @@ def _reliability(world: World, sim: Sim | None, result: ScenarioResult) -> Relia
     lost_marks = ("CNT-1: no", "PRD-1: no", "CRT-1: checkout")
     lost = sum(1 for e in result.evidence if " not in HubSpot" in e.check or e.check.startswith(lost_marks))
     duplicates = sum(1 for e in result.evidence if "duplicate" in e.check)
+    hostile = dict(sim.hostile) if sim else {}
+    if sim and "odd-data" in spec.tags:
+        # Every record people made or edited in an odd-data scenario carries the odd values.
+        people = sum(1 for c in sim.history.changes if c.system in ("shopify", "hubspot"))
+        hostile["odd data"] = hostile.get("odd data", 0) + people
     return Reliability(faults_injected=api_faults, webhook_faults=webhook_faults,
                        crashes_survived=sim.crashes if sim and result.status == "pass" else 0,
-                       inputs_tried=len(sim.history.changes) if sim else 0, records_lost=lost, duplicates=duplicates)
+                       inputs_tried=len(sim.history.changes) if sim else 0, records_lost=lost, duplicates=duplicates,
+                       hostile_inputs=hostile, hostile_refused=sim.refused if sim else 0)
 
 
 def load_suites() -> dict[str, ScenarioSpec]:
@@ -208,5 +230,5 @@ def result_to_file(result: ScenarioResult, directory: Path) -> Path:
     from dataclasses import asdict
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / (result.id.replace("/", "__") + ".json")
-    path.write_text(json.dumps(asdict(result), default=str), encoding="utf-8")
+    path.write_text(json.dumps(Redactor().value(asdict(result)), default=str), encoding="utf-8")
     return path

@@ -4,7 +4,7 @@ Paths carry the portal id because there is no token to find it from:
 
 * `POST /_harness/reset` (`?demo=true` re-creates the demo portal), clock `GET/PUT /_harness/clock`,
   `POST /_harness/clock/advance`, `GET /_harness/audit?since=N`, `GET /_harness/outbox?pending=true`,
-  `PUT /_harness/search-delay`.
+  `PUT /_harness/search-delay`, `GET/PUT /_harness/snapshot` (the whole fake's state, to restart from).
 * Portals: `POST /_harness/portals`, `GET /_harness/portals/{id}`, `PUT .../tier`, `PUT .../users`,
   `POST .../seed`, `POST .../private-apps`; apps: `POST /_harness/apps`, `GET /_harness/apps/{id}`.
 * Marketer edits (as in HubSpot's UI; events say `CRM_UI`): `POST/PATCH/DELETE
@@ -105,6 +105,26 @@ def advance_clock() -> Response:
         raise ValidationError("seconds must be a non-negative number")
     current_app.extensions["hubspot"].clock.advance(seconds)
     return get_clock()
+
+
+@bp.get("/snapshot")
+def read_snapshot() -> Response:
+    """The whole fake's state (portals, records, apps, tokens, limits, pending webhooks, clock)."""
+    from fakes.hubspot.snapshot import dump
+    return jsonify(dump(current_app.extensions["hubspot"]))
+
+
+@bp.put("/snapshot")
+def write_snapshot() -> Response:
+    """Replace the whole fake's state with a snapshot (a restart from it); the audit log is kept."""
+    from fakes.hubspot.snapshot import load
+    from fakes.snapshot import SnapshotError
+    fake = current_app.extensions["hubspot"]
+    try:
+        load(fake, _dict_body())
+    except (SnapshotError, KeyError, TypeError, ValueError) as exc:
+        raise ValidationError(f"not a snapshot of this fake: {exc}") from None
+    return jsonify({"restored": True, "now": fake.clock.now().isoformat()})
 
 
 @bp.get("/audit")

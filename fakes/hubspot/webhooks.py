@@ -124,13 +124,13 @@ def make_deliveries(outbox: Outbox, app: App, portal_id: int, entries: list[dict
         delivery = Delivery(seq=outbox.next_seq(), source="hubspot", tenant=str(portal_id),
                             topic=",".join(topics), event_id=",".join(str(e["eventId"]) for e in chunk),
                             address=app.target_url, created_at=created_at, due_at=due, body=body,
-                            headers=headers, resign=_resigner(headers, app.client_secret, app.target_url, body))
+                            headers=headers, resign=resigner(headers, app.client_secret, app.target_url, body))
         outbox.put(delivery)
         out.append(delivery)
     return out
 
 
-def _resigner(headers: dict[str, str], secret: str, url: str, body: bytes):
+def resigner(headers: dict[str, str], secret: str, url: str, body: bytes):
     """HubSpot signs each attempt at send time (the timestamp is part of the v3 signature), so a
     delivery the world delays or retries carries a fresh timestamp and signature."""
     def at(now: datetime) -> dict[str, str]:

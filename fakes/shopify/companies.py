@@ -307,6 +307,16 @@ class CompanyBook:
         website = company.metafields.get((WEBSITE_NAMESPACE, WEBSITE_KEY))
         return website.value if website else None
 
+    def dump_state(self) -> dict[int, Company]:
+        """Every company, by id, for a snapshot (copies: the book stays the owner)."""
+        with self._lock:
+            return copy.deepcopy(self._companies)
+
+    def load_state(self, companies: dict[int, Company]) -> None:
+        """Replace the book's companies with restored ones."""
+        with self._lock:
+            self._companies = dict(companies)
+
     # ---------------------------------------------------------------- writing
 
     def create(self, name: str | None, note: str | None = None, external_id: str | None = None,

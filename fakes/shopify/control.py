@@ -1,6 +1,6 @@
 """The harness-only control API under `/_harness/` (never in the public OpenAPI document).
 
-Reset, seed, clock, audit log, outbox, apps and tokens, and merchant edits: the harness acting as a
+Reset, seed, clock, snapshot, audit log, outbox, apps and tokens, and merchant edits: the harness acting as a
 shop owner in the admin, bypassing auth and rate limits but leaving the same traces as the API.
 """
 
@@ -63,6 +63,25 @@ def move_clock() -> Response:
     except (TypeError, ValueError) as error:
         raise BadRequest(str(error)) from None
     return api.json_response({"now": clock.now().isoformat()})
+
+
+@bp.get("/snapshot")
+def read_snapshot() -> Response:
+    """The whole fake's state (shops, apps, tokens, buckets, pending webhooks, clock) as one document."""
+    from fakes.shopify.snapshot import dump
+    return api.json_response(dump(api.store()))
+
+
+@bp.put("/snapshot")
+def write_snapshot() -> Response:
+    """Replace the whole fake's state with a snapshot (a restart from it); the audit log is kept."""
+    from fakes.shopify.snapshot import load
+    from fakes.snapshot import SnapshotError
+    try:
+        load(api.store(), _body())
+    except (SnapshotError, KeyError, TypeError, ValueError) as error:
+        raise BadRequest(f"not a snapshot of this fake: {error}") from None
+    return api.json_response({"ok": True, "now": api.store().now().isoformat()})
 
 
 @bp.get("/audit")

@@ -339,6 +339,21 @@ class CostBucket:
         missing = cost - self.currently_available
         return max(0.0, missing / self.restore_rate) if self.restore_rate else math.inf
 
+    def dump_state(self) -> dict[str, Any]:
+        """Size, rate and fill at the last refill, for a snapshot (the fill is not brought up to now)."""
+        with self._lock:
+            return {"capacity": self.capacity, "restore_rate": self.restore_rate,
+                    "max_query_cost": self.max_query_cost, "available": self._available,
+                    "stamp": self._stamp.isoformat()}
+
+    @classmethod
+    def from_state(cls, now: Callable[[], datetime], state: dict[str, Any]) -> CostBucket:
+        """A bucket exactly as `dump_state` saw it, leaking on `now`."""
+        bucket = cls(now, state["capacity"], state["restore_rate"], state["max_query_cost"])
+        bucket._available = float(state["available"])
+        bucket._stamp = datetime.fromisoformat(state["stamp"])
+        return bucket
+
     def throttle_status(self) -> dict[str, Any]:
         """`extensions.cost.throttleStatus` as Shopify renders it."""
         return {"maximumAvailable": _number(self.capacity),

@@ -63,3 +63,13 @@ class LeakyBuckets:
         """Empty every bucket."""
         with self._lock:
             self._levels.clear()
+
+    def dump_state(self) -> list[list]:
+        """Each bucket as [app, shop, level, last epoch second], for a snapshot."""
+        with self._lock:
+            return [[app, shop, level, last] for (app, shop), (level, last) in self._levels.items()]
+
+    def load_state(self, rows: list[list]) -> None:
+        """Refill the buckets from `dump_state` rows."""
+        with self._lock:
+            self._levels = {(str(app), str(shop)): (float(level), float(last)) for app, shop, level, last in rows}

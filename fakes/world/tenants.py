@@ -61,14 +61,15 @@ class PortalTenant:
 
 
 def install_shop(store: ShopifyStore, shop: str, seed: int, shopify_url: str, *, plan: str = "basic",
-                 app=None) -> ShopTenant:
+                 currency: str = "USD", app=None) -> ShopTenant:
     """Create `shop` and run the authorize step of the OAuth install as the merchant's browser would.
 
-    `app` is the fake Shopify's Flask app serving `store` (one is made when not given).
+    `currency` is the shop's currency (a three-decimal one such as KWD renders money with three
+    decimals); `app` is the fake Shopify's Flask app serving `store` (one is made when not given).
     """
     if SHOPIFY_APP not in store.apps:
         store.add_app(SHOPIFY_APP, derived_secret(seed, "shopify-app"), "shopsync sync app")
-    store.add_shop(shop, plan=plan)
+    store.add_shop(shop, plan=plan, currency=currency)
     if app is None:
         from fakes.shopify.app import create_app
         app = create_app(store)
@@ -98,3 +99,24 @@ def open_portal(store: HubSpotStore, seed: int, *, portal_id: int = 101, tier: s
     store.exchange_token({"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK,
                           "client_id": app.client_id, "client_secret": app.client_secret})
     return PortalTenant(portal_id, token, tier, ops_hub, app.app_id, app.client_secret, app.developer_api_key or "")
+
+
+def minted_secrets(seed: int, shopify: ShopifyStore, hubspot: HubSpotStore, shops: list[ShopTenant],
+                   portal: PortalTenant | None) -> set[str]:
+    """Every credential of a run: what the tenants were given and what the fakes issued since.
+
+    The report writers redact these wherever they appear (reports/redact.py); a test greps every
+    artifact of a run for them.
+    """
+    found = {derived_secret(seed, "shopify-app"), derived_secret(seed, "hubspot-app")}
+    for tenant in shops:
+        found |= {tenant.authorization_code, derived_secret(seed, f"state:{tenant.shop}", 16)}
+    if portal is not None:
+        found |= {portal.access_token, portal.client_secret, portal.developer_api_key}
+    with shopify.lock:
+        found |= {app.client_secret for app in shopify.apps.values()}
+        found |= set(shopify.tokens) | set(shopify.oauth_codes)
+    found |= {app.client_secret for app in hubspot.apps.values()}
+    found |= {app.developer_api_key for app in hubspot.apps.values() if app.developer_api_key}
+    found |= set(hubspot.tokens) | set(hubspot.refresh_tokens) | set(hubspot.auth_codes)
+    return {secret for secret in found if secret}

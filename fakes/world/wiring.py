@@ -111,6 +111,10 @@ class RoutingTransport(httpx.BaseTransport):
     def __init__(self, apps: dict[str, Callable]) -> None:
         self._transports = {host: httpx.WSGITransport(app=app) for host, app in apps.items()}
 
+    def mount(self, host: str, app: Callable) -> None:
+        """Send `host`'s requests to another app from now on (a fake restarted behind the same name)."""
+        self._transports[host] = httpx.WSGITransport(app=app)
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         transport = self._transports.get(request.url.host)
         if transport is None:

@@ -7,6 +7,7 @@ tick it delivers the webhooks that are due, then asks the implementation to do i
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from fakes.shopify.store import ShopifyStore
 from fakes.world.adapters import Environment, Health, Implementation, ImplementationError, SettingsReply, TickReply
 from fakes.world.faults import FaultSchedule, seconds_between
 from fakes.world.settings import OBJECT_TYPES, settings_problems
+from fakes.world.snapshots import check_world_snapshot, load_fakes, snapshot_world
 from fakes.world.tenants import SHOPIFY_APP, PortalTenant, ShopTenant, derived_secret, install_shop, open_portal
 from fakes.world.wiring import FaultMiddleware, RoutingTransport
 
@@ -51,6 +53,7 @@ class DeliveryRecord:
     event_id: str
     status: int | None
     fault: str | None = None
+    injected: str | None = None  # a delivery the harness built itself: "forged", "stale", "replayed"...
 
 
 @dataclass
@@ -79,30 +82,9 @@ class World:
         self.faults.seed = seed if faults is None else self.faults.seed
         self.shopify = ShopifyStore(self.clock, Outbox())
         self.hubspot = HubSpotStore(self.clock, Outbox())
-        shopify_app = create_shopify_app(self.shopify, audit=self.audit)
-        hubspot_app = create_hubspot_app(self.hubspot, audit=self.audit)
-        self._middleware = {
-            "shopify": FaultMiddleware(shopify_app.wsgi_app, fake="shopify", schedule=self.faults, clock=self.clock,
-                                       audit=self.audit, start=start, tenant_of=_shopify_tenant),
-            "hubspot": FaultMiddleware(hubspot_app.wsgi_app, fake="hubspot", schedule=self.faults, clock=self.clock,
-                                       audit=self.audit, start=start, tenant_of=lambda environ: None),
-        }
-        shopify_app.wsgi_app = self._middleware["shopify"]  # type: ignore[method-assign]
-        hubspot_app.wsgi_app = self._middleware["hubspot"]  # type: ignore[method-assign]
-        self.apps = {"shopify": shopify_app, "hubspot": hubspot_app}
         self._servers: list[RunningServer] = []
-        if mode == "inprocess":
-            self.shopify_url, self.hubspot_url = f"http://{SHOPIFY_HOST}", f"http://{HUBSPOT_HOST}"
-            self.transport: httpx.BaseTransport | None = RoutingTransport({SHOPIFY_HOST: shopify_app,
-                                                                           HUBSPOT_HOST: hubspot_app})
-        else:
-            for middleware in self._middleware.values():
-                middleware.in_process = False
-            shopify_server = serve_in_thread(shopify_app)
-            hubspot_server = serve_in_thread(hubspot_app)
-            self._servers = [shopify_server, hubspot_server]
-            self.shopify_url, self.hubspot_url = shopify_server.url, hubspot_server.url
-            self.transport = None
+        self.transport: httpx.BaseTransport | None = None
+        self._mount_fakes()
         self._workdir = workdir
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.implementation: Implementation | None = None
@@ -113,6 +95,70 @@ class World:
         self.portal: PortalTenant | None = None
 
     # ------------------------------------------------------------------ plumbing
+
+    def _mount_fakes(self, ports: tuple[int, int] = (0, 0), snapshot: dict | None = None) -> None:
+        """Serve the current stores: Flask apps behind the fault middleware, by transport or on waitress.
+
+        With `snapshot`, the stores are filled from it before anything can reach them.
+        """
+        shopify_app = create_shopify_app(self.shopify, audit=self.audit)
+        hubspot_app = create_hubspot_app(self.hubspot, audit=self.audit)
+        start = self.clock.start
+        self._middleware = {
+            "shopify": FaultMiddleware(shopify_app.wsgi_app, fake="shopify", schedule=self.faults, clock=self.clock,
+                                       audit=self.audit, start=start, tenant_of=_shopify_tenant),
+            "hubspot": FaultMiddleware(hubspot_app.wsgi_app, fake="hubspot", schedule=self.faults, clock=self.clock,
+                                       audit=self.audit, start=start, tenant_of=lambda environ: None),
+        }
+        shopify_app.wsgi_app = self._middleware["shopify"]  # type: ignore[method-assign]
+        hubspot_app.wsgi_app = self._middleware["hubspot"]  # type: ignore[method-assign]
+        self.apps = {"shopify": shopify_app, "hubspot": hubspot_app}
+        if snapshot is not None:
+            load_fakes(self, snapshot)
+        if self.mode == "inprocess":
+            self.shopify_url, self.hubspot_url = f"http://{SHOPIFY_HOST}", f"http://{HUBSPOT_HOST}"
+            if isinstance(self.transport, RoutingTransport):
+                # The implementation holds this transport: re-point it rather than replace it.
+                self.transport.mount(SHOPIFY_HOST, shopify_app)
+                self.transport.mount(HUBSPOT_HOST, hubspot_app)
+            else:
+                self.transport = RoutingTransport({SHOPIFY_HOST: shopify_app, HUBSPOT_HOST: hubspot_app})
+        else:
+            for middleware in self._middleware.values():
+                middleware.in_process = False
+            shopify_server = serve_in_thread(shopify_app, port=ports[0])
+            hubspot_server = serve_in_thread(hubspot_app, port=ports[1])
+            self._servers = [shopify_server, hubspot_server]
+            self.shopify_url, self.hubspot_url = shopify_server.url, hubspot_server.url
+            self.transport = None
+
+    def snapshot(self) -> dict:
+        """Both fakes' whole state, the clock's instant and the tenants, as one JSON-ready document."""
+        return snapshot_world(self)
+
+    def restore(self, document: dict) -> None:
+        """Stop both fakes and start them again from `document` (a `snapshot()`), on the same addresses.
+
+        New stores, new apps and, in process mode, new waitress servers on the ports the old ones had:
+        a vendor that restarts keeps its host name, and the implementation was told the URLs once.
+        The audit log, the fault schedule and the implementation are the world's and carry on.
+        """
+        check_world_snapshot(document)
+        ports = (self._servers[0].port, self._servers[1].port) if len(self._servers) == 2 else (0, 0)
+        for server in self._servers:
+            server.kill()
+        self._servers = []
+        listeners = self.shopify.on_change
+        self.shopify = ShopifyStore(self.clock, Outbox())
+        self.shopify.on_change = listeners
+        self.hubspot = HubSpotStore(self.clock, Outbox())
+        self._mount_fakes(ports, snapshot=document)
+
+    def restart_fakes_from_snapshot(self) -> dict:
+        """Snapshot both fakes, kill them and start them again from the snapshot; returns the snapshot."""
+        document = json.loads(json.dumps(self.snapshot()))  # through JSON text, as a file would carry it
+        self.restore(document)
+        return document
 
     @property
     def start(self) -> datetime:
@@ -181,11 +227,12 @@ class World:
 
     # ------------------------------------------------------------------ accounts and settings
 
-    def install_shop(self, shop: str, *, plan: str = "basic") -> ShopTenant:
-        """Create a shop and authorize the sync app in it (the code goes into the settings)."""
+    def install_shop(self, shop: str, *, plan: str = "basic", currency: str = "USD") -> ShopTenant:
+        """Create a shop in `currency` and authorize the sync app in it (the code goes into the settings)."""
         previous, self.audit.phase = self.audit.phase, "harness"
         try:
-            tenant = install_shop(self.shopify, shop, self.seed, self.shopify_url, plan=plan, app=self.apps["shopify"])
+            tenant = install_shop(self.shopify, shop, self.seed, self.shopify_url, plan=plan, currency=currency,
+                                  app=self.apps["shopify"])
         finally:
             self.audit.phase = previous
         self.shops.append(tenant)
@@ -323,6 +370,23 @@ class World:
             outbox.reschedule(delivery, now + timedelta(seconds=delays[delivery.attempts]))
         else:
             outbox.mark_delivered(delivery, now)  # the vendor gives up
+
+    def inject_webhook(self, source: str, headers: dict[str, str], body: bytes, *, topic: str, event_id: str = "",
+                       kind: str = "injected") -> int:
+        """Carry a webhook the harness built (forged, stale, replayed) to the implementation now; its status.
+
+        It takes the path of a vendor's delivery (the same receiver, phase and record in the delivery
+        stats, marked with `kind`) but stays out of the outboxes: no vendor stands behind it, so a
+        refusal is never retried.
+        """
+        impl = self._require()
+        try:
+            status = self._guarded("webhook", lambda: impl.handle_webhook(source, dict(headers), bytes(body)),
+                                   phase="webhook")
+        except ImplementationError:
+            status = 0
+        self.stats.deliveries.append(DeliveryRecord(self.now(), source, topic, event_id, status, injected=kind))
+        return status
 
     def step(self) -> TickReply:
         """One tick at the current instant: deliver due webhooks, then tick the implementation."""

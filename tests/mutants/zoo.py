@@ -11,11 +11,14 @@ Hooks used, all public seams of the reference engine:
 - `SyncEngine.streams`: a stream is swapped for a subclass (`_swap`);
 - `SyncEngine._uninstalls(ctx)`: called once per tick after the connections are made and before any
   stream runs; mutants of the tick's clock or of the vendor clients take effect there (`_TickHook`);
-- `SyncEngine.configure` and the constructor's `state_dir`.
+- `SyncEngine.configure`, `SyncEngine.handle_webhook` and the constructor's `state_dir`.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,7 +39,7 @@ from reference.objects.oneway import Desired
 from reference.objects.orders import Orders
 from reference.objects.products import Products
 from reference.objects.twoway import Group, Member
-from reference.settings import Mapping
+from reference.settings import Mapping, SettingsRefused
 
 log = logging.getLogger("reference.mutants")
 
@@ -210,8 +213,8 @@ class EchoesOwnWrites(SyncEngine):
 class _ContactsWithoutInitialSync(Contacts):
     """Starts from "now": records that existed before the switch-on are never listed."""
 
-    def shopify_list(self, shop: Any, since: datetime | None) -> list[dict]:
-        return super().shopify_list(shop, since) if since is not None else []
+    def shopify_list(self, shop: Any, since: datetime | None, listing: Any = None) -> list[dict]:
+        return super().shopify_list(shop, since, listing) if since is not None else []
 
 
 class SkipsInitialSync(SyncEngine):
@@ -262,6 +265,8 @@ class IgnoresOpsHubTier(SyncEngine):
     """Accepts custom field mappings on Operations Hub Free (breaks CON-4)."""
 
     def configure(self, settings: dict) -> None:
+        if not isinstance(settings, dict) or not isinstance(settings.get("hubspot"), dict):
+            return super().configure(settings)  # malformed: refused as the reference refuses it
         hubspot = dict(settings.get("hubspot") or {})
         if hubspot.get("ops_hub") == "free":
             hubspot["ops_hub"] = "starter"
@@ -272,6 +277,8 @@ class IgnoresSwitchOff(SyncEngine):
     """Treats an object switched off as still on: it keeps writing (breaks SET-3)."""
 
     def configure(self, settings: dict) -> None:
+        if not isinstance(settings, dict) or not isinstance(settings.get("objects"), dict):
+            return super().configure(settings)  # malformed: refused as the reference refuses it
         objects = {name: (dict(entry, enabled=True) if isinstance(entry, dict) else entry)
                    for name, entry in (settings.get("objects") or {}).items()}
         super().configure({**settings, "objects": objects})
@@ -423,9 +430,9 @@ class CreatesProductsInsteadOfMatching(SyncEngine):
 class _ProductsPerVariant(Products):
     """Lists each variant after the first as a product of its own ("Logo Tee - M")."""
 
-    def shopify_list(self, shop: Any, since: datetime | None) -> list[dict]:
+    def shopify_list(self, shop: Any, since: datetime | None, listing: Any = None) -> list[dict]:
         out: list[dict] = []
-        for product in super().shopify_list(shop, since):
+        for product in super().shopify_list(shop, since, listing):
             variants = product.get("variants") or []
             out.append({**product, "variants": variants[:1]})
             for variant in variants[1:]:
@@ -567,6 +574,93 @@ class ArchivesCompanyOnShopifyDelete(SyncEngine):
         _swap(self, {Companies: _CompaniesArchivedWithShopify})
 
 
+# ---------------------------------------------------------------------- hostile input: webhooks and settings
+
+
+def _shopify_hmac(secret: str, body: bytes) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def _hubspot_v3(secret: str, uri: str, body: bytes, timestamp: str) -> str:
+    source = f"POST{uri}{body.decode('utf-8', 'replace')}{timestamp}"
+    return base64.b64encode(hmac.new(secret.encode(), source.encode(), hashlib.sha256).digest()).decode()
+
+
+class AcceptsForgedWebhooks(SyncEngine):
+    """Verifies no webhook: it signs every delivery afresh with the app's secrets (HubSpot's over its own
+    clock) before the reference reads it, so forged and stale deliveries pass as genuine. The reference
+    trusts a verified `products/delete` or `product.deletion` without reading the product again, so a
+    forged one archives a live product or unlinks it for good (breaks PRD-2; later edits never arrive, LAT-1)."""
+
+    def handle_webhook(self, source: str, headers: dict[str, str], body: bytes) -> int:
+        s, now = self.settings, self.latest_now
+        if s is not None and source == "shopify":
+            headers = {k: v for k, v in headers.items() if k.lower() != "x-shopify-hmac-sha256"}
+            headers["X-Shopify-Hmac-Sha256"] = _shopify_hmac(s.shopify_secret, body)
+        elif s is not None and source == "hubspot" and s.app_secret and s.webhook_hubspot and now is not None:
+            stamp = str(round(now.timestamp() * 1000))
+            headers = {k: v for k, v in headers.items()
+                       if k.lower() not in ("x-hubspot-signature-v3", "x-hubspot-request-timestamp")}
+            headers["X-HubSpot-Request-Timestamp"] = stamp
+            headers["X-HubSpot-Signature-v3"] = _hubspot_v3(s.app_secret, s.webhook_hubspot, body, stamp)
+        return super().handle_webhook(source, headers, body)
+
+
+class _ContactsTrustingPayloads(Contacts):
+    """Takes a customer webhook's payload as the customer, and a contact event's value as the contact's."""
+
+    def run(self, ctx: Context) -> None:
+        self._payloads: dict[str | None, dict[str, dict]] = {}
+        claimed: dict[str, list[dict]] = {}
+        for event in ctx.inbox:
+            if event.source == "shopify" and event.topic in ("customers/create", "customers/update") \
+                    and event.body.get("id"):
+                self._payloads.setdefault(event.shop, {})[str(event.body["id"])] = event.body
+            elif event.source == "hubspot" and event.topic == "contact.propertyChange":
+                claimed.setdefault(str(event.body["objectId"]), []).append(event.body)
+        real = ctx.hubspot
+
+        def batch_read(object_type: str, ids: list[str], properties: list[str],
+                       id_property: str | None = None) -> tuple[list[dict], set[str]]:
+            found, missing = real.batch_read(object_type, ids, properties, id_property)
+            for record in found if object_type == "contacts" else []:
+                for event in claimed.get(str(record["id"]), []):
+                    record.setdefault("properties", {})[event["propertyName"]] = event.get("propertyValue")
+                    record["updatedAt"] = datetime.fromtimestamp(event["occurredAt"] / 1000, UTC).isoformat()
+            return found, missing
+
+        ctx.hubspot = _HubSpotProxy(real, batch_read=batch_read)  # type: ignore[assignment]
+        try:
+            super().run(ctx)
+        finally:
+            ctx.hubspot = real
+
+    def shopify_list(self, shop: Any, since: datetime | None, *args: Any, **kwargs: Any) -> list[dict]:
+        records = {str(r["id"]): r for r in super().shopify_list(shop, since, *args, **kwargs)}
+        records.update(self._payloads.get(shop.shop.shop, {}))
+        return list(records.values())
+
+
+class TrustsWebhookPayloads(AcceptsForgedWebhooks):
+    """Accepts any delivery and believes what it says instead of reading the record: a forged customer
+    becomes a contact (breaks CNT-1) and an old delivery arriving late brings back old values (LAT-3)."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        _swap(self, {Contacts: _ContactsTrustingPayloads})
+
+
+class AcceptsMalformedSettings(SyncEngine):
+    """Answers 200 to any settings document; one it cannot read is silently ignored, so nobody learns
+    that the settings sent are not the ones in force (breaks SET-1, SET-5 and CON-1: refuse with 422)."""
+
+    def configure(self, settings: dict) -> None:
+        try:
+            super().configure(settings)
+        except SettingsRefused as refused:
+            log.info("mutant: ignoring a settings document it cannot read: %s", refused)
+
+
 # ---------------------------------------------------------------------- the catalogue
 
 _Z = "tests.mutants.zoo:"
@@ -597,6 +691,9 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "OrdersWithoutContact": ("ORD-2",),
     _Z + "CartNotLinkedToOrder": ("CRT-4",),
     _Z + "ArchivesCompanyOnShopifyDelete": ("CMP-4",),
+    _Z + "AcceptsForgedWebhooks": ("PRD-2", "LAT-1"),
+    _Z + "TrustsWebhookPayloads": ("CNT-1", "LAT-3"),
+    _Z + "AcceptsMalformedSettings": ("SET-1", "SET-5", "CON-1"),
 }
 
 # import name -> the `--only` selection that must catch it (ids, sections or scenario ids).
@@ -625,4 +722,8 @@ SELECTIONS: dict[str, str] = {
     _Z + "OrdersWithoutContact": "ORD-2/order-with-associations",
     _Z + "CartNotLinkedToOrder": "CRT-4",
     _Z + "ArchivesCompanyOnShopifyDelete": "CMP-4",
+    _Z + "AcceptsForgedWebhooks": "PRD-2/forged-shopify-product-change,CNT-5/stale-hubspot-webhook",
+    _Z + "TrustsWebhookPayloads": "CNT-1/forged-shopify-unknown-customer,LAT-3/replayed-old-webhooks",
+    _Z + "AcceptsMalformedSettings": "SET-1/malformed-settings-refused,SET-5/one-way-mapping-directions-refused,"
+                                     "CON-1/bad-shop-domain-refused",
 }

@@ -55,6 +55,13 @@ def test_valid_settings_are_read() -> None:
     ({"objects": {"contacts": {"enabled": "yes"}}}, "enabled"),
     ({"objects": {"widgets": {"enabled": True}}}, "unknown object types"),
     ({"limits": {"poll_interval_seconds": 0}}, "poll_interval_seconds"),
+    # Wrong types and misspelt keys in the optional sections (issue 9: a document the schema refuses).
+    ({"limits": []}, "limits must be an object"),
+    ({"webhooks": None}, "webhooks must be an object"),
+    ({"limits": {"poll_interval": 30}}, "limits has unknown keys: poll_interval"),
+    ({"shops": [{"shop": "alpha", "domain": "alpha.myshopify.com", "admin_url": "http://shopify.sim/shops/alpha/admin",
+                 "api_version": "2024-10", "authorization_code": "code", "acces_token": "x"}]}, "acces_token"),
+    ({"shopify": {"client_id": "app", "client_secret": "s", "secret": "s"}}, "shopify has unknown keys"),
 ])
 def test_invalid_settings_are_refused_with_a_clear_message(change, words) -> None:
     with pytest.raises(SettingsRefused, match=words.replace("[", r"\[").replace("]", r"\]")):

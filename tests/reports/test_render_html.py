@@ -63,6 +63,8 @@ def test_warnings_waivers_and_reliability(html: str) -> None:
     assert "&#34;requirement&#34;: &#34;CNT-3&#34;" in waivers  # paste-ready entry for the new failure
     reliability = _section(html, "reliability")
     assert "records lost (must be 0)" in reliability and "duplicates (must be 0)" in reliability
+    assert "Odd and hostile inputs by kind" in reliability and "malformed settings" in reliability
+    assert "22 forged, stale or malformed input(s) refused" in reliability
 
 
 def test_latency_plots_mark_the_bound_and_the_never_visible(html: str) -> None:

@@ -53,6 +53,16 @@ def test_non_ascii_is_written_as_utf8(tmp_path: Path) -> None:
     assert "caf\u00e9 \u2192 HubSpot".encode() in raw
 
 
+def test_a_document_written_before_the_hostile_input_counts_still_reads(tmp_path: Path) -> None:
+    document = json.loads(write_json(build_result(), tmp_path).read_text(encoding="utf-8"))
+    for reliability in [document["reliability"], *(s["reliability"] for s in document["scenarios"])]:
+        del reliability["hostile_inputs"], reliability["hostile_refused"]
+    (tmp_path / "conformance.json").write_text(json.dumps(document), encoding="utf-8")
+    result = read_json(tmp_path)
+    assert result.reliability.hostile_inputs == {} and result.reliability.hostile_refused == 0
+    assert result.reliability.inputs_tried == 1200
+
+
 def test_unknown_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "conformance.json"
     path.write_text(json.dumps({"schema": "something-else/9"}), encoding="utf-8")
