@@ -524,6 +524,11 @@ class Sim:
         """Kill the implementation and start it on the same state (it must lose and duplicate nothing)."""
         self.world.crash_and_restart()
         self.crashes += 1
+
+    def crash_inside_tick(self, after_calls: int, *, writes_only: bool = False) -> None:
+        """Kill the implementation just after its `after_calls`-th vendor call (or write) from now, inside a
+        tick or a webhook handler, possibly in the middle of a batch, then start it again on the same state."""
+        self.world.crash_inside_tick(after_calls, writes_only=writes_only)
         self.sync.apply()
 
     def restart_fakes_from_snapshot(self) -> None:

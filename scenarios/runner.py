@@ -195,7 +195,8 @@ def _reliability(world: World, sim: Sim | None, result: ScenarioResult, spec: Sc
         people = sum(1 for c in sim.history.changes if c.system in ("shopify", "hubspot"))
         hostile["odd data"] = hostile.get("odd data", 0) + people
     return Reliability(faults_injected=api_faults, webhook_faults=webhook_faults,
-                       crashes_survived=sim.crashes if sim and result.status == "pass" else 0,
+                       crashes_survived=(sim.crashes + world.stats.crashes_in_tick
+                                         if sim and result.status == "pass" else 0),
                        inputs_tried=len(sim.history.changes) if sim else 0, records_lost=lost, duplicates=duplicates,
                        hostile_inputs=hostile, hostile_refused=sim.refused if sim else 0)
 

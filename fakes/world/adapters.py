@@ -307,11 +307,17 @@ class Process(Implementation):
         return self._call("POST", f"/webhooks/{source}", headers=headers, content=body).status_code
 
     def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        self.sigkill()
         self.proc = None
+
+    def sigkill(self) -> None:
+        """SIGKILL the process group and leave the adapter as it is (safe from another thread: the harness
+        kills in the middle of a call it is serving, while the caller still waits for its answer)."""
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
 
     def restart(self) -> Health:
         if self.env is None:

@@ -28,6 +28,11 @@ class SimulatedReset(Exception):
     """Raised inside the in-process transport to stand for a connection reset by the peer."""
 
 
+class SimulatedCrash(BaseException):
+    """Raised inside the in-process transport when the world kills the implementation in the middle of a
+    tick: a BaseException, so that no `except Exception` in the implementation can survive it."""
+
+
 def _body(fake: str, status: int, correlation: str) -> dict:
     if fake == "shopify":
         return _SHOPIFY_BODIES[status]
@@ -52,8 +57,17 @@ class FaultMiddleware:
         self.start = start
         self.tenant_of = tenant_of
         self.in_process = True
+        self.after_call: Callable[[dict], None] | None = None  # the world's crash trigger, once a call is applied
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if self.after_call is not None and not path.startswith("/_harness") and self.audit.phase != "harness":
+            body = list(self._faulted(environ, start_response))  # applied in full before the caller may die
+            self.after_call(environ)
+            return body
+        return self._faulted(environ, start_response)
+
+    def _faulted(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_harness") or path == "/openapi.json" or not self.schedule.api \
                 or self.audit.phase == "harness":

@@ -29,7 +29,7 @@ from fakes.world.faults import FaultSchedule, seconds_between
 from fakes.world.settings import OBJECT_TYPES, settings_problems
 from fakes.world.snapshots import check_world_snapshot, load_fakes, snapshot_world
 from fakes.world.tenants import SHOPIFY_APP, PortalTenant, ShopTenant, derived_secret, install_shop, open_portal
-from fakes.world.wiring import FaultMiddleware, RoutingTransport
+from fakes.world.wiring import FaultMiddleware, RoutingTransport, SimulatedCrash
 
 SHOPIFY_HOST = "shopify.sim"
 HUBSPOT_HOST = "hubspot.sim"
@@ -63,6 +63,7 @@ class WorldStats:
     ticks: int = 0
     deliveries: list[DeliveryRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    crashes_in_tick: int = 0  # kills the harness made in the middle of a tick or a webhook handler
 
 
 class World:
@@ -84,6 +85,9 @@ class World:
         self.hubspot = HubSpotStore(self.clock, Outbox())
         self._servers: list[RunningServer] = []
         self.transport: httpx.BaseTransport | None = None
+        self._crash_countdown = 0
+        self._crash_writes_only = False
+        self._crash_pending = False
         self._mount_fakes()
         self._workdir = workdir
         self._tmp: tempfile.TemporaryDirectory | None = None
@@ -388,12 +392,54 @@ class World:
         self.stats.deliveries.append(DeliveryRecord(self.now(), source, topic, event_id, status, injected=kind))
         return status
 
+    def crash_inside_tick(self, after_calls: int, *, writes_only: bool = False) -> None:
+        """Kill the implementation just after its `after_calls`-th vendor call from now is applied (in a tick
+        or a webhook handler, in the middle of a batch if it is one), and start it again on its state.
+
+        With `writes_only`, only calls that change a fake count: the kill lands between a write the vendor
+        committed and the implementation's record of it, the moment that duplicates records."""
+        self._crash_countdown = max(1, after_calls)
+        self._crash_writes_only = writes_only
+        for middleware in self._middleware.values():
+            middleware.after_call = self._count_down_to_crash
+
+    def _count_down_to_crash(self, environ: dict) -> None:
+        path = environ.get("PATH_INFO", "")
+        if self._crash_writes_only and (environ.get("REQUEST_METHOD") not in WRITE_METHODS
+                                        or path.endswith(("/search", "/batch/read", "/graphql.json"))):
+            return
+        self._crash_countdown -= 1
+        if self._crash_countdown > 0:
+            return
+        for middleware in self._middleware.values():
+            middleware.after_call = None
+        self._crash_pending = True
+        if self.mode == "inprocess":
+            raise SimulatedCrash(f"killed by the harness at {self.now().isoformat()}")
+        impl = self._require()
+        getattr(impl, "sigkill", impl.kill)()  # over HTTP: the process dies before it reads the answer
+
+    def _recover_from_crash(self) -> None:
+        self._crash_pending = False
+        self.stats.crashes_in_tick += 1
+        impl = self._require()
+        impl.kill()
+        self.health = self._guarded("restart", impl.restart)
+
     def step(self) -> TickReply:
         """One tick at the current instant: deliver due webhooks, then tick the implementation."""
-        self.deliver_due()
-        impl = self._require()
-        now = self.now()
-        reply = self._guarded("tick", lambda: impl.tick(now))
+        try:
+            self.deliver_due()
+            impl = self._require()
+            now = self.now()
+            reply = self._guarded("tick", lambda: impl.tick(now))
+        except (SimulatedCrash, ImplementationError) as stopped:
+            if not self._crash_pending:
+                raise
+            if isinstance(stopped, ImplementationError) and self.stats.errors:
+                self.stats.errors.pop()  # the process was killed by the harness, not broken by itself
+            self._recover_from_crash()
+            reply = TickReply(busy=True)
         self.stats.ticks += 1
         for listener in self.on_tick:
             listener(now)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from scenarios.dsl import Sim, scenario
 
 LOSE_ALL_WEBHOOKS = {"webhooks": [{"kind": "drop"}]}
@@ -70,6 +72,30 @@ def crash_restart(w: Sim) -> None:
         w.shopify.create_order(lines=[(mug, 1)], customer=person)
         w.advance(seconds=30 * (n + 1))
         w.crash_and_restart()
+    w.settle()
+
+
+@scenario("LAT-3", "CNT-1", "ORD-2", "CRT-1", title="killed mid-tick 12 times at seeded random calls: nothing lost",
+          tags=("crash", "faults"))
+def crash_inside_ticks(w: Sim) -> None:
+    rng = random.Random(w.options.seed)
+    mug = w.shopify.create_product(title="Mug", price="8.00")
+    people = [w.shopify.create_customer(email=f"kill{i}@example.com", first_name=f"Kill{i}") for i in range(8)]
+    w.sync.enable()
+    for n in range(12):
+        # Between 1 and 12 calls from now (inside a listing, a webhook handler...), or every other round just
+        # after one of the next few writes, between the vendor's commit and the implementation's record of it.
+        if n % 2:
+            w.crash_inside_tick(rng.randint(1, 4), writes_only=True)
+        else:
+            w.crash_inside_tick(rng.randint(1, 12))
+        person = people[n % len(people)]
+        w.shopify.update_customer(person, first_name=f"Round{n}")
+        w.shopify.create_order(lines=[(mug, 1 + n % 2)], customer=person)
+        if n % 3 == 0:
+            w.shopify.create_checkout(lines=[(mug, 1)], email=person.email)
+            w.hubspot.create("contacts", email=f"hub{n}@example.com", firstname=f"Hub{n}")
+        w.advance(minutes=2)
     w.settle()
 
 

@@ -661,6 +661,25 @@ class AcceptsMalformedSettings(SyncEngine):
             log.info("mutant: ignoring a settings document it cannot read: %s", refused)
 
 
+class _OrdersForgettingUnsureCreates(Orders):
+    """Never looks for a create whose answer was lost: a crash after HubSpot applied it makes it twice."""
+
+    def _lookup(self, ctx: Context, refs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        return {}
+
+    def _ripe(self, ctx: Context, refs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], set]:
+        return [], set()
+
+
+class DuplicatesAfterCrash(SyncEngine):
+    """Creates orders again after a crash between HubSpot's commit and its own record of it (breaks ORD-2:
+    one HubSpot order per Shopify order)."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        _swap(self, {Orders: _OrdersForgettingUnsureCreates})
+
+
 # ---------------------------------------------------------------------- the catalogue
 
 _Z = "tests.mutants.zoo:"
@@ -694,6 +713,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "AcceptsForgedWebhooks": ("PRD-2", "LAT-1"),
     _Z + "TrustsWebhookPayloads": ("CNT-1", "LAT-3"),
     _Z + "AcceptsMalformedSettings": ("SET-1", "SET-5", "CON-1"),
+    _Z + "DuplicatesAfterCrash": ("ORD-2",),
 }
 
 # import name -> the `--only` selection that must catch it (ids, sections or scenario ids).
@@ -726,4 +746,5 @@ SELECTIONS: dict[str, str] = {
     _Z + "TrustsWebhookPayloads": "CNT-1/forged-shopify-unknown-customer,LAT-3/replayed-old-webhooks",
     _Z + "AcceptsMalformedSettings": "SET-1/malformed-settings-refused,SET-5/one-way-mapping-directions-refused,"
                                      "CON-1/bad-shop-domain-refused",
+    _Z + "DuplicatesAfterCrash": "LAT-3/crash-inside-ticks",
 }
