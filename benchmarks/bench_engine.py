@@ -6,10 +6,15 @@ of a rate-limited initial sync / the bound the limits impose; simulated seconds 
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
+import tempfile
 import time
-import tracemalloc
 from datetime import timedelta
+from pathlib import Path
 
 from fakes.world import World
 from fakes.world.adapters import load_implementation
@@ -87,16 +92,31 @@ def efficiency(obj: str, n: int, seed: int = 1) -> dict:
         world.close()
 
 
+def _hubspot_bound(calls: int) -> float:
+    """Seconds the 10-second window needs for `calls` (Professional: 190 per window, API-FACTS 3.10)."""
+    return max(0, calls - 190) / 19.0
+
+
+def _shopify_bound(calls: int) -> float:
+    """Seconds the leaky bucket needs for `calls` (standard plan: 40 at once, then 2 per second, API-FACTS 1.5)."""
+    return max(0, calls - 40) / 2.0
+
+
 def rate_limited_initial_sync(n: int, seed: int = 2) -> dict:
-    """Simulated time of an initial sync of n customers and n orders under the real limits, over the bound."""
+    """Simulated time of an initial sync of n customers and n orders under the real limits, over the bound.
+
+    The store's records exist an hour before the sync is switched on, as they would in a real store. Two
+    bounds: the data alone (pages of 250 to read, batches of 100 to write), and the data plus the calls
+    the implementation made to subscribe to webhooks (they draw on the same Shopify bucket)."""
     world = _world(seed, plan="basic", tier="professional", tick=1)
     try:
         _fill(world, "contacts", n)
         lines = _fill(world, "orders", n)
+        world.clock.advance(3600)
         world.attach(load_implementation("reference"))
         start = world.now()
+        before = len(world.audit)
         world.configure(world.settings(enabled=("contacts", "products", "orders")))
-        total = n * 2
         while world.now() - start < timedelta(hours=6):
             world.advance(timedelta(seconds=1), tick=timedelta(seconds=1))
             done = len(world.hubspot.records(world.portal.portal_id, "contacts")) >= n and \
@@ -104,23 +124,50 @@ def rate_limited_initial_sync(n: int, seed: int = 2) -> dict:
             if done:
                 break
         took = (world.now() - start).total_seconds()
-        # Standard plan: 40-call burst, then 2 calls/s; HubSpot Professional: 190 calls per 10 s.
-        shopify_calls = math.ceil(n / SHOPIFY_PAGE) * 2 + 1
-        hubspot_calls = minimum_calls("contacts", n, 0) + minimum_calls("orders", n, lines)
-        bound = max(max(0, shopify_calls - 40) / 2.0, hubspot_calls / 19.0)
-        return {"customers": n, "orders": n, "records": total, "simulated_seconds": took,
-                "bound_seconds": round(bound, 1), "ratio": round(took / bound, 2) if bound else None}
+        calls = [e for e in world.audit.since(before) if e.phase in ("tick", "webhook")]
+        shopify_setup = sum(1 for e in calls if "/shops/" in e.path and e.path.endswith("/webhooks.json"))
+        shopify_data = math.ceil(n / SHOPIFY_PAGE) * 2 + 1  # customers, orders, the one product
+        hubspot_data = minimum_calls("contacts", n, 0) + minimum_calls("orders", n, lines) - shopify_data
+        bound = max(_shopify_bound(shopify_data), _hubspot_bound(hubspot_data))
+        bound_setup = max(_shopify_bound(shopify_data + shopify_setup), _hubspot_bound(hubspot_data))
+        return {"customers": n, "orders": n, "records": 2 * n, "simulated_seconds": took,
+                "shopify_calls": sum(1 for e in calls if "/shops/" in e.path),
+                "hubspot_calls": sum(1 for e in calls if "/shops/" not in e.path),
+                "bound_seconds": round(bound, 1), "ratio": round(took / bound, 2) if bound else None,
+                "bound_with_subscriptions": round(bound_setup, 1),
+                "ratio_with_subscriptions": round(took / bound_setup, 2) if bound_setup else None}
     finally:
         world.close()
 
 
 def scale(n: int, seed: int = 3) -> dict:
-    """Wall time and peak traced memory of an initial sync of n customers, in-process."""
+    """Wall time and memory of an initial sync of n customers, in-process, measured in a fresh interpreter
+    (so that each size's peak is its own, and no tracer slows the run down)."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_engine", "scale", str(n), str(seed)],
+                         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_rss_mib() -> float:
+    """This process's high-water mark (VmHWM starts again at exec, unlike ru_maxrss, which the child of a
+    big benchmark process would inherit)."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+def _scale_here(n: int, seed: int) -> dict:
     world = _world(seed, plan="unlimited", tier="enterprise")
     try:
         _fill(world, "contacts", n)
+        world.clock.advance(3600)
         world.attach(load_implementation("reference"))
-        tracemalloc.start()
+        before = _rss_mib()
         began = time.perf_counter()
         world.configure(world.settings(enabled=("contacts",)))
         for _ in range(2880):  # tick until every customer is a contact (at most a simulated day)
@@ -128,11 +175,11 @@ def scale(n: int, seed: int = 3) -> dict:
             if len(world.hubspot.records(world.portal.portal_id, "contacts")) >= n:
                 break
         wall = time.perf_counter() - began
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        peak = _peak_rss_mib()
         synced = len(world.hubspot.records(world.portal.portal_id, "contacts"))
         return {"customers": n, "synced": synced, "wall_seconds": round(wall, 2),
-                "peak_mib": round(peak / 2**20, 1), "per_record_ms": round(1000 * wall / n, 3)}
+                "per_record_ms": round(1000 * wall / n, 3), "rss_before_mib": round(before, 1),
+                "peak_mib": round(peak, 1), "sync_peak_mib": round(peak - before, 1)}
     finally:
         world.close()
 
@@ -171,3 +218,23 @@ def soak(hours: int = 24, changes_per_hour: int = 200, seed: int = 4) -> dict:
                 "wall_seconds": round(wall, 1), "speedup": round(simulated / wall) if wall else None}
     finally:
         world.close()
+
+
+def suite_speedup(workers: int = 2) -> dict:
+    """The whole conformance suite as `make conform` runs it: simulated seconds of all scenarios over wall time."""
+    with tempfile.TemporaryDirectory(prefix="shopsync-bench-suite-") as out:
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "scenarios.cli", "conform", "--impl", "reference", "--seed", "0",
+                        "--report-dir", out, "-n", str(workers)], capture_output=True, text=True,
+                       cwd=Path(__file__).resolve().parent.parent)
+        wall = time.perf_counter() - began
+        report = json.loads((Path(out) / "conformance.json").read_text())
+    simulated = sum(s.get("sim_seconds") or 0 for s in report["scenarios"])
+    return {"scenarios": len(report["scenarios"]), "workers": workers, "wall_seconds": round(wall, 1),
+            "simulated_seconds": simulated, "speedup": round(simulated / wall) if wall else None,
+            "exit_code": report["exit_code"]}
+
+
+if __name__ == "__main__":  # one scale point in a fresh interpreter: python -m benchmarks.bench_engine scale N SEED
+    if sys.argv[1:2] == ["scale"]:
+        print(json.dumps(_scale_here(int(sys.argv[2]), int(sys.argv[3]))))

@@ -13,7 +13,7 @@ import platform
 import sys
 from pathlib import Path
 
-from benchmarks import bench_engine, bench_fakes, bench_world
+from benchmarks import bench_engine, bench_fakes, bench_latency, bench_world
 
 OUT = Path(__file__).with_name("out")
 
@@ -45,9 +45,12 @@ def main() -> int:
     results["engine_efficiency"] = [bench_engine.efficiency(obj, n) for obj, n in
                                     (("contacts", 600), ("products", 300), ("orders", 300), ("carts", 300))]
     results["rate_limited_initial_sync"] = [bench_engine.rate_limited_initial_sync(n)
-                                            for n in ((1000,) if quick else (1000, 3000))]
-    results["scale"] = [bench_engine.scale(n) for n in ((1000,) if quick else (1000, 4000))]
-    results["soak"] = bench_engine.soak(hours=2 if quick else 6)
+                                            for n in ((1000,) if quick else (1000, 10_000))]
+    results["scale"] = [bench_engine.scale(n) for n in ((1000, 10_000) if quick else (1000, 10_000, 100_000))]
+    results["latency"] = bench_latency.run()
+    results["soak"] = bench_engine.soak(hours=2 if quick else 24)
+    suite = bench_engine.suite_speedup()
+    results["conformance_suite"] = suite
 
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
@@ -63,16 +66,28 @@ def main() -> int:
     for row in results["engine_efficiency"]:
         print(f"{row['object']:<10}{row['records']:>9}{row['calls']:>7}{row['minimum']:>9}{row['ratio']:>7}")
     for row in results["rate_limited_initial_sync"]:
-        print(f"rate-limited initial sync of {row['records']}: {row['simulated_seconds']:.0f} simulated s, "
-              f"bound {row['bound_seconds']} s, ratio {row['ratio']}")
+        print(f"rate-limited initial sync of {row['customers']} customers + {row['orders']} orders: "
+              f"{row['simulated_seconds']:.0f} simulated s; bound {row['bound_seconds']} s (ratio {row['ratio']}), "
+              f"with webhook subscriptions {row['bound_with_subscriptions']} s "
+              f"(ratio {row['ratio_with_subscriptions']})")
     for row in results["scale"]:
         print(f"scale {row['customers']} customers: {row['wall_seconds']} s wall, {row['per_record_ms']} ms/record, "
-              f"peak {row['peak_mib']} MiB")
+              f"peak RSS {row['peak_mib']} MiB (+{row['sync_peak_mib']} MiB during the sync)")
+    print(f"\n{'latency':<32}{'object':<10}{'op':<8}{'n':>4}{'p50':>7}{'p95':>7}{'max':>7}{'/bound':>8}")
+    for row in results["latency"]:
+        print(f"{row['case']:<32}{row['object']:<10}{row['operation']:<8}{row['samples']:>4}"
+              f"{_num(row['p50'])}{_num(row['p95'])}{_num(row['max'])}{_num(row['max_vs_bound'], 8, 2)}")
     soak = results["soak"]
-    print(f"soak {soak['hours']} h ({soak['changes']} changes): {soak['wall_seconds']} s wall, "
+    print(f"\nsoak {soak['hours']} h ({soak['changes']} changes): {soak['wall_seconds']} s wall, "
           f"speed-up {soak['speedup']}x")
+    print(f"conformance suite: {suite['scenarios']} scenarios, {suite['simulated_seconds']:.0f} simulated s in "
+          f"{suite['wall_seconds']} s wall on {suite['workers']} workers, speed-up {suite['speedup']}x")
     print(f"\nwritten: {OUT / 'results.json'}")
     return 0
+
+
+def _num(value: float | None, width: int = 7, digits: int = 0) -> str:
+    return f"{value:>{width}.{digits}f}" if value is not None else f"{'-':>{width}}"
 
 
 if __name__ == "__main__":

@@ -215,6 +215,7 @@ class Merchant:
         """The merchant deletes a customer (CNT-4: the contact stays)."""
         self.store.delete_customer(ref.shop, ref.id)
         self._record("customer", "delete", ref.shop, ref.id, {"email": ref.email})
+        self.sim.drop_pending_watches(f"{ref.shop}/{ref.id}")
 
     def customer(self, ref: CustomerRef) -> dict | None:
         """The customer as Shopify has it now, or None."""
@@ -429,6 +430,7 @@ class Marketer:
         record = self.store.record(self.portal_id, ref.object_type, ref.id)
         self.store.marketer_archive(self.portal_id, ref.object_type, ref.id)
         self._record(ref.object_type, "archive", ref.id, dict(record.properties) if record else {})
+        self.sim.drop_pending_watches(ref.id)
 
     def ref(self, record) -> HubSpotRef:
         """A handle on a record found in HubSpot (e.g. the contact the sync made)."""
@@ -594,6 +596,14 @@ class Sim:
             if watch.record == record and watch.visible_at is None:
                 watch.superseded = True
         self.watches.append(Watch(obj, op, direction, self.now(), record, visible))
+
+    def drop_pending_watches(self, record_id: str) -> None:
+        """A record deleted or archived: its changes not yet visible, and still within the bound, need not arrive
+        (`record_id`: a HubSpot id, or "shop/id" of a Shopify record)."""
+        for watch in self.watches:
+            if watch.visible_at is None and watch.record.endswith(f" {record_id}") \
+                    and self.now() - watch.changed_at < LATENCY_BOUND:
+                watch.superseded = True
 
     def _check_watches(self, now: datetime) -> None:
         for watch in self.watches:

@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
+from tests.mutants.zoo import CaseSensitiveEmailMatch
 from tests.property.machine import make_machine
 from tests.property.null_impl import NullSync
+
+
+@pytest.mark.skipif(os.environ.get("HYPOTHESIS_PROFILE") != "thorough", reason="nightly: minutes per run")
+def test_a_mutant_of_the_reference_is_caught_with_a_replay_bundle():
+    """A reference engine with one rule broken (emails matched case-sensitively) fails at a quiet point.
+
+    Shrinking a mutant's counterexample replays the world hundreds of times (about five minutes): the
+    `ci` profile only finds it; the `thorough` profile also shrinks it (to two moves: a customer with an
+    upper-case email, and a contact with the same email in lower case)."""
+    machine = make_machine(CaseSensitiveEmailMatch, "case-sensitive-email-match")
+    thorough = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
+    phases = tuple(Phase) if thorough else (Phase.explicit, Phase.reuse, Phase.generate)
+    with pytest.raises(AssertionError) as failure:
+        run_state_machine_as_test(machine, settings=settings(max_examples=30, stateful_step_count=6, phases=phases,
+                                                             report_multiple_bugs=False, derandomize=True))
+    message = str(failure.value)
+    assert "replay bundle:" in message
+    # The duplicate shows as a second contact (CNT-1) or as a HubSpot-born copy of the person written to
+    # the other shop (CON-2), depending on which shop the customer was made in.
+    assert re.search(r"\b(CNT-1|CON-2)\b", message), message
+    if thorough:
+        notes = getattr(failure.value, "__notes__", [])
+        moves = [line for line in notes if ("= state." in line or line.strip().startswith("state."))
+                 and "teardown" not in line and "never_errs" not in line]
+        assert 2 <= len(moves) <= 4, notes
 
 
 def test_a_sync_that_does_nothing_is_caught_with_a_short_counterexample():
