@@ -1,7 +1,7 @@
 """A JSON codec for the fakes' in-memory state, so a fake can be snapshotted and restarted from it.
 
 The stores keep their records in dataclasses, with datetimes, Decimals, sets, tuples, bytes and
-dicts keyed by tuples or integers. `encode` turns such a graph into plain JSON values and `decode`
+dicts keyed by tuples or integers, and sorted dicts. `encode` turns such a graph into plain JSON values and `decode`
 rebuilds it exactly: same types, same field values, same dict and list order (iteration order is
 what the fakes render lists in, so it has to survive; sets are written sorted). Tagged values are
 one-key objects whose key starts with `$`; a real dict that could be mistaken for one is written as
@@ -25,6 +25,8 @@ from collections import deque
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from sortedcontainers import SortedDict
 
 from fakes.clock import SimClock
 
@@ -96,6 +98,11 @@ class _Encoder:
             return self._dataclass(value)
         if isinstance(value, (list, dict, set, deque)):
             self._once(value)
+        if isinstance(value, SortedDict):
+            if value.key not in (None, int):
+                raise SnapshotError("cannot snapshot a SortedDict ordered by a custom key")
+            return {"$sorted": {"by_int": value.key is int,
+                                "pairs": [[self.encode(key), self.encode(item)] for key, item in value.items()]}}
         if isinstance(value, list):
             return [self.encode(item) for item in value]
         if isinstance(value, set):
@@ -169,6 +176,8 @@ _READERS = {
     "$set": lambda items: {decode(item) for item in items},
     "$deque": lambda body: deque((decode(item) for item in body["items"]), body.get("maxlen")),
     "$map": lambda pairs: {decode(key): decode(item) for key, item in pairs},
+    "$sorted": lambda body: SortedDict(*((int,) if body.get("by_int") else ()),
+                                       ((decode(key), decode(item)) for key, item in body["pairs"])),
     "$obj": _record,
     "$float": _float,
 }

@@ -18,8 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from typing import Any
 from urllib.parse import urlencode
+
+from sortedcontainers import SortedDict
 
 from fakes.clock import SimClock
 from fakes.hubspot import search as search_rules
@@ -209,7 +212,10 @@ class Portal:
 
     def of_type(self, object_type: str) -> dict[str, CrmRecord]:
         """The records of one object type, by id."""
-        return self.records.setdefault(object_type, {})
+        table = self.records.get(object_type)
+        if table is None:  # ordered by numeric id: a list page seeks to `after` instead of sorting all records
+            table = self.records[object_type] = SortedDict(int)
+        return table
 
     def definition(self, otype: ObjectType, name: str) -> PropertyDefinition | None:
         """A property definition, custom first (custom properties may not shadow defined ones)."""
@@ -1123,10 +1129,10 @@ class HubSpotStore:
             cap = HISTORY_BATCH_LIMIT if history else LIST_MAX
             if limit < 1 or limit > cap:
                 raise ValidationError(f"limit must be between 1 and {cap}")
-            start = self._after(after)
-            rows = sorted((r for r in portal.of_type(otype.name).values()
-                           if r.archived == archived and int(r.id) >= start), key=lambda r: int(r.id))
-            page, rest = rows[:limit], rows[limit:]
+            start, table = self._after(after), portal.of_type(otype.name)
+            rows = (table[key] for key in table.irange_key(min_key=start))
+            found = list(islice((r for r in rows if r.archived == archived), limit + 1))
+            page, rest = found[:limit], found[limit:]
             items = [self._view(portal, otype, r, properties, history=history, associations=associations)
                      for r in page]
             return Page(items, str(int(rest[0].id)) if rest else None)
@@ -1614,7 +1620,7 @@ class HubSpotStore:
         with self._lock:
             portal = self.portal(portal_id)
             rows = portal.of_type(resolve_type(object_type).name).values()
-            return sorted((r for r in rows if archived is None or r.archived == archived), key=lambda r: int(r.id))
+            return [r for r in rows if archived is None or r.archived == archived]
 
     def contact_by_email(self, portal_id: int, email: str) -> CrmRecord | None:
         """The live contact with this email (case-insensitive), for the judge."""

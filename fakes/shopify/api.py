@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from flask import Response, g, request
 
 from fakes.shopify.errors import BadParameter, BadRequest, missing_root
-from fakes.shopify.pagination import Cursor, cut_page, link_header, parse_limit
+from fakes.shopify.pagination import Cursor, Selection, cut_page, link_header, parse_limit
 from fakes.shopify.store import AccessToken, ListQuery, Shop, ShopifyStore
 from fakes.shopify.values import parse_time_param
 
@@ -142,12 +142,14 @@ def render_one(root: str, obj: dict, status: int = 200) -> Response:
     return json_response({root: _only_fields(obj, request.args.get("fields"))}, status)
 
 
-def render_page(root: str, records: list, to_json: Callable[[Any], dict], limit: int, cursor: Cursor | None,
+def render_page(root: str, records: list | Selection, to_json: Callable[[Any], dict], limit: int, cursor: Cursor | None,
                 fields: str | None, filters: ListQuery) -> Response:
     """One page of a list, `{root: [...]}`, with the Link header when there are more pages."""
-    ids = [r.id for r in records]
     raw_filters = _raw_filters(filters)
-    page = cut_page(records, ids, limit, cursor, raw_filters)
+    if isinstance(records, Selection):
+        page = records.page(limit, cursor, raw_filters)
+    else:
+        page = cut_page(records, [r.id for r in records], limit, cursor, raw_filters)
     body = {root: [_only_fields(to_json(r), fields) for r in page.items]}
     response = json_response(body)
     link = link_header(request.base_url, page, limit, fields)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from itertools import islice
 from typing import Generic, TypeVar
 from urllib.parse import urlencode
+
+from sortedcontainers import SortedDict
 
 from fakes.shopify.errors import BadParameter
 
@@ -84,6 +88,57 @@ def cut_page(records: Sequence[T], ids: Sequence[int], limit: int, cursor: Curso
     next_cursor = Cursor("next", ids[end - 1], filters) if end < len(records) and end > start else None
     prev_cursor = Cursor("prev", ids[start], filters) if start > 0 and end > start else None
     return Page(items, next_cursor, prev_cursor)
+
+
+class Selection(Generic[T]):
+    """The records of an id-ordered table that pass a filter, read lazily.
+
+    A page is found by seeking to the cursor's id, so reading a whole listing page by page costs
+    O(records), not O(records x pages) as filtering and sorting the table for every page would."""
+
+    def __init__(self, table: SortedDict, keep: Callable[[T], bool], lock: AbstractContextManager) -> None:
+        self.table = table
+        self.keep = keep
+        self.lock = lock  # the store's: other server threads write the table
+
+    def __iter__(self) -> Iterator[T]:
+        with self.lock:
+            return iter([record for record in self.table.values() if self.keep(record)])
+
+    def __len__(self) -> int:
+        with self.lock:
+            return sum(1 for record in self.table.values() if self.keep(record))
+
+    def after(self, last_id: int | None) -> Iterator[T]:
+        """Kept records with an id above `last_id` (all of them for None), ascending."""
+        keys = self.table.irange(minimum=last_id, inclusive=(False, True)) if last_id is not None \
+            else iter(self.table.keys())
+        return (r for r in (self.table[k] for k in keys) if self.keep(r))
+
+    def before(self, first_id: int) -> Iterator[T]:
+        """Kept records with an id below `first_id`, descending."""
+        keys = self.table.irange(maximum=first_id, inclusive=(True, False), reverse=True)
+        return (r for r in (self.table[k] for k in keys) if self.keep(r))
+
+    def page(self, limit: int, cursor: Cursor | None, filters: dict[str, str]) -> Page[T]:
+        """The page `cut_page` would cut from the whole filtered list, found without building that list."""
+        with self.lock:
+            return self._page(limit, cursor, filters)
+
+    def _page(self, limit: int, cursor: Cursor | None, filters: dict[str, str]) -> Page[T]:
+        if cursor is None or cursor.direction == "next":
+            found = list(islice(self.after(cursor.last_id if cursor else None), limit + 1))
+            items, more_after = found[:limit], len(found) > limit
+            more_before = bool(items) and cursor is not None and next(self.before(items[0].id), None) is not None  # type: ignore[attr-defined]
+        else:
+            found = list(islice(self.before(cursor.last_id), limit + 1))
+            items, more_before = found[:limit][::-1], len(found) > limit
+            more_after = bool(items) and next(self.after(items[-1].id), None) is not None  # type: ignore[attr-defined]
+        if not items:
+            return Page([], None, None)
+        first, last = items[0].id, items[-1].id  # type: ignore[attr-defined]
+        return Page(items, Cursor("next", last, filters) if more_after else None,
+                    Cursor("prev", first, filters) if more_before else None)
 
 
 def link_header(base_url: str, page: Page, limit: int, fields: str | None) -> str | None:

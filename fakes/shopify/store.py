@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from sortedcontainers import SortedDict
+
 from fakes.clock import SimClock
 from fakes.outbox import Delivery, Outbox
 from fakes.shopify.errors import BadParameter, Invalid, MissingScope, NotFound, Unauthorized, missing_root
@@ -35,6 +37,7 @@ from fakes.shopify.models import (
     Variant,
     WebhookSubscription,
 )
+from fakes.shopify.pagination import Selection
 from fakes.shopify.payload import Fields
 from fakes.shopify.ratelimit import PLANS, BucketPlan, LeakyBuckets
 from fakes.shopify.values import EMAIL_RE, email_key, normalise_phone, slugify
@@ -97,16 +100,22 @@ class Shop:
     info: ShopInfo
     plan: str
     created_at: datetime
-    customers: dict[int, Customer] = field(default_factory=dict)
-    products: dict[int, Product] = field(default_factory=dict)
-    orders: dict[int, Order] = field(default_factory=dict)
-    checkouts: dict[int, Checkout] = field(default_factory=dict)
+    # Id-ordered, so that a page of a listing is found by seeking to its cursor (see `Selection`).
+    customers: SortedDict[int, Customer] = field(default_factory=SortedDict)
+    products: SortedDict[int, Product] = field(default_factory=SortedDict)
+    orders: SortedDict[int, Order] = field(default_factory=SortedDict)
+    checkouts: SortedDict[int, Checkout] = field(default_factory=SortedDict)
     webhooks: dict[int, WebhookSubscription] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     next_order_number: int = 1001
     # Uniqueness indexes (email key / E.164 phone -> customer id): a create stays O(1) in big shops.
     emails: dict[str, int] = field(default_factory=dict)
     phones: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("customers", "products", "orders", "checkouts"):  # a snapshot restores plain dicts
+            if not isinstance(getattr(self, name), SortedDict):
+                setattr(self, name, SortedDict(getattr(self, name)))
 
     def index(self, customer: Customer) -> None:
         """Record a customer's email and phone in the uniqueness indexes."""
@@ -367,11 +376,9 @@ class ShopifyStore:
         """A customer's REST object."""
         return customer.rest(shop.info)
 
-    def list_customers(self, shop_name: str, query: ListQuery) -> list[Customer]:
+    def list_customers(self, shop_name: str, query: ListQuery) -> Selection[Customer]:
         """Customers passing the filters, by id."""
-        shop = self.shop(shop_name)
-        with self.lock:
-            return [c for _, c in sorted(shop.customers.items()) if query.admits(c)]
+        return Selection(self.shop(shop_name).customers, query.admits, self.lock)
 
     def get_customer(self, shop_name: str, customer_id: int) -> Customer:
         """One customer or 404."""
@@ -501,23 +508,21 @@ class ShopifyStore:
 
     # ----------------------------------------------------------------- products and variants
 
-    def list_products(self, shop_name: str, query: ListQuery) -> list[Product]:
+    def list_products(self, shop_name: str, query: ListQuery) -> Selection[Product]:
         """Products passing the filters (shared ones plus title, vendor, handle, product_type, status)."""
-        shop = self.shop(shop_name)
         wanted = {k: v for k, v in query.extra if k in ("title", "vendor", "handle", "product_type", "status")}
-        with self.lock:
-            out = []
-            for _, product in sorted(shop.products.items()):
-                if not query.admits(product):
-                    continue
-                if "status" in wanted and product.status not in wanted["status"].split(","):
-                    continue
-                if "handle" in wanted and product.handle not in wanted["handle"].split(","):
-                    continue
-                if any(str(getattr(product, k) or "") != v for k, v in wanted.items() if k not in ("status", "handle")):
-                    continue
-                out.append(product)
-            return out
+
+        def keep(product: Product) -> bool:
+            if not query.admits(product):
+                return False
+            if "status" in wanted and product.status not in wanted["status"].split(","):
+                return False
+            if "handle" in wanted and product.handle not in wanted["handle"].split(","):
+                return False
+            return not any(str(getattr(product, k) or "") != v for k, v in wanted.items()
+                           if k not in ("status", "handle"))
+
+        return Selection(self.shop(shop_name).products, keep, self.lock)
 
     def get_product(self, shop_name: str, product_id: int) -> Product:
         """One product or 404."""
@@ -758,23 +763,18 @@ class ShopifyStore:
             snapshot.pop("addresses", None)
         return order.rest(shop.info, snapshot)
 
-    def list_orders(self, shop_name: str, query: ListQuery) -> list[Order]:
+    def list_orders(self, shop_name: str, query: ListQuery) -> Selection[Order]:
         """Orders passing the filters; `status` defaults to open (API-FACTS 1.6)."""
-        shop = self.shop(shop_name)
         status = query.get("status") or "open"
         financial = query.get("financial_status") or "any"
         fulfillment = query.get("fulfillment_status") or "any"
-        with self.lock:
-            out = []
-            for _, order in sorted(shop.orders.items()):
-                if not query.admits(order) or not _order_status_matches(order, status):
-                    continue
-                if financial != "any" and not _financial_matches(order, financial):
-                    continue
-                if fulfillment != "any" and not _fulfillment_matches(order, fulfillment):
-                    continue
-                out.append(order)
-            return out
+
+        def keep(order: Order) -> bool:
+            return (query.admits(order) and _order_status_matches(order, status)
+                    and (financial == "any" or _financial_matches(order, financial))
+                    and (fulfillment == "any" or _fulfillment_matches(order, fulfillment)))
+
+        return Selection(self.shop(shop_name).orders, keep, self.lock)
 
     def get_order(self, shop_name: str, order_id: int) -> Order:
         """One order or 404."""
@@ -1081,14 +1081,12 @@ class ShopifyStore:
             snapshot.pop("addresses", None)
         return checkout.rest(shop.info, snapshot)
 
-    def list_checkouts(self, shop_name: str, query: ListQuery) -> list[Checkout]:
+    def list_checkouts(self, shop_name: str, query: ListQuery) -> Selection[Checkout]:
         """Abandoned checkouts: never completed; `status` open (default) or closed."""
-        shop = self.shop(shop_name)
         status = query.get("status") or "open"
-        with self.lock:
-            return [c for _, c in sorted(shop.checkouts.items())
-                    if c.completed_at is None and query.admits(c)
-                    and (status == "any" or (c.closed_at is None) == (status == "open"))]
+        return Selection(self.shop(shop_name).checkouts,
+                         lambda c: c.completed_at is None and query.admits(c)
+                         and (status == "any" or (c.closed_at is None) == (status == "open")), self.lock)
 
     def create_checkout(self, shop_name: str, payload: object) -> Checkout:
         """A shopper starts a checkout (merchant-side simulation; the REST API is read-only)."""
