@@ -27,7 +27,7 @@ from reference.objects.orders import Orders
 from reference.objects.products import Products
 from reference.settings import OBJECT_TYPES, Settings, SettingsRefused, parse_settings
 from reference.state import State
-from reference.webhooks import SHOPIFY_TOPICS, Rejected, hubspot_events, shopify_events
+from reference.webhooks import SHOPIFY_TOPICS, UNINSTALLED, Rejected, hubspot_events, shopify_events
 
 __all__ = ["SettingsRefused", "SyncEngine"]
 VERSION = "0.1.0"
@@ -104,6 +104,11 @@ class SyncEngine:
             except Unauthorized as lost:
                 self._lost(ctx, lost)
                 busy = True
+        try:
+            self._subscribe_shops(ctx)
+        except Deferred as deferred:
+            ctx.wake(deferred.until)
+            busy = True
         # Events of object types that are off are dropped: switching on again polls from the cursor (SET-3).
         self.state.done([e.seq for e in ctx.inbox if not any(
             s.wants(e.topic) and self.settings.enabled(s.name) for s in self.streams)])
@@ -162,7 +167,7 @@ class SyncEngine:
         return entry is not None and not self.state.get(f"uninstalled:{shop}:{entry.credential_key}")
 
     def _connect(self, ctx: Context) -> None:
-        """CON-1: exchange each new OAuth code once; subscribe the webhook addresses once per install."""
+        """CON-1: exchange each new OAuth code once; subscribe HubSpot's webhooks once per set of topics."""
         assert self.settings is not None and self.hubspot is not None
         for shop in self.settings.shops:
             if shop.shop not in self.shops and shop.authorization_code and self._live(shop.shop):
@@ -174,16 +179,6 @@ class SyncEngine:
                     continue
                 self.state.put(f"token:{shop.shop}:{shop.credential_key}", token)
                 self.shops[shop.shop] = ShopClient(shop, token, self.transport, self._clock, self.rng)
-            client = self.shops.get(shop.shop)
-            address = self.settings.webhook_shopify
-            marker = f"hooks:shopify:{shop.shop}:{shop.credential_key}:{address}"
-            if client is not None and address and self._live(shop.shop) and not self.state.get(marker):
-                try:
-                    client.subscribe_webhooks(address, SHOPIFY_TOPICS)
-                except Unauthorized as lost:
-                    self._lost(ctx, lost)
-                    continue
-                self.state.put(marker, True)
         s = self.settings
         if s.app_id and s.developer_api_key and s.webhook_hubspot:
             wanted = sorted({(f"{stream.hubspot_prefix}{action}", None) for stream in self.streams
@@ -199,6 +194,30 @@ class SyncEngine:
                 except VendorError as error:
                     log.warning("HubSpot webhook subscription failed: %s", error)
                 self.state.put(marker, True)
+
+    def _subscribe_shops(self, ctx: Context) -> None:
+        """Subscribe each shop's webhooks: app/uninstalled at once (CON-3), and an object type's topics once
+        its first pass over the shop is done. Until then a poll sees every change anyway, and the
+        subscriptions would spend the REST bucket the backlog is being read with."""
+        assert self.settings is not None
+        address = self.settings.webhook_shopify
+        for shop in self.settings.shops:
+            client = ctx.shops.get(shop.shop)
+            if client is None or not address:
+                continue
+            topics = [UNINSTALLED, *(topic for stream in self.streams if self.settings.enabled(stream.name)
+                                     and self.state.get(f"cursor:{stream.name}:{shop.shop}") is not None
+                                     for topic in SHOPIFY_TOPICS.get(stream.name, []))]
+            digest = hashlib.sha256(repr(topics).encode()).hexdigest()[:12]
+            marker = f"hooks:shopify:{shop.shop}:{shop.credential_key}:{address}:{digest}"
+            if self.state.get(marker):
+                continue
+            try:
+                client.subscribe_webhooks(address, topics)
+            except Unauthorized as lost:
+                self._lost(ctx, lost)
+                continue
+            self.state.put(marker, True)
 
     def _uninstalls(self, ctx: Context) -> None:
         """CON-3: `app/uninstalled` stops all traffic to the shop; HubSpot records stay."""

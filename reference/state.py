@@ -227,6 +227,11 @@ class State:
         return self.db.execute("SELECT 1 FROM intents WHERE kind = ? AND shop = ? AND ref = ?",
                                (kind, shop, str(ref))).fetchone() is not None
 
+    def intents(self, kind: str) -> list[tuple[str, str]]:
+        """(shop, ref) of every create of this kind whose outcome is still unknown."""
+        return [(shop, ref) for shop, ref in self.db.execute(
+            "SELECT shop, ref FROM intents WHERE kind = ? ORDER BY shop, ref", (kind,)).fetchall()]
+
     def settle_intents(self, kind: str, shop: str, refs: list[str]) -> None:
         """The creates of these records are known to have landed (or not to be needed)."""
         self.db.executemany("DELETE FROM intents WHERE kind = ? AND shop = ? AND ref = ?",

@@ -82,36 +82,18 @@ class HubSpotClient(Api):
             listing.done = not listing.next
         return listing.records
 
-    def search(self, object_type: str, filter_groups: list[dict], properties: list[str],
-               sort: str | None = None) -> list[dict]:
-        """Every result of a search (pages of 200, up to the 10,000 reachable)."""
-        out, after = [], 0
-        while True:
-            body: dict[str, Any] = {"filterGroups": filter_groups, "properties": properties, "limit": SEARCH_PAGE,
-                                    "after": str(after)}
-            if sort:
-                body["sorts"] = [{"propertyName": sort, "direction": "ASCENDING"}]
-            page = self.request("POST", f"/crm/v3/objects/{object_type}/search", json=body,
-                                budget=self.search_budget).json()
-            out.extend(page.get("results", []))
-            nxt = ((page.get("paging") or {}).get("next") or {}).get("after")
-            if not nxt or int(nxt) + SEARCH_PAGE > SEARCH_REACH:
-                return out
-            after = int(nxt)
+    def search(self, object_type: str, filters: list[dict], properties: list[str],
+               listing: Listing | None = None) -> list[dict]:
+        """Every record matching all `filters`, in ascending ids, kept in `listing` (API-FACTS 3.5).
 
-    def modified_since(self, object_type: str, modified_property: str, since: datetime,
-                       properties: list[str], listing: Listing | None = None) -> list[dict]:
-        """Records modified at or after `since` (the polling reconciliation, API-FACTS 3.5), kept in `listing`.
-
-        Paging stops at 10,000 results; more are read in windows of ascending ids, since many records can
-        share one modification instant (an initial sync writes thousands in one pass). A poll cut short by
-        the search rate limit goes on from where it stopped (`listing.next` is "last id/after")."""
+        Pages of 200 reach 10,000 results; more are read in further windows above the last id read,
+        since many records can share one filter value (an initial sync writes thousands in one instant).
+        A search cut short by the rate limit goes on from where it stopped (`listing.next` is
+        "last id/after")."""
         listing = listing if listing is not None else Listing(self.clock())
-        millis = str(int(since.timestamp() * 1000))
         last, after = (int(part) for part in (listing.next or "0/0").split("/"))
         while not listing.done:
-            window = [{"propertyName": modified_property, "operator": "GTE", "value": millis},
-                      {"propertyName": "hs_object_id", "operator": "GT", "value": str(last)}]
+            window = [*filters, {"propertyName": "hs_object_id", "operator": "GT", "value": str(last)}]
             body: dict[str, Any] = {"filterGroups": [{"filters": window}], "properties": properties,
                                     "limit": SEARCH_PAGE, "after": str(after),
                                     "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}]}
@@ -129,12 +111,19 @@ class HubSpotClient(Api):
             listing.next = f"{last}/{after}"
         return listing.records
 
+    def modified_since(self, object_type: str, modified_property: str, since: datetime,
+                       properties: list[str], listing: Listing | None = None) -> list[dict]:
+        """Records modified at or after `since` (the polling reconciliation, API-FACTS 3.5), kept in `listing`."""
+        millis = str(int(since.timestamp() * 1000))
+        return self.search(object_type, [{"propertyName": modified_property, "operator": "GTE", "value": millis}],
+                           properties, listing)
+
     def find_in(self, object_type: str, prop: str, values: list[str], properties: list[str]) -> list[dict]:
         """Records whose `prop` is one of `values` (one IN filter per 100 values)."""
         out: list[dict] = []
         for part in chunks(sorted(set(values))):
-            out.extend(self.search(object_type, [{"filters": [{"propertyName": prop, "operator": "IN",
-                                                               "values": part}]}], properties))
+            out.extend(self.search(object_type, [{"propertyName": prop, "operator": "IN", "values": part}],
+                                   properties))
         return out
 
     def batch_read(self, object_type: str, ids: list[str], properties: list[str],

@@ -143,11 +143,12 @@ class OneWay(ABC):
                 kept.append(listing)
             if cut is None:
                 deleted += self._reconcile(ctx, shop, client)
-        # Records waiting for their contact or products come back every pass until they can be written.
+        # Records waiting for their contact or products, and records whose create (or line items) had an
+        # unknown outcome, come back every pass until they are written: no later listing may show them.
         waiting = ctx.state.get(f"waiting:{self.name}", {})
         again: dict[str, list[str]] = {}
-        for ref in waiting:
-            shop, rid = ref.split("/", 1)
+        unsure = {*ctx.state.intents(self.name), *ctx.state.intents(f"{self.name}-lines")}
+        for shop, rid in sorted({tuple(ref.split("/", 1)) for ref in waiting} | unsure):
             if shop in ctx.shops and (shop, rid) not in changed:
                 again.setdefault(shop, []).append(rid)
         for shop, rids in sorted(again.items()):
@@ -250,7 +251,9 @@ class OneWay(ABC):
         adopted = {ref: existing[ref] for ref in new if ref in existing}
         unsure = [ref for ref in new if ref not in adopted and ctx.state.intended(self.name, *ref)]
         ripe, unripe = self._ripe(ctx, unsure)
-        adopted |= self._lookup(ctx, ripe) if ripe else {}
+        if ripe:
+            adopted |= self._lookup(ctx, ripe)
+            self._looked_up(ctx, ripe)
         plans = [p for p in plans if (p[0], str(p[1]["id"])) not in unripe]
         creates: dict[str, dict] = {}
         for shop, record, desired, link in plans:
@@ -368,13 +371,20 @@ class OneWay(ABC):
         for shop, rid in refs:
             since = datetime.fromisoformat(seen.setdefault(f"{shop}/{rid}", ctx.now.isoformat()))
             if ctx.now - since >= SEARCH_LAG:
-                ripe.append((shop, rid))
-                seen.pop(f"{shop}/{rid}")
+                ripe.append((shop, rid))  # stays noted until the search has answered (`_looked_up`)
             else:
                 unripe.add((shop, rid))
                 ctx.wake(since + SEARCH_LAG)
         ctx.state.put(key, seen)
         return ripe, unripe
+
+    def _looked_up(self, ctx: Context, refs: list[tuple[str, str]]) -> None:
+        """Unsure creates the search has answered for: found ones are adopted, the rest are created."""
+        key = f"unsure:{self.name}"
+        seen: dict[str, str] = ctx.state.get(key, {})
+        for shop, rid in refs:
+            seen.pop(f"{shop}/{rid}", None)
+        ctx.state.put(key, seen)
 
     def _existing(self, ctx: Context) -> dict[tuple[str, str], str]:
         """HubSpot records of this type that already name a Shopify record, by (shop, id): listed once per

@@ -16,11 +16,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from reference.clients.http import VendorError
 from reference.clients.hubspot import BATCH, hubspot_time
-from reference.clients.listing import Listing, Listings
+from reference.clients.listing import LISTING_TTL, Listing, Listings
 from reference.clients.shopify import ShopClient, shopify_time
 from reference.mapping import hubspot_view, normalise, shopify_view
 from reference.objects.context import OVERLAP, Context, log
@@ -49,6 +50,22 @@ class Group:
     members: dict[str, Member] = field(default_factory=dict)
     hubspot_changed: bool = False
     key_hint: list[str] = field(default_factory=list)
+    born: str | None = None  # "sync" once this pass has created its HubSpot record
+
+
+@dataclass
+class Pass:
+    """A pass whose writes a rate limit cut short: the groups still to write, and what to record after.
+
+    The next tick goes on with these groups instead of listing and matching everything again, which,
+    for an initial sync that needs many ticks, made each tick cost as much as the whole backlog."""
+
+    started: datetime
+    mappings: tuple[Mapping, ...]
+    groups: dict[str, Group]
+    cursors: dict[str, str]  # Shopify cursor keys -> where the next poll starts
+    h_cursor: str | None  # the HubSpot cursor, when the pass polled HubSpot
+    events: list[int]  # inbox events the pass handles
 
 
 class TwoWay(ABC):
@@ -64,6 +81,7 @@ class TwoWay(ABC):
 
     def __init__(self) -> None:
         self.listings = Listings()
+        self.pending: Pass | None = None
 
     # ------------------------------------------------------------------ what subclasses provide
 
@@ -127,6 +145,13 @@ class TwoWay(ABC):
     def run(self, ctx: Context) -> None:
         """One pass: pull, match, merge, write, record. Deferred propagates (partial progress is kept)."""
         mappings = ctx.settings.mappings(self.name)
+        pending, self.pending = self.pending, None
+        if pending is not None and pending.mappings == mappings and ctx.now - pending.started <= LISTING_TTL:
+            self.pending = pending  # kept while its writes go on (a rate limit may cut them again)
+            self._merge_and_write(ctx, mappings, pending.groups)
+            self.pending = None
+            self._finish(ctx, pending)
+            return
         props = sorted({m.hubspot_property for m in mappings} | {self.modified_property})
         events = [e for e in ctx.inbox if self.wants(e.topic)]
         hinted_shops = {e.shop for e in events if e.source == "shopify" and not e.topic.endswith("/delete")}
@@ -191,18 +216,24 @@ class TwoWay(ABC):
         # -------- match into groups, complete them, merge, write
         groups = self._groups(ctx, mappings, changed_s, changed_h, listings, h_listing, props)
         self._complete(ctx, mappings, groups, listings, props, looked=h_listing is not None)
+        this_pass = Pass(ctx.now, mappings, groups, cursors, new_h_cursor if h_polled else None,
+                         [e.seq for e in events])
+        self.pending = this_pass
         self._merge_and_write(ctx, mappings, groups)
+        self.pending = None
+        self._finish(ctx, this_pass)
 
-        # -------- the pass is done: move the cursors, drop the handled events
-        for key, value in cursors.items():
+    def _finish(self, ctx: Context, done: Pass) -> None:
+        """The pass is written: move the cursors, drop its listings and the events it handled."""
+        for key, value in done.cursors.items():
             ctx.state.put(key, value)
             ctx.polled(key.removeprefix("cursor:"))
             self.listings.drop(f"shopify:{key.rsplit(':', 1)[1]}")
-        if h_polled:
-            ctx.state.put(h_key, new_h_cursor)
+        if done.h_cursor is not None:
+            ctx.state.put(f"cursor:{self.name}:hubspot", done.h_cursor)
             ctx.polled(f"{self.name}:hubspot")
             self.listings.drop("hubspot")
-        ctx.state.done([e.seq for e in events])
+        ctx.state.done(done.events)
 
     def _unwritten_shopify(self, ctx: Context, shop: str, listing: Listing, records: list[dict]) -> list[dict]:
         """A kept listing's records, less those the engine has written since it read them (their link is newer)."""
@@ -455,10 +486,13 @@ class TwoWay(ABC):
     # ------------------------------------------------------------------ merging and writing
 
     def _merge_and_write(self, ctx: Context, mappings: tuple[Mapping, ...], groups: dict[str, Group]) -> None:
-        # In slices of a batch, each recorded before the next: a pass cut short by a rate limit keeps its progress.
-        items = list(groups.items())
-        for start in range(0, len(items), BATCH):
-            self._write_slice(ctx, mappings, dict(items[start:start + BATCH]))
+        # In slices of a batch, each recorded and taken out of `groups` before the next: a pass cut short
+        # by a rate limit keeps its progress, and goes on with the rest at the next tick (`Pass`).
+        while groups:
+            part = dict(islice(groups.items(), BATCH))
+            self._write_slice(ctx, mappings, part)
+            for gid in part:
+                del groups[gid]
 
     def _write_slice(self, ctx: Context, mappings: tuple[Mapping, ...], groups: dict[str, Group]) -> None:
         creates: dict[str, dict[str, Any]] = {}
@@ -475,24 +509,22 @@ class TwoWay(ABC):
             elif to_h:
                 updates[group.hid or gid] = {k: ("" if v is None else v) for k, v in to_h.items()}
         # HubSpot first: a Shopify record made from a HubSpot one needs nothing from it, but a new
-        # HubSpot record must exist before its links are recorded.
-        created = self.hubspot_create(ctx, creates) if creates else {}
+        # HubSpot record must exist before its links are recorded. Each step is noted in the groups at
+        # once, so that a slice a rate limit cuts short is written again as updates, never as new records.
         updated: dict[str, dict] = {}
         gone: set[str] = set()
         if updates:
             updated, gone = self._batch_update(ctx, updates)
-        for gid, (group, to_h, to_s) in plans.items():
+        for gid, record in (self.hubspot_create(ctx, creates) if creates else {}).items():
+            group = plans[gid][0]
+            group.hid, group.h, group.born = str(record["id"]), record, "sync"
+        for group, to_h, to_s in plans.values():
             if group.h is None:
-                record = created.get(gid)
-                if record is None:
-                    continue  # refused or not made: the records stay unlinked and come back on their next change
-                group.hid, group.h = str(record["id"]), record
-                born = "sync"
-            else:
-                if group.hid in gone:
-                    self._forget_hubspot(ctx, group.hid or "")
-                    continue
-                born = group.rec.born if group.rec else "hubspot"
+                continue  # refused or not made: the records stay unlinked and come back on their next change
+            if group.hid in gone:
+                self._forget_hubspot(ctx, group.hid or "")
+                continue
+            born = group.born or (group.rec.born if group.rec else "hubspot")
             hview = {**hubspot_view(group.h, mappings), **_normalised(to_h)}
             self._write_shops(ctx, mappings, group, hview, to_s)
             record = updated.get(group.hid or "", group.h)
@@ -541,8 +573,9 @@ class TwoWay(ABC):
                         log.warning("%s: Shopify %s refused a write: %s", self.name, shop, error)
                     continue
             view = shopify_view(record, mappings)
-            sid = self.shopify_id(record)
-            ctx.state.save_link(Link(self.name, shop, sid, group.hid, view, record.get("updated_at"), LIVE))
+            link = Link(self.name, shop, self.shopify_id(record), group.hid, view, record.get("updated_at"), LIVE)
+            ctx.state.save_link(link)
+            member.record, member.link = record, link  # a slice written again must not create it twice
 
     def _merge(self, group: Group, mappings: tuple[Mapping, ...]) -> tuple[dict[str, Any], dict[str, dict]]:
         """Field by field: what to write to HubSpot, and to each shop (CNT-5 last writer wins)."""
