@@ -16,6 +16,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from fakes.shopify.store import ListQuery
 from fakes.world import World
 from fakes.world.adapters import load_implementation
 
@@ -142,8 +143,20 @@ def rate_limited_initial_sync(n: int, seed: int = 2) -> dict:
 
 def scale(n: int, seed: int = 3) -> dict:
     """Wall time and memory of an initial sync of n customers, in-process, measured in a fresh interpreter
-    (so that each size's peak is its own, and no tracer slows the run down)."""
-    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_engine", "scale", str(n), str(seed)],
+    (so that each size's peak is its own, and no tracer slows the run down).
+
+    The memory baseline, in another fresh interpreter, is the fakes alone ending in the same state (the
+    same customers, the same contacts written straight into the fake HubSpot): what the sync's peak holds
+    beyond it is the engine's."""
+    row = _fresh("scale", n, seed)
+    baseline = _fresh("scale-fakes", n, seed)
+    row["fakes_growth_mib"] = baseline["fakes_growth_mib"]
+    row["engine_peak_mib"] = round(max(0.0, row["sync_peak_mib"] - baseline["fakes_growth_mib"]), 1)
+    return row
+
+
+def _fresh(kind: str, n: int, seed: int) -> dict:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_engine", kind, str(n), str(seed)],
                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -180,6 +193,21 @@ def _scale_here(n: int, seed: int) -> dict:
         return {"customers": n, "synced": synced, "wall_seconds": round(wall, 2),
                 "per_record_ms": round(1000 * wall / n, 3), "rss_before_mib": round(before, 1),
                 "peak_mib": round(peak, 1), "sync_peak_mib": round(peak - before, 1)}
+    finally:
+        world.close()
+
+
+def _fakes_only_here(n: int, seed: int) -> dict:
+    """The fakes' own growth for the scale run: n contacts written straight into the fake HubSpot."""
+    world = _world(seed, plan="unlimited", tier="enterprise")
+    try:
+        _fill(world, "contacts", n)
+        world.clock.advance(3600)
+        before = _rss_mib()
+        pid = world.portal.portal_id
+        for customer in world.shopify.list_customers("alpha", ListQuery()):
+            world.hubspot.marketer_create(pid, "contacts", {"email": customer.email, "firstname": customer.first_name})
+        return {"customers": n, "fakes_growth_mib": round(_peak_rss_mib() - before, 1)}
     finally:
         world.close()
 
@@ -235,6 +263,9 @@ def suite_speedup(workers: int = 2) -> dict:
             "exit_code": report["exit_code"]}
 
 
-if __name__ == "__main__":  # one scale point in a fresh interpreter: python -m benchmarks.bench_engine scale N SEED
+# One scale point in a fresh interpreter: python -m benchmarks.bench_engine scale|scale-fakes N SEED
+if __name__ == "__main__":
     if sys.argv[1:2] == ["scale"]:
         print(json.dumps(_scale_here(int(sys.argv[2]), int(sys.argv[3]))))
+    elif sys.argv[1:2] == ["scale-fakes"]:
+        print(json.dumps(_fakes_only_here(int(sys.argv[2]), int(sys.argv[3]))))

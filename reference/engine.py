@@ -104,6 +104,8 @@ class SyncEngine:
             except Unauthorized as lost:
                 self._lost(ctx, lost)
                 busy = True
+        # Records held back on purpose (waiting for what they point at) are work left, though none is due.
+        busy = busy or any(stream.holding(ctx) for stream in self.streams if self.settings.enabled(stream.name))
         try:
             self._subscribe_shops(ctx)
         except Deferred as deferred:

@@ -37,7 +37,8 @@ class Contacts(TwoWay):
         return bool(view.get("email")) or not only_with_email
 
     def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
-        return shop.pages("customers", {"updated_at_min": since.isoformat()} if since else {}, listing)
+        params = {"updated_at_min": since.isoformat()} if since else {}
+        return shop.pages("customers", {**params, "fields": ",".join(self.fields)} if self.fields else params, listing)
 
     def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
         return shop.by_ids("customers", ids)

@@ -68,6 +68,10 @@ class OneWay(ABC):
         """Whether an inbox event concerns this object type."""
         return topic.startswith(self.topic_prefix)
 
+    def holding(self, ctx: Context) -> bool:
+        """Whether records wait for their contact or products: work the engine still has, though idle now."""
+        return any(ref.split("/", 1)[0] in ctx.shops for ref in ctx.state.get(f"waiting:{self.name}", {}))
+
     # ------------------------------------------------------------------ what subclasses provide
 
     @abstractmethod
@@ -152,8 +156,12 @@ class OneWay(ABC):
             if shop in ctx.shops and (shop, rid) not in changed:
                 again.setdefault(shop, []).append(rid)
         for shop, rids in sorted(again.items()):
-            for record in ctx.shops[shop].by_ids(self.resource, rids, {"status": "any"}):
-                changed[(shop, str(record["id"]))] = record
+            found = {str(r["id"]): r for r in ctx.shops[shop].by_ids(self.resource, rids, {"status": "any"})}
+            for rid in rids:
+                if rid in found:
+                    changed[(shop, rid)] = found[rid]
+                else:
+                    waiting.pop(f"{shop}/{rid}", None)  # deleted in Shopify meanwhile: nothing left to wait for
         self._archive(ctx, deleted)
         self._sync(ctx, mappings, changed, waiting, existing or {})
         for listing in kept:

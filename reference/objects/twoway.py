@@ -82,6 +82,13 @@ class TwoWay(ABC):
     def __init__(self) -> None:
         self.listings = Listings()
         self.pending: Pass | None = None
+        # The top-level Shopify fields this pass reads (set from its mappings at the start of each pass):
+        # a listing asks for these only, so that a big initial sync holds a few fields per record, not all.
+        self.fields: list[str] = []
+
+    def holding(self, ctx: Context) -> bool:
+        """Whether a pass cut short still has groups to write."""
+        return self.pending is not None
 
     # ------------------------------------------------------------------ what subclasses provide
 
@@ -153,6 +160,7 @@ class TwoWay(ABC):
             self._finish(ctx, pending)
             return
         props = sorted({m.hubspot_property for m in mappings} | {self.modified_property})
+        self.fields = sorted({"id", "updated_at"} | {m.shopify_field.split(".")[0] for m in mappings})
         events = [e for e in ctx.inbox if self.wants(e.topic)]
         hinted_shops = {e.shop for e in events if e.source == "shopify" and not e.topic.endswith("/delete")}
         deleted = [(e.shop, str(e.body.get("id") or e.body.get("admin_graphql_api_id")))

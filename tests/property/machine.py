@@ -61,6 +61,8 @@ def make_machine(factory: Callable, name: str = "implementation") -> type[RuleBa
             self.emails.add((shop, person))
             email = {"lower": f"{person}@example.com", "upper": f"{person.upper()}@Example.com",
                      "padded": f"  {person}@example.com "}[case]
+            if self.sim.world.shopify.shop(shop).customer_by_email(email) is not None:
+                return None  # the sync made this person here already: Shopify would refuse the email as taken
             return self.sim.shopify.create_customer(shop, email=email, first_name=name)
 
         @rule(customer=customers, name=NAMES)
