@@ -50,6 +50,10 @@ class Watch:
     visible: Callable[[], bool]
     visible_at: datetime | None = None
     superseded: bool = False
+    key: str | None = None  # the person or product it concerns, e.g. "contact ada@example.com"
+    # Changes to one person (or product) by different records at the same instant are equally late
+    # (CNT-5): a sync may carry any of them, so the first of them to show answers for all.
+    ties: list[Watch] = field(default_factory=list, compare=False, repr=False)
 
     def sample(self) -> LatencySample:
         seconds = (self.visible_at - self.changed_at).total_seconds() if self.visible_at else None
@@ -591,11 +595,19 @@ class Sim:
 
     # ------------------------------------------------------------------ latency watches
 
-    def _watch(self, obj: str, op: str, direction: str, record: str, visible: Callable[[], bool]) -> None:
+    def _watch(self, obj: str, op: str, direction: str, record: str, visible: Callable[[], bool],
+               key: str | None = None) -> None:
         for watch in self.watches:
             if watch.record == record and watch.visible_at is None:
                 watch.superseded = True
-        self.watches.append(Watch(obj, op, direction, self.now(), record, visible))
+        made = Watch(obj, op, direction, self.now(), record, visible, key=key)
+        if key is not None:
+            tied = [w for w in self.watches if w.key == key and w.changed_at == made.changed_at and w.record != record
+                    and not w.superseded and w.visible_at is None]
+            for other in tied:
+                other.ties.append(made)
+                made.ties.append(other)
+        self.watches.append(made)
 
     def drop_pending_watches(self, record_id: str) -> None:
         """A record deleted or archived: its changes not yet visible, and still within the bound, need not arrive
@@ -614,6 +626,9 @@ class Sim:
                     seen = False
                 if seen:
                     watch.visible_at = now
+                    for other in watch.ties:
+                        if other.visible_at is None:
+                            other.visible_at = now
 
     def latency_samples(self) -> list[LatencySample]:
         """One sample per watched change that was not superseded."""
@@ -635,7 +650,7 @@ class Sim:
             contact = self.hubspot.contact_by_email(key)
             return contact is not None and _same(contact.properties.get("firstname"), first) and \
                 _same(contact.properties.get("lastname"), last)
-        self._watch("contacts", op, "to_hubspot", f"customer {shop}/{customer_id}", visible)
+        self._watch("contacts", op, "to_hubspot", f"customer {shop}/{customer_id}", visible, key=f"contact {key}")
 
     def watch_product(self, shop: str, product_id: int, op: str) -> None:
         product = self.world.shopify.shop(shop).products.get(product_id)
@@ -646,7 +661,7 @@ class Sim:
         def visible() -> bool:
             return any(r.properties.get("name", "").strip() == title and money_equal(r.properties.get("price"), price)
                        for r in self.hubspot.records("products"))
-        self._watch("products", op, "to_hubspot", f"product {shop}/{product_id}", visible)
+        self._watch("products", op, "to_hubspot", f"product {shop}/{product_id}", visible, key=f"product {title}")
 
     def watch_product_gone(self, shop: str, title: str, product_id: int) -> None:
         if not self._live("products", shop):
@@ -716,14 +731,14 @@ class Sim:
             def visible() -> bool:
                 return all(any(norm_email(c.email) == key and _same(c.first_name, first)
                                for c in self.world.shopify.shop(s).customers.values()) for s in shops)
-            self._watch("contacts", op, "to_shopify", f"contact {record_id}", visible)
+            self._watch("contacts", op, "to_shopify", f"contact {record_id}", visible, key=f"contact {key}")
         elif object_type == "products" and self._live("products"):
             name = (props.get("name") or "").strip()
 
             def visible() -> bool:
                 return all(any(p.title.strip() == name for p in self.world.shopify.shop(s).products.values())
                            for s in shops)
-            self._watch("products", op, "to_shopify", f"hubspot product {record_id}", visible)
+            self._watch("products", op, "to_shopify", f"hubspot product {record_id}", visible, key=f"product {name}")
         elif object_type == "companies" and self._live("companies") and props.get("name"):
             name = props["name"].strip().lower()
 

@@ -78,17 +78,26 @@ class ContactGroup:
     # may have seen it alive (then it reached every shop and stays archived, CNT-3) or never (then it is
     # only the customers' contact, and HubSpot restores it when the sync writes that email again).
     archived_unseen: bool = False
+    # A HubSpot contact made at the very instant merchants made its customers: which came first is
+    # undefined, so the person may be HubSpot-born (in every shop) or only the customers' (CNT-5 tie).
+    maybe_everywhere: bool = False
 
     def set(self, name: str, value: Any, at: datetime, *, creating: bool = False, system: str = "") -> None:
         # A record created with a field empty has not changed that field: matching it to a person
         # the other side already knows fills that person's values, it does not erase them (CNT-1).
         if creating and value in (None, ""):
             return
-        current = self.fields.get(name)
-        if current is not None and at == current.at and system != current.system and value != current.value:
-            self.fields[name] = Valued(value, at, system, (*current.also, current.value))
-        elif current is None or at >= current.at:
-            self.fields[name] = Valued(value, at, system)
+        last_writer(self.fields, name, value, at, system)
+
+
+def last_writer(fields: dict[str, Valued], name: str, value: Any, at: datetime, source: str) -> None:
+    """CNT-5: the later change wins. Changes by different sources (HubSpot, or one shop or another) at the
+    very same instant are equally late: a sync may keep either. Within one source the last one stands."""
+    current = fields.get(name)
+    if current is not None and at == current.at and source != current.system and value != current.value:
+        fields[name] = Valued(value, at, source, (*current.also, current.value))
+    elif current is None or at >= current.at:
+        fields[name] = Valued(value, at, source)
 
 
 @dataclass
@@ -102,10 +111,8 @@ class ProductGroup:
     everywhere: bool = False
     deleted_in: set[str] = field(default_factory=set)
 
-    def set(self, name: str, value: Any, at: datetime) -> None:
-        current = self.fields.get(name)
-        if current is None or at >= current.at:
-            self.fields[name] = Valued(value, at)
+    def set(self, name: str, value: Any, at: datetime, source: str = "") -> None:
+        last_writer(self.fields, name, value, at, source)
 
 
 def _norm_domain(value: str | None) -> str | None:
@@ -202,6 +209,7 @@ class Oracle:
                         groups.append(group)
                     group.customers[shop] = cid
                     group.deleted_in.discard(shop)
+                    group.fleeting = False  # a live customer carries the person again
                     by_customer[(shop, cid)] = group
                 elif key != group.key:
                     group.key = key
@@ -212,7 +220,7 @@ class Oracle:
                 for field_name in (*CONTACT_BOTH, "email"):
                     if field_name in change.data:
                         group.set(field_name, change.data.get(field_name), change.at, creating=creating,
-                                  system=change.system)
+                                  system=f"shopify:{shop}")
                 if "default_address" in change.data:
                     address = change.data.get("default_address") or {}
                     for field_name in CONTACT_TO_HUBSPOT_ADDRESS:
@@ -228,6 +236,9 @@ class Oracle:
                         groups.append(group)
                     elif group.fleeting and not group.customers:
                         group.everywhere = True  # the person a sync never saw is born in HubSpot after all
+                    elif not group.everywhere and group.customers and all(
+                            born_at.get(f"{shop}/{cid}") == change.at for shop, cid in group.customers.items()):
+                        group.maybe_everywhere = True
                     group.hubspot_alive = True
                     group.fleeting = False
                     group.hubspot_ids.add(change.id)
@@ -277,8 +288,8 @@ class Oracle:
             found = by_email.get(group.key, [])
             if group.hubspot_alive:
                 expected_emails.add(group.key)
-                if not found and group.fleeting:
-                    continue
+                if group.fleeting:
+                    continue  # its values lived too briefly for a sync to have to see them: any contact will do
                 if not found:
                     self.fail("CNT-1" if group.customers else "CNT-5", f"no HubSpot contact for {group.key}",
                               {"email": group.key}, None, label)
@@ -299,7 +310,8 @@ class Oracle:
             for shop in live_shops:
                 customers = [c for c in self.sim.world.shopify.shop(shop).customers.values()
                              if norm_email(c.email) == group.key]
-                if group.archived_unseen and shop not in group.customers and shop not in group.deleted_in:
+                if (group.archived_unseen or group.maybe_everywhere) and shop not in group.customers \
+                        and shop not in group.deleted_in:
                     continue  # reached only if a sync saw the contact alive: either way is right
                 if shop in wanted_shops:
                     if not customers and group.customers.get(shop):
@@ -388,14 +400,15 @@ class Oracle:
                     group.products[shop] = pid
                     by_product[(shop, pid)] = group
                 group.key = key
+                source = f"shopify:{shop}"
                 if "title" in change.data:
-                    group.set("title", key, change.at)
+                    group.set("title", key, change.at, source)
                 if "variants" in change.data:
                     first = (change.data.get("variants") or [{}])[0]
-                    group.set("price", first.get("price"), change.at)
-                    group.set("sku", first.get("sku") or None, change.at)
+                    group.set("price", first.get("price"), change.at, source)
+                    group.set("sku", first.get("sku") or None, change.at, source)
                 if "body_html" in change.data:
-                    group.set("body_html", change.data.get("body_html"), change.at)
+                    group.set("body_html", change.data.get("body_html"), change.at, source)
             elif change.system == "hubspot" and change.object == "products":
                 key = (change.record.get("name") or "").strip()
                 if change.op == "create":
@@ -417,7 +430,7 @@ class Oracle:
                                    ("body_html", "description")):
                     if prop in change.data:
                         value = change.data.get(prop)
-                        group.set(name, value.strip() if name == "title" and value else value, change.at)
+                        group.set(name, value.strip() if name == "title" and value else value, change.at, "hubspot")
         return groups
 
     def judge_products(self) -> None:

@@ -41,3 +41,41 @@ def test_a_cart_waiting_for_a_deleted_product_is_work_left_not_an_echo():
         state.quiet_point()
     finally:
         state.teardown()
+
+
+def test_one_person_made_in_two_shops_at_once_may_take_either_shops_name():
+    # Oracle bug: two shops are two sources; their same-instant values tie (CNT-5), and the latency of
+    # either change is met when the value the sync kept shows.
+    state = _machine()
+    try:
+        state.merchant_creates_customer(case="lower", name="Ada", person="edsger", shop="alpha")
+        state.merchant_creates_customer(case="lower", name="محمد", person="edsger", shop="beta")
+        state.quiet_point()
+    finally:
+        state.teardown()
+
+
+def test_a_contact_made_as_a_merchant_makes_its_customer_may_or_may_not_reach_the_other_shop():
+    # Oracle bug: which came first is undefined at one instant, so the person may be HubSpot-born (every
+    # shop) or the customer's (its shop only), and either name may win.
+    state = _machine()
+    try:
+        state.merchant_creates_customer(case="upper", name="Ken", person="alan", shop="beta")
+        state.marketer_creates_contact(name="محمد", person="alan")
+        state.quiet_point()
+    finally:
+        state.teardown()
+
+
+def test_a_customer_made_and_deleted_at_once_leaves_no_values_a_cart_contact_must_carry():
+    # Oracle bug: the cart's buyer gets a contact, but the first name of a customer no sync had to see
+    # is not one it must carry.
+    state = _machine()
+    try:
+        ada = state.merchant_creates_customer(case="lower", name="Ada", person="ada", shop="alpha")
+        state.merchant_deletes_customer(customer=ada)
+        mug = state.merchant_creates_product(price=1, shop="alpha", title="Mug", variants=1)
+        state.shopper_abandons_checkout(person="ada", product=mug)
+        state.quiet_point()
+    finally:
+        state.teardown()
