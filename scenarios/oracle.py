@@ -81,6 +81,9 @@ class ContactGroup:
     # A HubSpot contact made at the very instant merchants made its customers: which came first is
     # undefined, so the person may be HubSpot-born (in every shop) or only the customers' (CNT-5 tie).
     maybe_everywhere: bool = False
+    # Shops whose customer of this person was made and deleted within the bound while a contact existed:
+    # a sync may never have seen it, so the shop is neither barred (CNT-4) nor owed the person.
+    unseen_in: set[str] = field(default_factory=set)
 
     def set(self, name: str, value: Any, at: datetime, *, creating: bool = False, system: str = "") -> None:
         # A record created with a field empty has not changed that field: matching it to a person
@@ -94,9 +97,12 @@ def last_writer(fields: dict[str, Valued], name: str, value: Any, at: datetime, 
     """CNT-5: the later change wins. Changes by different sources (HubSpot, or one shop or another) at the
     very same instant are equally late: a sync may keep either. Within one source the last one stands."""
     current = fields.get(name)
-    if current is not None and at == current.at and source != current.system and value != current.value:
-        fields[name] = Valued(value, at, source, (*current.also, current.value))
-    elif current is None or at >= current.at:
+    if current is not None and at == current.at:
+        if source == current.system:  # the same source again: its last value stands, the ties stay
+            fields[name] = Valued(value, at, source, current.also)
+        elif value != current.value:
+            fields[name] = Valued(value, at, source, (*current.also, current.value))
+    elif current is None or at > current.at:
         fields[name] = Valued(value, at, source)
 
 
@@ -113,6 +119,11 @@ class ProductGroup:
 
     def set(self, name: str, value: Any, at: datetime, source: str = "") -> None:
         last_writer(self.fields, name, value, at, source)
+
+
+def _money_accepted(have: Any, want: Valued) -> bool:
+    """A price equal to the winning value or to a value tied with it (CNT-5 ties, as `Valued.accepts`)."""
+    return any(money_equal(have, value) for value in (want.value, *want.also))
 
 
 def _norm_domain(value: str | None) -> str | None:
@@ -188,11 +199,13 @@ class Oracle:
                     if group is not None:
                         group.customers.pop(shop, None)
                         made = born_at.get(f"{shop}/{cid}")
-                        if not group.hubspot_ids and not group.customers and made is not None \
-                                and change.at - made < LATENCY_BOUND:
+                        quick = made is not None and change.at - made < LATENCY_BOUND
+                        if not group.hubspot_ids and not group.customers and quick:
                             # Made and deleted before a sync had to see it: no other side need exist,
                             # and nothing bars a HubSpot-born person from this shop later.
                             group.fleeting = True
+                        elif quick:
+                            group.unseen_in.add(shop)
                         else:
                             group.deleted_in.add(shop)
                     continue
@@ -209,6 +222,7 @@ class Oracle:
                         groups.append(group)
                     group.customers[shop] = cid
                     group.deleted_in.discard(shop)
+                    group.unseen_in.discard(shop)
                     group.fleeting = False  # a live customer carries the person again
                     by_customer[(shop, cid)] = group
                 elif key != group.key:
@@ -310,6 +324,8 @@ class Oracle:
             for shop in live_shops:
                 customers = [c for c in self.sim.world.shopify.shop(shop).customers.values()
                              if norm_email(c.email) == group.key]
+                if shop in group.unseen_in and shop not in group.customers:
+                    continue
                 if (group.archived_unseen or group.maybe_everywhere) and shop not in group.customers \
                         and shop not in group.deleted_in:
                     continue  # reached only if a sync saw the contact alive: either way is right
@@ -450,7 +466,7 @@ class Oracle:
                 else:
                     product = found[0]
                     price = group.fields.get("price")
-                    if price is not None and not money_equal(product.properties.get("price"), price.value):
+                    if price is not None and not _money_accepted(product.properties.get("price"), price):
                         self.fail("PRD-5", f"price of {group.key!r}", price.value, product.properties.get("price"),
                                   label)
                     sku = group.fields.get("sku")
@@ -468,7 +484,7 @@ class Oracle:
                     self.fail(rule, f"no Shopify product {group.key!r} in {shop}", "present", None, label)
                 elif shop in wanted and products:
                     price = group.fields.get("price")
-                    if price is not None and not money_equal(products[0].variants[0].price, price.value):
+                    if price is not None and not _money_accepted(products[0].variants[0].price, price):
                         self.fail("PRD-5", f"Shopify price of {group.key!r} in {shop}", price.value,
                                   str(products[0].variants[0].price), label)
                 elif shop not in wanted and products and shop not in group.deleted_in:

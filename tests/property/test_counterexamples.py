@@ -79,3 +79,40 @@ def test_a_customer_made_and_deleted_at_once_leaves_no_values_a_cart_contact_mus
         state.quiet_point()
     finally:
         state.teardown()
+
+
+def test_a_customer_made_and_deleted_at_once_neither_bars_nor_needs_its_shop():
+    # Oracle bug: it barred the shop (CNT-4) though no sync could have seen the customer; the sync rightly
+    # sent the HubSpot-born contact to every shop, that one included.
+    state = _machine()
+    try:
+        barbara = state.merchant_creates_customer(case="padded", name="Edsger", person="barbara", shop="beta")
+        state.marketer_creates_contact(name="Barbara", person="barbara")
+        state.merchant_deletes_customer(customer=barbara)
+        state.quiet_point()
+    finally:
+        state.teardown()
+
+
+def test_a_source_writing_again_at_the_same_instant_keeps_the_ties():
+    # Oracle bug: a second edit by the same shop at the same instant dropped the HubSpot value it tied with.
+    state = _machine()
+    try:
+        state.marketer_creates_contact(name="Łukasz", person="barbara")
+        barbara = state.merchant_creates_customer(case="upper", name="Ada", person="barbara", shop="alpha")
+        state.merchant_renames_customer(customer=barbara, name="Ada")
+        state.merchant_deletes_customer(customer=barbara)
+        state.quiet_point()
+    finally:
+        state.teardown()
+
+
+def test_one_product_made_in_two_shops_at_once_may_take_either_price():
+    # Oracle bug: products had no tie rule, and prices are compared as money, not as text.
+    state = _machine()
+    try:
+        state.merchant_creates_product(price=89, shop="alpha", title="Mug", variants=1)
+        state.merchant_creates_product(price=41, shop="beta", title="Mug", variants=2)
+        state.quiet_point()
+    finally:
+        state.teardown()
