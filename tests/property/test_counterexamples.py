@@ -6,113 +6,90 @@ oracle and history checks judge it). All moves of one example happen at the same
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from reference.engine import SyncEngine
 from tests.property.machine import make_machine
 
 
-def _machine():
-    machine = make_machine(SyncEngine, "reference")()
-    machine.switch_everything_on()
-    return machine
+@contextmanager
+def _played() -> Iterator:
+    """The machine with everything switched on; the moves of the `with` block, then a quiet point."""
+    state = make_machine(SyncEngine, "reference")()
+    state.switch_everything_on()
+    try:
+        yield state
+        state.quiet_point()
+    finally:
+        state.teardown()
 
 
 def test_a_contact_archived_as_a_merchant_makes_its_person_is_the_customers_contact_only():
     # Oracle bug: it required the archived HubSpot-born contact to stay archived and to reach every shop,
     # though no sync could have seen it alive; the sync rightly made the customer's contact (HubSpot
     # restores the archived one of that email) and left the other shop alone.
-    state = _machine()
-    try:
+    with _played() as state:
         contact = state.marketer_creates_contact(name="Ada", person="ada")
         state.merchant_creates_customer(case="lower", name="Edsger", person="ada", shop="beta")
         state.marketer_archives_contact(contact=contact)
-        state.quiet_point()
-    finally:
-        state.teardown()
 
 
 def test_a_cart_waiting_for_a_deleted_product_is_work_left_not_an_echo():
     # Engine bug: the cart waited (8 min) for a product deleted before it was synced, reported itself idle
     # meanwhile, and its late write was judged a write after quiescence (CNT-6).
-    state = _machine()
-    try:
+    with _played() as state:
         mug = state.merchant_creates_product(price=39, shop="beta", title="Mug", variants=1)
         state.shopper_abandons_checkout(person="alan", product=mug)
         state.merchant_deletes_product(product=mug)
-        state.quiet_point()
-    finally:
-        state.teardown()
 
 
 def test_one_person_made_in_two_shops_at_once_may_take_either_shops_name():
     # Oracle bug: two shops are two sources; their same-instant values tie (CNT-5), and the latency of
     # either change is met when the value the sync kept shows.
-    state = _machine()
-    try:
+    with _played() as state:
         state.merchant_creates_customer(case="lower", name="Ada", person="edsger", shop="alpha")
         state.merchant_creates_customer(case="lower", name="محمد", person="edsger", shop="beta")
-        state.quiet_point()
-    finally:
-        state.teardown()
 
 
 def test_a_contact_made_as_a_merchant_makes_its_customer_may_or_may_not_reach_the_other_shop():
     # Oracle bug: which came first is undefined at one instant, so the person may be HubSpot-born (every
     # shop) or the customer's (its shop only), and either name may win.
-    state = _machine()
-    try:
+    with _played() as state:
         state.merchant_creates_customer(case="upper", name="Ken", person="alan", shop="beta")
         state.marketer_creates_contact(name="محمد", person="alan")
-        state.quiet_point()
-    finally:
-        state.teardown()
 
 
 def test_a_customer_made_and_deleted_at_once_leaves_no_values_a_cart_contact_must_carry():
     # Oracle bug: the cart's buyer gets a contact, but the first name of a customer no sync had to see
     # is not one it must carry.
-    state = _machine()
-    try:
+    with _played() as state:
         ada = state.merchant_creates_customer(case="lower", name="Ada", person="ada", shop="alpha")
         state.merchant_deletes_customer(customer=ada)
         mug = state.merchant_creates_product(price=1, shop="alpha", title="Mug", variants=1)
         state.shopper_abandons_checkout(person="ada", product=mug)
-        state.quiet_point()
-    finally:
-        state.teardown()
 
 
 def test_a_customer_made_and_deleted_at_once_neither_bars_nor_needs_its_shop():
     # Oracle bug: it barred the shop (CNT-4) though no sync could have seen the customer; the sync rightly
     # sent the HubSpot-born contact to every shop, that one included.
-    state = _machine()
-    try:
+    with _played() as state:
         barbara = state.merchant_creates_customer(case="padded", name="Edsger", person="barbara", shop="beta")
         state.marketer_creates_contact(name="Barbara", person="barbara")
         state.merchant_deletes_customer(customer=barbara)
-        state.quiet_point()
-    finally:
-        state.teardown()
 
 
 def test_a_source_writing_again_at_the_same_instant_keeps_the_ties():
     # Oracle bug: a second edit by the same shop at the same instant dropped the HubSpot value it tied with.
-    state = _machine()
-    try:
+    with _played() as state:
         state.marketer_creates_contact(name="Łukasz", person="barbara")
         barbara = state.merchant_creates_customer(case="upper", name="Ada", person="barbara", shop="alpha")
         state.merchant_renames_customer(customer=barbara, name="Ada")
         state.merchant_deletes_customer(customer=barbara)
-        state.quiet_point()
-    finally:
-        state.teardown()
 
 
 def test_one_product_made_in_two_shops_at_once_may_take_either_price():
     # Oracle bug: products had no tie rule, and prices are compared as money, not as text.
-    state = _machine()
-    try:
+    with _played() as state:
         state.merchant_creates_product(price=89, shop="alpha", title="Mug", variants=1)
         state.merchant_creates_product(price=41, shop="beta", title="Mug", variants=2)
-        state.quiet_point()
-    finally:
-        state.teardown()
