@@ -213,8 +213,8 @@ class Portal:
     def of_type(self, object_type: str) -> dict[str, CrmRecord]:
         """The records of one object type, by id."""
         table = self.records.get(object_type)
-        if table is None:  # ordered by numeric id: a list page seeks to `after` instead of sorting all records
-            table = self.records[object_type] = SortedDict(int)
+        if not isinstance(table, SortedDict):  # ordered by numeric id: a list page seeks to `after`, never sorts
+            table = self.records[object_type] = SortedDict(int, table or {})  # (a snapshot may hold a dict)
         return table
 
     def definition(self, otype: ObjectType, name: str) -> PropertyDefinition | None:

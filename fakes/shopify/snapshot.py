@@ -49,6 +49,7 @@ def load(store: ShopifyStore, document: Any) -> None:
         store.shops = {}
         for name, entry in doc["shops"].items():
             store.shops[name] = decode(entry["shop"])
+            store.shops[name].__post_init__()  # records of a snapshot from before the id-ordered tables
             if entry.get("companies") is not None:
                 store.company_book(name).load_state(decode(entry["companies"]))
         store.buckets.load_state(doc["buckets"])
