@@ -9,7 +9,7 @@ it breaks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -56,7 +56,10 @@ class Valued:
     # may keep any of them.
     also: tuple = ()
 
-    def accepts(self, have: Any) -> bool:
+    def accepts(self, have: Any, equal: Callable[[Any, Any], bool] | None = None) -> bool:
+        """Whether `have` is the winning value or one tied with it (`equal`: e.g. money, not text)."""
+        if equal is not None:
+            return any(equal(have, v) for v in (self.value, *self.also))
         return (have or None) in {(v or None) for v in (self.value, *self.also)}
 
 
@@ -78,9 +81,10 @@ class ContactGroup:
     # may have seen it alive (then it reached every shop and stays archived, CNT-3) or never (then it is
     # only the customers' contact, and HubSpot restores it when the sync writes that email again).
     archived_unseen: bool = False
-    # A HubSpot contact made at the very instant merchants made its customers: which came first is
-    # undefined, so the person may be HubSpot-born (in every shop) or only the customers' (CNT-5 tie).
-    maybe_everywhere: bool = False
+    # Shops beyond its customers' may or may not hold the person: after `archived_unseen`, or when a
+    # HubSpot contact was made at the very instant merchants made its customers (which came first is
+    # undefined: HubSpot-born, in every shop, or only the customers').
+    elsewhere_optional: bool = False
     # Shops whose customer of this person was made and deleted within the bound while a contact existed:
     # a sync may never have seen it, so the shop is neither barred (CNT-4) nor owed the person.
     unseen_in: set[str] = field(default_factory=set)
@@ -119,11 +123,6 @@ class ProductGroup:
 
     def set(self, name: str, value: Any, at: datetime, source: str = "") -> None:
         last_writer(self.fields, name, value, at, source)
-
-
-def _money_accepted(have: Any, want: Valued) -> bool:
-    """A price equal to the winning value or to a value tied with it (CNT-5 ties, as `Valued.accepts`)."""
-    return any(money_equal(have, value) for value in (want.value, *want.also))
 
 
 def _norm_domain(value: str | None) -> str | None:
@@ -252,7 +251,7 @@ class Oracle:
                         group.everywhere = True  # the person a sync never saw is born in HubSpot after all
                     elif not group.everywhere and group.customers and all(
                             born_at.get(f"{shop}/{cid}") == change.at for shop, cid in group.customers.items()):
-                        group.maybe_everywhere = True
+                        group.elsewhere_optional = True
                     group.hubspot_alive = True
                     group.fleeting = False
                     group.hubspot_ids.add(change.id)
@@ -271,7 +270,7 @@ class Oracle:
                         if group.everywhere and quick and not any(group.customers.values()):
                             group.fleeting = True
                         elif group.everywhere and quick:
-                            group.archived_unseen = True
+                            group.archived_unseen = group.elsewhere_optional = True
                         continue
                     if not group.customers:
                         group.everywhere = True
@@ -326,8 +325,7 @@ class Oracle:
                              if norm_email(c.email) == group.key]
                 if shop in group.unseen_in and shop not in group.customers:
                     continue
-                if (group.archived_unseen or group.maybe_everywhere) and shop not in group.customers \
-                        and shop not in group.deleted_in:
+                if group.elsewhere_optional and shop not in group.customers and shop not in group.deleted_in:
                     continue  # reached only if a sync saw the contact alive: either way is right
                 if shop in wanted_shops:
                     if not customers and group.customers.get(shop):
@@ -466,7 +464,7 @@ class Oracle:
                 else:
                     product = found[0]
                     price = group.fields.get("price")
-                    if price is not None and not _money_accepted(product.properties.get("price"), price):
+                    if price is not None and not price.accepts(product.properties.get("price"), money_equal):
                         self.fail("PRD-5", f"price of {group.key!r}", price.value, product.properties.get("price"),
                                   label)
                     sku = group.fields.get("sku")
@@ -484,7 +482,7 @@ class Oracle:
                     self.fail(rule, f"no Shopify product {group.key!r} in {shop}", "present", None, label)
                 elif shop in wanted and products:
                     price = group.fields.get("price")
-                    if price is not None and not _money_accepted(products[0].variants[0].price, price):
+                    if price is not None and not price.accepts(products[0].variants[0].price, money_equal):
                         self.fail("PRD-5", f"Shopify price of {group.key!r} in {shop}", price.value,
                                   str(products[0].variants[0].price), label)
                 elif shop not in wanted and products and shop not in group.deleted_in:
