@@ -90,7 +90,7 @@ class SyncEngine:
             ctx.wake(deferred.until)
             busy = True
         ctx.shops = {name: client for name, client in self.shops.items() if self._live(name)}
-        ctx.inbox = self.state.inbox()
+        arrived = self.state.last_event()  # events after this one arrived during the tick: the next one's
         self._uninstalls(ctx)
         for stream in self.streams:
             if not self.settings.enabled(stream.name):
@@ -112,8 +112,8 @@ class SyncEngine:
             ctx.wake(deferred.until)
             busy = True
         # Events of object types that are off are dropped: switching on again polls from the cursor (SET-3).
-        self.state.done([e.seq for e in ctx.inbox if not any(
-            s.wants(e.topic) and self.settings.enabled(s.name) for s in self.streams)])
+        wanted = tuple(p for s in self.streams if self.settings.enabled(s.name) for p in s.prefixes)
+        self.state.done_through(wanted, arrived, keep=True)
         upcoming = sorted(w for w in ctx.wakeups if w > now)
         wake = upcoming[0] if upcoming else None
         return {"busy": busy, "next_wakeup": wake.isoformat().replace("+00:00", "Z") if wake else None}
@@ -224,13 +224,11 @@ class SyncEngine:
     def _uninstalls(self, ctx: Context) -> None:
         """CON-3: `app/uninstalled` stops all traffic to the shop; HubSpot records stay."""
         done = []
-        for event in ctx.inbox:
-            if event.topic == "app/uninstalled":
-                done.append(event.seq)
-                if event.shop:
-                    self._forget_shop(ctx, event.shop)
+        for event in self.state.inbox((UNINSTALLED,)):
+            done.append(event.seq)
+            if event.shop:
+                self._forget_shop(ctx, event.shop)
         self.state.done(done)
-        ctx.inbox = [e for e in ctx.inbox if e.seq not in done]
 
     def _lost(self, ctx: Context, error: Unauthorized) -> None:
         api = getattr(error, "api", None)

@@ -207,14 +207,42 @@ class State:
                             (source, shop, topic, json.dumps(body)))
         return True
 
-    def inbox(self) -> list[InboxEvent]:
-        """Accepted events not yet acted on, in arrival order."""
-        rows = self.db.execute("SELECT seq, source, shop, topic, body FROM inbox ORDER BY seq").fetchall()
-        return [InboxEvent(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+    @staticmethod
+    def _topics(prefixes: tuple[str, ...]) -> tuple[str, list[str]]:
+        """SQL matching topics that start with one of `prefixes` (every topic when there is none)."""
+        if not prefixes:
+            return "1", []
+        return "(" + " OR ".join("substr(topic, 1, ?) = ?" for _ in prefixes) + ")", \
+            [v for p in prefixes for v in (len(p), p)]
+
+    def inbox(self, prefixes: tuple[str, ...] = ()) -> list[InboxEvent]:
+        """Accepted events not yet acted on, in arrival order (of the topics starting with `prefixes`, if given)."""
+        return list(self.inbox_pages(prefixes))
+
+    def inbox_pages(self, prefixes: tuple[str, ...] = ()) -> Iterator[InboxEvent]:
+        """The same, read a page at a time: a bulk change can leave tens of thousands of events."""
+        where, args = self._topics(prefixes)
+        last = 0
+        while True:
+            rows = self.db.execute(f"SELECT seq, source, shop, topic, body FROM inbox WHERE seq > ? AND {where} "
+                                   "ORDER BY seq LIMIT 500", [last, *args]).fetchall()
+            yield from (InboxEvent(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows)
+            if len(rows) < 500:
+                return
+            last = rows[-1][0]
+
+    def last_event(self) -> int:
+        """The seq of the newest event in the inbox (0 when empty)."""
+        return self.db.execute("SELECT coalesce(max(seq), 0) FROM inbox").fetchone()[0]
 
     def done(self, seqs: list[int]) -> None:
         """Drop acted-on events from the inbox."""
         self.db.executemany("DELETE FROM inbox WHERE seq = ?", [(s,) for s in seqs])
+
+    def done_through(self, prefixes: tuple[str, ...], seq: int, keep: bool = False) -> None:
+        """Drop the events of these topics up to `seq` (with `keep`, those of every other topic instead)."""
+        where, args = self._topics(prefixes)
+        self.db.execute(f"DELETE FROM inbox WHERE seq <= ? AND {'NOT ' if keep else ''}{where}", [seq, *args])
 
     # ------------------------------------------------------------------ intents (creates that may have landed)
 

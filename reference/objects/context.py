@@ -14,6 +14,9 @@ from reference.state import State
 
 log = logging.getLogger("reference")
 OVERLAP = timedelta(seconds=120)  # re-read this much before a cursor: page order and indexing lag (API-FACTS 1.7, 3.5)
+# Changed records a stream handles at a time: memory holds one chunk, whatever the stores' size. A multiple
+# of HubSpot's batch (100) and Shopify's page (250), so that chunking costs no extra call.
+CHUNK = 500
 
 
 @dataclass
@@ -26,7 +29,6 @@ class Context:
     hubspot: HubSpotClient
     shops: dict[str, ShopClient]  # connected shops that still accept traffic
     rng: random.Random
-    inbox: list = field(default_factory=list)  # InboxEvent of this tick
     wakeups: list[datetime] = field(default_factory=list)
     lost_shops: set[str] = field(default_factory=set)  # shops that answered 401 during the tick (CON-3)
 

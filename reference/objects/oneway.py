@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from reference.clients.http import Deferred
-from reference.clients.listing import Listing, Listings
+from reference.clients.listing import Listing, Listings, Scratch
 from reference.clients.shopify import ShopClient
 from reference.mapping import hubspot_view, norm_email, normalise, read_path
-from reference.objects.context import OVERLAP, Context, log
+from reference.objects.context import CHUNK, OVERLAP, Context, log
 from reference.settings import Mapping
 from reference.state import DELETED, LIVE, HubSpotRecord, Link
 
@@ -62,11 +62,12 @@ class OneWay(ABC):
     to_contact = 0  # record -> contact
 
     def __init__(self) -> None:
-        self.listings = Listings()
+        self.listings = Listings(Scratch())  # staged: an initial sync of 100,000 orders holds a chunk at a time
 
-    def wants(self, topic: str) -> bool:
-        """Whether an inbox event concerns this object type."""
-        return topic.startswith(self.topic_prefix)
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The webhook topics (by prefix) this object type acts on."""
+        return (self.topic_prefix,)
 
     def holding(self, ctx: Context) -> bool:
         """Whether records wait for their contact or products: work the engine still has, though idle now."""
@@ -113,7 +114,7 @@ class OneWay(ABC):
     def run(self, ctx: Context) -> None:
         """One pass over changed records; Deferred propagates, finished records are recorded."""
         mappings = ctx.settings.mappings(self.name)
-        events = [e for e in ctx.inbox if self.wants(e.topic)]
+        events = ctx.state.inbox(self.prefixes)
         hinted = {e.shop for e in events}
         deleted = [(e.shop, str(e.body.get("id"))) for e in events if e.topic.endswith("/delete") and e.shop]
         changed: dict[tuple[str, str], dict] = {}
@@ -123,7 +124,7 @@ class OneWay(ABC):
                 changed[(e.shop, str(record["id"]))] = record
         cursors: dict[str, str] = {}
         existing: dict[tuple[str, str], str] | None = None
-        kept: list[Listing] = []
+        kept: list[tuple[str, Listing]] = []
         cut: Deferred | None = None
         for shop, client in sorted(ctx.shops.items()):
             key = f"cursor:{self.name}:{shop}"
@@ -134,7 +135,8 @@ class OneWay(ABC):
                 since = datetime.fromisoformat(cursor) - OVERLAP if cursor else None
                 # A listing is kept across ticks until the pass that uses it ends: a rate limit may cut it
                 # (or the writes after it) short, and starting again would never get further. The pages
-                # read before a cut are written at once, so writing HubSpot overlaps reading Shopify.
+                # read before a cut are written at once, so writing HubSpot overlaps reading Shopify; they are
+                # staged, and written a chunk at a time.
                 listing = self.listings.get(f"shopify:{shop}", ctx.now)
                 try:
                     self.shopify_list(client, since, listing)
@@ -142,9 +144,7 @@ class OneWay(ABC):
                     cursors[key] = listing.started.isoformat()
                 except Deferred as deferred:
                     cut = cut or deferred
-                for record in listing.records[listing.written:]:
-                    changed.setdefault((shop, str(record["id"])), record)
-                kept.append(listing)
+                kept.append((shop, listing))
             if cut is None:
                 deleted += self._reconcile(ctx, shop, client)
         # Records waiting for their contact or products, and records whose create (or line items) had an
@@ -164,8 +164,11 @@ class OneWay(ABC):
                     waiting.pop(f"{shop}/{rid}", None)  # deleted in Shopify meanwhile: nothing left to wait for
         self._archive(ctx, deleted)
         self._sync(ctx, mappings, changed, waiting, existing or {})
-        for listing in kept:
-            listing.written = len(listing.records)
+        for shop, listing in kept:
+            while part := listing.records[listing.written:listing.written + CHUNK]:
+                fresh = {(shop, str(r["id"])): r for r in part if (shop, str(r["id"])) not in changed}
+                self._sync(ctx, mappings, fresh, waiting, existing or {})
+                listing.written += len(part)
         if cut is not None:
             raise cut  # the listing goes on at the next tick; cursors and events stay
         for key, value in cursors.items():

@@ -7,6 +7,9 @@ gathers the rest into groups, and merges field by field: a field that changed on
 last sync flows to the others; changed on several, the latest change by each side's own update
 timestamp wins (CNT-5). Then it writes in batches and records the new views.
 
+What a pass pulls is staged in a scratch SQLite file and handled a chunk at a time, so that memory
+does not grow with the stores (an initial sync of 100,000 customers holds one chunk, not the store).
+
 Subclasses say what the object is keyed on and how its Shopify side is read and written.
 """
 
@@ -21,10 +24,10 @@ from typing import Any
 
 from reference.clients.http import VendorError
 from reference.clients.hubspot import BATCH, hubspot_time
-from reference.clients.listing import LISTING_TTL, Listing, Listings
+from reference.clients.listing import LISTING_TTL, Listing, Listings, Scratch, StagedRecords
 from reference.clients.shopify import ShopClient, shopify_time
 from reference.mapping import hubspot_view, normalise, shopify_view
-from reference.objects.context import OVERLAP, Context, log
+from reference.objects.context import CHUNK, OVERLAP, Context, log
 from reference.settings import Mapping
 from reference.state import ARCHIVED, DELETED, LIVE, HubSpotRecord, Link
 
@@ -54,18 +57,63 @@ class Group:
 
 
 @dataclass
-class Pass:
-    """A pass whose writes a rate limit cut short: the groups still to write, and what to record after.
+class Source:
+    """One side's changed records in a pass, staged: HubSpot's (`shop` None) or one shop's."""
 
-    The next tick goes on with these groups instead of listing and matching everything again, which,
-    for an initial sync that needs many ticks, made each tick cost as much as the whole backlog."""
+    shop: str | None
+    records: StagedRecords
+    recheck: bool = False  # a listing kept from an earlier tick: what the engine wrote since supersedes it
+    full: bool = False  # an initial listing (every record of the shop): new groups are matched against it
+
+
+@dataclass
+class Seeds:
+    """The changed records of a pass, in the order they are matched (HubSpot's by id, then each shop's),
+    read a chunk at a time; `at`/`after` say where the next chunk begins."""
+
+    sources: list[Source]
+    at: int = 0
+    after: int | str | None = None
+
+    def chunk(self, size: int) -> tuple[list[tuple[Source, dict]], tuple[int, int | str | None]]:
+        """The next `size` records and the position after them (not taken until `advance`)."""
+        out: list[tuple[Source, dict]] = []
+        at, after = self.at, self.after
+        while len(out) < size and at < len(self.sources):
+            want = size - len(out)
+            rows = self.sources[at].records.after(after, want)
+            out += [(self.sources[at], record) for _, record in rows]
+            at, after = (at + 1, None) if len(rows) < want else (at, rows[-1][0])
+        return out, (at, after)
+
+    def advance(self, position: tuple[int, int | str | None]) -> None:
+        self.at, self.after = position
+
+    def shop(self, shop: str) -> Source | None:
+        return next((s for s in self.sources if s.shop == shop), None)
+
+    def later(self, shop: str) -> list[Source]:
+        """The shops whose records come after this shop's."""
+        return [s for s in self.sources if s.shop is not None and s.shop > shop]
+
+
+@dataclass
+class Pass:
+    """A pass in progress: its changed records (staged), the chunk being written, and what to record after.
+
+    A rate limit may cut a pass anywhere; the next tick goes on from where it stopped instead of listing
+    and matching everything again, which, for an initial sync that needs many ticks, made each tick cost
+    as much as the whole backlog."""
 
     started: datetime
     mappings: tuple[Mapping, ...]
-    groups: dict[str, Group]
+    props: list[str]  # HubSpot properties read
+    seeds: Seeds
+    looked: bool  # HubSpot was listed whole: a new group has no HubSpot record left to look up
     cursors: dict[str, str]  # Shopify cursor keys -> where the next poll starts
     h_cursor: str | None  # the HubSpot cursor, when the pass polled HubSpot
-    events: list[int]  # inbox events the pass handles
+    through: int  # the pass handles the inbox events of its topics up to this one
+    groups: dict[str, Group] = field(default_factory=dict)  # of the chunk being written
 
 
 class TwoWay(ABC):
@@ -80,7 +128,7 @@ class TwoWay(ABC):
     archive_on_shopify_delete = False  # PRD-2
 
     def __init__(self) -> None:
-        self.listings = Listings()
+        self.listings = Listings(Scratch())
         self.pending: Pass | None = None
         # The top-level Shopify fields this pass reads (set from its mappings at the start of each pass):
         # a listing asks for these only, so that a big initial sync holds a few fields per record, not all.
@@ -145,34 +193,40 @@ class TwoWay(ABC):
 
     # ------------------------------------------------------------------ the pass
 
-    def wants(self, topic: str) -> bool:
-        """Whether an inbox event concerns this object type."""
-        return topic.startswith(self.topic_prefix) or topic.startswith(self.hubspot_prefix)
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The webhook topics (by prefix) this object type acts on."""
+        return self.topic_prefix, self.hubspot_prefix
 
     def run(self, ctx: Context) -> None:
         """One pass: pull, match, merge, write, record. Deferred propagates (partial progress is kept)."""
         mappings = ctx.settings.mappings(self.name)
         pending, self.pending = self.pending, None
         if pending is not None and pending.mappings == mappings and ctx.now - pending.started <= LISTING_TTL:
-            self.pending = pending  # kept while its writes go on (a rate limit may cut them again)
-            self._merge_and_write(ctx, mappings, pending.groups)
-            self.pending = None
-            self._finish(ctx, pending)
+            self._go_on(ctx, pending)
             return
         props = sorted({m.hubspot_property for m in mappings} | {self.modified_property})
         self.fields = sorted({"id", "updated_at"} | {m.shopify_field.split(".")[0] for m in mappings})
-        events = [e for e in ctx.inbox if self.wants(e.topic)]
-        hinted_shops = {e.shop for e in events if e.source == "shopify" and not e.topic.endswith("/delete")}
-        deleted = [(e.shop, str(e.body.get("id") or e.body.get("admin_graphql_api_id")))
-                   for e in events if e.source == "shopify" and e.topic.endswith("/delete")]
-        h_fetch = {str(e.body["objectId"]) for e in events if e.source == "hubspot"
-                   and not e.topic.endswith(".deletion") and not self._echo(ctx, e.body)}
-        h_gone = {str(e.body["objectId"]) for e in events if e.source == "hubspot" and e.topic.endswith(".deletion")}
+        # The webhook hints, read a page at a time: a bulk import can leave tens of thousands, mostly echoes.
+        hinted_shops: set[str | None] = set()
+        deleted: list[tuple[str | None, str]] = []
+        h_fetch: set[str] = set()
+        h_gone: set[str] = set()
+        through = 0  # the last event this pass handles
+        for event in ctx.state.inbox_pages(self.prefixes):
+            through = event.seq
+            if event.source == "shopify" and event.topic.endswith("/delete"):
+                deleted.append((event.shop, str(event.body.get("id") or event.body.get("admin_graphql_api_id"))))
+            elif event.source == "shopify":
+                hinted_shops.add(event.shop)
+            elif event.topic.endswith(".deletion"):
+                h_gone.add(str(event.body["objectId"]))
+            elif not self._echo(ctx, event.body):
+                h_fetch.add(str(event.body["objectId"]))
 
         # -------- pull: Shopify (a listing is kept across ticks until the pass that uses it ends: a rate limit
         # may cut it, or the writes after it, short, and starting again would never get further)
-        changed_s: dict[tuple[str, str], dict] = {}
-        listings: dict[str, list[dict]] = {}
+        sources: list[Source] = []
         cursors: dict[str, str] = {}
         for shop, client in sorted(ctx.shops.items()):
             key = f"cursor:{self.name}:{shop}"
@@ -181,22 +235,22 @@ class TwoWay(ABC):
                 continue
             since = datetime.fromisoformat(cursor) - OVERLAP if cursor else None
             listing = self.listings.get(f"shopify:{shop}", ctx.now)
-            records = self._unwritten_shopify(ctx, shop, listing, self.shopify_list(client, since, listing))
-            if cursor is None:
-                listings[shop] = records
+            records = _staged(listing.records)
+            listed = self.shopify_list(client, since, listing)
+            if listed is not records:  # a stream that lists its own way (companies, in one GraphQL listing)
+                records.clear()
+                records.extend(listed)
+            sources.append(Source(shop, records, recheck=listing.attempts > 1, full=cursor is None))
             deleted += [(shop, rid) for rid in self.shopify_deleted(ctx, client, since)]
-            for record in records:
-                changed_s[(shop, self.shopify_id(record))] = record
             # Shopify's lists are consistent at once: everything changed before the listing began was in it.
             cursors[key] = listing.started.isoformat()
 
         # -------- pull: HubSpot (webhook hints are read by id: search lags behind, API-FACTS 3.5)
-        changed_h: dict[str, dict] = {}
         h_key = f"cursor:{self.name}:hubspot"
         h_cursor = ctx.state.get(h_key)
-        h_listing: list[dict] | None = None
         h_polled = h_cursor is None or ctx.poll_due(f"{self.name}:hubspot")
-        polled: list[dict] = []
+        changed_h = _staged(self.listings.bag("pass:hubspot", numeric=True))
+        recheck = False
         # Only a poll moves the cursor (a webhook hint says nothing of what else changed meanwhile);
         # records changed in the last seconds may not be indexed yet: the overlap reads them next time.
         new_h_cursor = ctx.now.isoformat()
@@ -207,27 +261,38 @@ class TwoWay(ABC):
             else:
                 ctx.hubspot.modified_since(self.hubspot_type, self.modified_property,
                                            datetime.fromisoformat(h_cursor) - OVERLAP, props, listing)
-            polled = self._unwritten_hubspot(ctx, listing)
-            h_listing = polled if h_cursor is None else None
+            changed_h.copy_from(_staged(listing.records))
+            recheck = listing.attempts > 1
             new_h_cursor = listing.started.isoformat()
-        fetched: list[dict] = []
         if h_fetch:
             fetched, missing = ctx.hubspot.batch_read(self.hubspot_type, sorted(h_fetch), props)
             h_gone |= missing
-        for record in [*polled, *fetched]:
-            changed_h[str(record["id"])] = record
+            changed_h.extend(fetched)
 
         # -------- deletions on either side
         self._shopify_deletions(ctx, deleted)
-        self._hubspot_archives(ctx, h_gone - set(changed_h))
+        self._hubspot_archives(ctx, sorted(hid for hid in h_gone if changed_h.get(hid) is None))
 
-        # -------- match into groups, complete them, merge, write
-        groups = self._groups(ctx, mappings, changed_s, changed_h, listings, h_listing, props)
-        self._complete(ctx, mappings, groups, listings, props, looked=h_listing is not None)
-        this_pass = Pass(ctx.now, mappings, groups, cursors, new_h_cursor if h_polled else None,
-                         [e.seq for e in events])
-        self.pending = this_pass
-        self._merge_and_write(ctx, mappings, groups)
+        # -------- match into groups, complete them, merge, write: a chunk at a time
+        seeds = Seeds([Source(None, changed_h, recheck=recheck), *sources])
+        self._go_on(ctx, Pass(ctx.now, mappings, props, seeds, h_cursor is None, cursors,
+                              new_h_cursor if h_polled else None, through))
+
+    def _go_on(self, ctx: Context, this_pass: Pass) -> None:
+        """Write what a cut left of the current chunk, then match, complete and write the others."""
+        self.pending = this_pass  # kept while its writes go on (a rate limit may cut them)
+        mappings = this_pass.mappings
+        self._merge_and_write(ctx, mappings, this_pass.groups)
+        while True:
+            chunk, position = this_pass.seeds.chunk(CHUNK)
+            if not chunk:
+                break
+            groups = self._groups(ctx, mappings, chunk, this_pass.seeds)
+            self._complete(ctx, mappings, groups, this_pass.seeds, this_pass.props, looked=this_pass.looked)
+            # From here the chunk is this pass's: cut while writing, the next tick writes the rest of it.
+            this_pass.groups = groups
+            this_pass.seeds.advance(position)
+            self._merge_and_write(ctx, mappings, groups)
         self.pending = None
         self._finish(ctx, this_pass)
 
@@ -241,30 +306,23 @@ class TwoWay(ABC):
             ctx.state.put(f"cursor:{self.name}:hubspot", done.h_cursor)
             ctx.polled(f"{self.name}:hubspot")
             self.listings.drop("hubspot")
-        ctx.state.done(done.events)
+        done.seeds.sources[0].records.clear()
+        ctx.state.done_through(self.prefixes, done.through)
 
-    def _unwritten_shopify(self, ctx: Context, shop: str, listing: Listing, records: list[dict]) -> list[dict]:
-        """A kept listing's records, less those the engine has written since it read them (their link is newer)."""
-        if listing.attempts == 1:
-            return records
-        out = []
-        for record in records:
-            link = ctx.state.link(self.name, shop, self.shopify_id(record))
-            if link is None or not link.at or shopify_time(link.at) <= self.shopify_at(record):
-                out.append(record)
-        return out
+    def _stale_shopify(self, ctx: Context, source: Source, record: dict) -> bool:
+        """Whether the engine has written this record since a kept listing read it (its link is newer)."""
+        if not source.recheck or source.shop is None:
+            return False
+        link = ctx.state.link(self.name, source.shop, self.shopify_id(record))
+        return link is not None and bool(link.at) and shopify_time(link.at or "") > self.shopify_at(record)
 
-    def _unwritten_hubspot(self, ctx: Context, listing: Listing) -> list[dict]:
-        """A kept HubSpot listing's records, less those the engine has written or read since (their record is newer)."""
-        if listing.attempts == 1:
-            return listing.records
-        out = []
-        for record in listing.records:
-            rec = ctx.state.record(self.name, str(record["id"]))
-            seen, listed = hubspot_time(rec.at) if rec else None, hubspot_time(record.get("updatedAt"))
-            if seen is None or listed is None or seen <= listed:
-                out.append(record)
-        return out
+    def _stale_hubspot(self, ctx: Context, source: Source, record: dict) -> bool:
+        """Whether the engine has written or read this record since a kept listing read it."""
+        if not source.recheck:
+            return False
+        rec = ctx.state.record(self.name, str(record["id"]))
+        seen, listed = hubspot_time(rec.at) if rec else None, hubspot_time(record.get("updatedAt"))
+        return seen is not None and listed is not None and seen > listed
 
     def _echo(self, ctx: Context, event: dict) -> bool:
         """Whether a HubSpot event only reports what the engine itself last wrote (no read needed, CNT-6)."""
@@ -317,34 +375,36 @@ class TwoWay(ABC):
 
     # ------------------------------------------------------------------ matching
 
-    def _groups(self, ctx: Context, mappings: tuple[Mapping, ...], changed_s: dict[tuple[str, str], dict],
-                changed_h: dict[str, dict], listings: dict[str, list[dict]], h_listing: list[dict] | None,
-                props: list[str]) -> dict[str, Group]:
+    def _groups(self, ctx: Context, mappings: tuple[Mapping, ...], chunk: list[tuple[Source, dict]],
+                seeds: Seeds) -> dict[str, Group]:
+        """A chunk of changed records gathered into groups (HubSpot's first, then each shop's in turn).
+
+        Records of earlier chunks are written by now, so a key of theirs is found in the state; a record of
+        a later shop with the key of a new one here joins it at once, as it would in one big pass."""
         groups: dict[str, Group] = {}
-        by_key: dict[str, str] = {}  # match key -> group id, within this pass
+        by_key: dict[str, str] = {}  # match key -> group id, within this chunk
 
         def remember(gid: str, view: dict[str, Any]) -> None:
             for k in self.keys(view):
                 by_key.setdefault(k, gid)
 
-        # HubSpot records that changed since their last sync.
-        for hid, record in sorted(changed_h.items(), key=lambda kv: int(kv[0])):
-            view = hubspot_view(record, mappings)
-            rec = ctx.state.record(self.name, hid)
-            if rec is not None and rec.view == view and not rec.archived:
-                continue  # our own write, or nothing we map (CNT-6)
-            if not self.eligible(ctx, view):
+        for source, record in chunk:
+            if source.shop is None:  # a HubSpot record that changed since its last sync
+                if self._stale_hubspot(ctx, source, record):
+                    continue
+                hid = str(record["id"])
+                view = hubspot_view(record, mappings)
+                rec = ctx.state.record(self.name, hid)
+                if rec is not None and rec.view == view and not rec.archived:
+                    continue  # our own write, or nothing we map (CNT-6)
+                if not self.eligible(ctx, view):
+                    continue
+                groups[hid] = Group(hid, record, rec, hubspot_changed=True)
+                remember(hid, view)
                 continue
-            group = Group(hid, record, rec, hubspot_changed=True)
-            groups[hid] = group
-            remember(hid, view)
-        # The rest of the HubSpot listing (initial sync) is only a pool to match against.
-        pool = {str(r["id"]): r for r in (h_listing or [])}
-        for hid, record in pool.items():
-            remember(hid, hubspot_view(record, mappings)) if hid not in groups else None
-
-        # Shopify records that changed since their last sync.
-        for (shop, sid), record in sorted(changed_s.items()):
+            shop, sid = source.shop, self.shopify_id(record)
+            if self._stale_shopify(ctx, source, record):
+                continue
             view = shopify_view(record, mappings)
             link = ctx.state.link(self.name, shop, sid)
             if link is not None and link.status != LIVE:
@@ -365,19 +425,38 @@ class TwoWay(ABC):
                 if known is not None:
                     gid = known.hubspot_id
                     if gid not in groups:
-                        groups[gid] = Group(gid, pool.get(gid), known)
+                        groups[gid] = Group(gid, None, known)
             if gid is None:
                 gid = f"new:{shop}:{sid}"
                 groups[gid] = Group(None)
             elif gid not in groups:
-                groups[gid] = Group(gid, pool.get(gid), ctx.state.record(self.name, gid))
+                groups[gid] = Group(gid, None, ctx.state.record(self.name, gid))
             group = groups[gid]
             if shop in group.members or self._linked_in(ctx, group.hid, shop):
                 continue  # another record of this shop already holds the key: leave this one alone
             group.members[shop] = Member(shop, record, link)
             group.key_hint = self.keys(view)
             remember(gid, view)
+            for later in seeds.later(shop):
+                if later.shop in group.members or self._linked_in(ctx, group.hid, later.shop or ""):
+                    continue
+                sibling = self._sibling(ctx, mappings, later, group.key_hint)
+                if sibling is not None:
+                    group.members[later.shop or ""] = sibling
+                    remember(gid, shopify_view(sibling.record, mappings))
         return groups
+
+    def _sibling(self, ctx: Context, mappings: tuple[Mapping, ...], source: Source, keys: list[str]) -> Member | None:
+        """A changed, unlinked record of a later shop with one of these keys: it joins the group now."""
+        records = source.records
+        records.index(lambda r: self.keys(shopify_view(r, mappings)))
+        for record in (r for k in keys for r in records.by_key(k)):
+            view = shopify_view(record, mappings)
+            link = ctx.state.link(self.name, source.shop or "", self.shopify_id(record))
+            unlinked = link is None or (link.status == LIVE and not link.hubspot_id and link.view != view)
+            if unlinked and self.eligible(ctx, view) and not self._stale_shopify(ctx, source, record):
+                return Member(source.shop or "", record, link)
+        return None
 
     def _known_by_key(self, ctx: Context, view: dict[str, Any]) -> HubSpotRecord | None:
         for k in self.keys(view):
@@ -393,8 +472,8 @@ class TwoWay(ABC):
 
     # ------------------------------------------------------------------ completing groups
 
-    def _complete(self, ctx: Context, mappings: tuple[Mapping, ...], groups: dict[str, Group],
-                  listings: dict[str, list[dict]], props: list[str], looked: bool = False) -> None:
+    def _complete(self, ctx: Context, mappings: tuple[Mapping, ...], groups: dict[str, Group], seeds: Seeds,
+                  props: list[str], looked: bool = False) -> None:
         """Fetch the other side of every group, look up new ones, and add the shops each must reach."""
         # HubSpot records not in hand.
         need = [g.hid for g in groups.values() if g.hid and g.h is None]
@@ -457,8 +536,7 @@ class TwoWay(ABC):
                     if link is not None:
                         link.status = DELETED  # gone in Shopify since: never re-create it there
                         ctx.state.save_link(link)
-        # Members to create: match by key in that shop first.
-        index = {shop: self._index(records, mappings) for shop, records in listings.items()}
+        # Members to create: match by key in that shop first (in its listing, when the pass listed it whole).
         for group in groups.values():
             hview = hubspot_view(group.h, mappings) if group.h else {}
             for shop, member in list(group.members.items()):
@@ -468,8 +546,9 @@ class TwoWay(ABC):
                     if group.h is not None and not self.eligible(ctx, hview):
                         del group.members[shop]
                     continue
-                if shop in index:
-                    hit = next((index[shop][k] for k in self.keys(hview) if k in index[shop]), None)
+                listed = seeds.shop(shop)
+                if listed is not None and listed.full:
+                    hit = self._listed(ctx, mappings, listed, self.keys(hview))
                 else:
                     hit = self.shopify_find(ctx.shops[shop], hview)
                 if hit is not None:
@@ -484,12 +563,14 @@ class TwoWay(ABC):
                         continue
                     member.record, member.link = hit, None
 
-    def _index(self, records: list[dict], mappings: tuple[Mapping, ...]) -> dict[str, dict]:
-        out: dict[str, dict] = {}
-        for record in records:
-            for k in self.keys(shopify_view(record, mappings)):
-                out.setdefault(k, record)
-        return out
+    def _listed(self, ctx: Context, mappings: tuple[Mapping, ...], source: Source, keys: list[str]) -> dict | None:
+        """The first record of a whole-shop listing with one of these keys (not one written since it was read)."""
+        source.records.index(lambda r: self.keys(shopify_view(r, mappings)))
+        for k in keys:
+            for record in source.records.by_key(k):
+                if not self._stale_shopify(ctx, source, record):
+                    return record
+        return None
 
     # ------------------------------------------------------------------ merging and writing
 
@@ -618,6 +699,12 @@ class TwoWay(ABC):
                     if shop != source and now.get(k) != value:
                         to_s[shop][k] = value
         return to_h, to_s
+
+
+def _staged(records: list[dict] | StagedRecords) -> StagedRecords:
+    """A two-way stream's listings are staged (it made its `Listings` with a scratch file)."""
+    assert isinstance(records, StagedRecords)
+    return records
 
 
 def _normalised(values: dict[str, Any]) -> dict[str, Any]:

@@ -403,9 +403,8 @@ class DeletesProductOnHubSpotArchive(SyncEngine):
 class _ProductsCreatedBlindly(Products):
     """Creates a HubSpot product for every new Shopify product without matching an existing one."""
 
-    def _groups(self, ctx: Context, mappings: tuple[Mapping, ...], changed_s: dict, changed_h: dict,
-                listings: dict, h_listing: list[dict] | None, props: list[str]) -> dict[str, Group]:
-        groups = super()._groups(ctx, mappings, changed_s, changed_h, listings, h_listing, props)
+    def _groups(self, ctx: Context, mappings: tuple[Mapping, ...], chunk: list, seeds: Any) -> dict[str, Group]:
+        groups = super()._groups(ctx, mappings, chunk, seeds)
         out: dict[str, Group] = {}
         for gid, group in groups.items():
             for shop, member in list(group.members.items()):
@@ -612,7 +611,7 @@ class _ContactsTrustingPayloads(Contacts):
     def run(self, ctx: Context) -> None:
         self._payloads: dict[str | None, dict[str, dict]] = {}
         claimed: dict[str, list[dict]] = {}
-        for event in ctx.inbox:
+        for event in ctx.state.inbox(self.prefixes):
             if event.source == "shopify" and event.topic in ("customers/create", "customers/update") \
                     and event.body.get("id"):
                 self._payloads.setdefault(event.shop, {})[str(event.body["id"])] = event.body

@@ -231,6 +231,23 @@ def test_inbox_dedupes_by_event_id() -> None:
     assert state.inbox() == []
 
 
+def test_inbox_is_read_and_dropped_by_topic_up_to_an_event() -> None:
+    """A stream reads its own topics a page at a time, and drops only those it read (newer ones wait)."""
+    state = State(None)
+    for i in range(1200):
+        state.accept("hubspot", None, "contact.creation", {"objectId": i}, [f"hubspot:{i}"])
+    state.accept("shopify", "alpha", "orders/create", {"id": 1}, ["shopify:o1"])
+    state.accept("shopify", "alpha", "customers/update", {"id": 2}, ["shopify:c2"])
+    read = list(state.inbox_pages(("customers/", "contact.")))
+    assert len(read) == 1201 and [e.body["objectId"] for e in read[:1200]] == list(range(1200))
+    through = read[-1].seq
+    state.accept("hubspot", None, "contact.propertyChange", {"objectId": 7}, ["hubspot:late"])
+    state.done_through(("customers/", "contact."), through)
+    assert [e.topic for e in state.inbox()] == ["orders/create", "contact.propertyChange"]
+    state.done_through(("contact.",), state.last_event(), keep=True)  # every other topic goes
+    assert [e.topic for e in state.inbox()] == ["contact.propertyChange"]
+
+
 # ---------------------------------------------------------------------- webhook verification
 
 
