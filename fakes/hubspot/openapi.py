@@ -55,9 +55,9 @@ def _body(schema: dict[str, Any], form: bool = False) -> dict[str, Any]:
     return {"required": True, "content": {kind: {"schema": schema}}}
 
 
-def _op(summary: str, responses: dict[str, Any], *, params: list[dict[str, Any]] | None = None,
+def _op(op_id: str, summary: str, responses: dict[str, Any], *, params: list[dict[str, Any]] | None = None,
         body: dict[str, Any] | None = None, security: list[dict[str, list[str]]] | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"summary": summary, "responses": {**responses, **_ERROR}}
+    out: dict[str, Any] = {"operationId": op_id, "summary": summary, "responses": {**responses, **_ERROR}}
     if params:
         out["parameters"] = params
     if body:
@@ -81,6 +81,13 @@ def _batch(result: dict[str, Any]) -> dict[str, Any]:
 def _inputs(item: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "required": ["inputs"], "properties": {"inputs": {"type": "array", "items": item}}}
 
+
+_OBJECT_INPUT = {
+    "properties": _ref("PropertyValues"),
+    "associations": {"type": "array", "items": {"type": "object", "required": ["to", "types"], "properties": {
+        "to": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+        "types": {"type": "array", "items": _ref("AssociationSpec")}}}},
+}
 
 _SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["status", "message", "correlationId"], "properties": {
@@ -122,11 +129,10 @@ _SCHEMAS: dict[str, Any] = {
     "SearchPage": {"type": "object", "required": ["total", "results"], "properties": {
         "total": {"type": "integer"}, "results": {"type": "array", "items": _ref("SimplePublicObject")},
         "paging": _ref("Paging")}},
-    "ObjectInput": {"type": "object", "properties": {
-        "properties": _ref("PropertyValues"), "objectWriteTraceId": {"type": "string"},
-        "associations": {"type": "array", "items": {"type": "object", "required": ["to", "types"], "properties": {
-            "to": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
-            "types": {"type": "array", "items": _ref("AssociationSpec")}}}}}},
+    "ObjectInput": {"type": "object", "properties": _OBJECT_INPUT},
+    # Only batch inputs carry `objectWriteTraceId` (HPY SimplePublicObjectBatchInputForCreate; the single
+    # create's SimplePublicObjectInputForCreate has just properties and associations).
+    "BatchObjectInput": {"type": "object", "properties": {**_OBJECT_INPUT, "objectWriteTraceId": {"type": "string"}}},
     "Filter": {"type": "object", "required": ["propertyName", "operator"], "properties": {
         "propertyName": {"type": "string"}, "operator": {"type": "string", "enum": [
             "EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY",
@@ -193,45 +199,49 @@ def _object_paths() -> dict[str, Any]:
     base = "/crm/v3/objects/{objectType}"
     record = _json(_ref("SimplePublicObject"))
     batch_record = _batch(_ref("SimplePublicObject"))
+    batch_out = {"200": _json(batch_record), "207": _json(batch_record)}
     id_in = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"},
                                                                    "idProperty": {"type": "string"},
                                                                    "properties": _ref("PropertyValues")}}
     paths: dict[str, Any] = {
-        base: {"get": _op("List records", {"200": _json(_ref("ObjectPage"))}, params=[
-            _OBJECT_TYPE, _query("limit", {"type": "integer"}), _query("after", {"type": "string"}), *_READ_PARAMS]),
-            "post": _op("Create a record", {"201": _json(_ref("SimplePublicObject"), "Created")},
+        base: {
+            "get": _op("listObjects", "List records", {"200": _json(_ref("ObjectPage"))}, params=[
+                _OBJECT_TYPE, _query("limit", {"type": "integer"}), _query("after", {"type": "string"}),
+                *_READ_PARAMS]),
+            "post": _op("createObject", "Create a record", {"201": _json(_ref("SimplePublicObject"), "Created")},
                         params=[_OBJECT_TYPE], body=_body(_ref("ObjectInput")))},
         base + "/{objectId}": {
-            "get": _op("Read a record", {"200": record}, params=[_OBJECT_TYPE, _OBJECT_ID, *_READ_PARAMS,
-                                                                   _query("idProperty", {"type": "string"})]),
-            "patch": _op("Update a record", {"200": record}, params=[_OBJECT_TYPE, _OBJECT_ID,
-                                                                       _query("idProperty", {"type": "string"})],
+            "get": _op("getObject", "Read a record", {"200": record},
+                       params=[_OBJECT_TYPE, _OBJECT_ID, *_READ_PARAMS, _query("idProperty", {"type": "string"})]),
+            "patch": _op("updateObject", "Update a record", {"200": record},
+                         params=[_OBJECT_TYPE, _OBJECT_ID, _query("idProperty", {"type": "string"})],
                          body=_body({"type": "object", "properties": {"properties": _ref("PropertyValues")}})),
-            "delete": {"summary": "Archive a record", "parameters": [_OBJECT_TYPE, _OBJECT_ID],
-                       "responses": _NO_CONTENT}},
-        base + "/search": {"post": _op("Search", {"200": _json(_ref("SearchPage"))}, params=[_OBJECT_TYPE],
-                                       body=_body(_ref("SearchRequest")))},
-        base + "/merge": {"post": _op("Merge two records", {"200": record}, params=[_OBJECT_TYPE], body=_body({
-            "type": "object", "required": ["primaryObjectId", "objectIdToMerge"], "properties": {
-                "primaryObjectId": {"type": "string"}, "objectIdToMerge": {"type": "string"}}}))},
-        "/crm/v3/objects/contacts/gdpr-delete": {"post": {
-            "summary": "GDPR-delete a contact", "responses": _NO_CONTENT, "requestBody": _body({
+            "delete": _op("archiveObject", "Archive a record", _NO_CONTENT, params=[_OBJECT_TYPE, _OBJECT_ID])},
+        base + "/search": {"post": _op("searchObjects", "Search", {"200": _json(_ref("SearchPage"))},
+                                       params=[_OBJECT_TYPE], body=_body(_ref("SearchRequest")))},
+        base + "/merge": {"post": _op("mergeObjects", "Merge two records", {"200": record}, params=[_OBJECT_TYPE],
+                                      body=_body({"type": "object", "required": ["primaryObjectId", "objectIdToMerge"],
+                                                  "properties": {"primaryObjectId": {"type": "string"},
+                                                                 "objectIdToMerge": {"type": "string"}}}))},
+        "/crm/v3/objects/contacts/gdpr-delete": {"post": _op(
+            "gdprDeleteContact", "GDPR-delete a contact", _NO_CONTENT, body=_body({
                 "type": "object", "required": ["objectId"], "properties": {"objectId": {"type": "string"},
-                                                                           "idProperty": {"type": "string"}}})}},
-        base + "/batch/read": {"post": _op("Batch read", {"200": _json(batch_record), "207": _json(batch_record)},
+                                                                           "idProperty": {"type": "string"}}}))},
+        base + "/batch/read": {"post": _op("batchReadObjects", "Batch read", batch_out,
                                            params=[_OBJECT_TYPE, _query("archived", _BOOL)], body=_body({
                                                **_inputs(id_in), "properties": {
                                                    "inputs": {"type": "array", "items": id_in},
                                                    "properties": _STR_LIST, "idProperty": {"type": "string"},
                                                    "propertiesWithHistory": _STR_LIST}}))},
-        base + "/batch/create": {"post": _op("Batch create", {"201": _json(batch_record), "207": _json(batch_record)},
-                                             params=[_OBJECT_TYPE], body=_body(_inputs(_ref("ObjectInput"))))},
-        base + "/batch/update": {"post": _op("Batch update", {"200": _json(batch_record), "207": _json(batch_record)},
+        base + "/batch/create": {"post": _op("batchCreateObjects", "Batch create",
+                                             {"201": _json(batch_record), "207": _json(batch_record)},
+                                             params=[_OBJECT_TYPE], body=_body(_inputs(_ref("BatchObjectInput"))))},
+        base + "/batch/update": {"post": _op("batchUpdateObjects", "Batch update", batch_out,
                                              params=[_OBJECT_TYPE], body=_body(_inputs(id_in)))},
-        base + "/batch/upsert": {"post": _op("Batch upsert", {"200": _json(batch_record), "207": _json(batch_record)},
+        base + "/batch/upsert": {"post": _op("batchUpsertObjects", "Batch upsert", batch_out,
                                              params=[_OBJECT_TYPE], body=_body(_inputs(id_in)))},
-        base + "/batch/archive": {"post": {"summary": "Batch archive", "parameters": [_OBJECT_TYPE],
-                                           "requestBody": _body(_inputs(id_in)), "responses": _NO_CONTENT}},
+        base + "/batch/archive": {"post": _op("batchArchiveObjects", "Batch archive", _NO_CONTENT,
+                                              params=[_OBJECT_TYPE], body=_body(_inputs(id_in)))},
     }
     return paths
 
@@ -242,46 +252,44 @@ def _association_paths() -> dict[str, Any]:
     pair = [_path_param("fromObjectType", _TYPES), _path_param("toObjectType", _TYPES)]
     batch = "/crm/v4/associations/{fromObjectType}/{toObjectType}"
     ref_id = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    labels = _json({"type": "object", "required": ["results"], "properties": {
+        "results": {"type": "array", "items": _ref("AssociationType")}}})
     return {
         obj + "/default/{toObjectType}/{toObjectId}": {"put": _op(
-            "Associate (default)", {"200": _json(_batch(_ref("DefaultAssociation")))},
+            "associateDefault", "Associate (default)", {"200": _json(_batch(_ref("DefaultAssociation")))},
             params=[_OBJECT_TYPE, _OBJECT_ID, to_type, to_id])},
         obj + "/{toObjectType}/{toObjectId}": {
-            "put": _op("Associate (typed)", {"201": _json(_ref("LabelsBetweenObjectPair"), "Created")},
+            "put": _op("associate", "Associate (typed)", {"201": _json(_ref("LabelsBetweenObjectPair"), "Created")},
                        params=[_OBJECT_TYPE, _OBJECT_ID, to_type, to_id],
                        body=_body({"type": "array", "items": _ref("AssociationSpec")})),
-            "delete": {"summary": "Remove associations", "parameters": [_OBJECT_TYPE, _OBJECT_ID, to_type, to_id],
-                       "responses": _NO_CONTENT}},
-        obj + "/{toObjectType}": {"get": _op("List associations", {"200": _json({
+            "delete": _op("removeAssociations", "Remove associations", _NO_CONTENT,
+                          params=[_OBJECT_TYPE, _OBJECT_ID, to_type, to_id])},
+        obj + "/{toObjectType}": {"get": _op("listAssociations", "List associations", {"200": _json({
             "type": "object", "required": ["results"], "properties": {
                 "results": {"type": "array", "items": _ref("AssociatedObject")}, "paging": _ref("Paging")}})},
             params=[_OBJECT_TYPE, _OBJECT_ID, to_type, _query("limit", {"type": "integer"}),
                     _query("after", {"type": "string"})])},
-        batch + "/batch/create": {"post": _op("Batch associate", {
+        batch + "/batch/create": {"post": _op("batchAssociate", "Batch associate", {
             "201": _json(_batch(_ref("LabelsBetweenObjectPair"))),
             "207": _json(_batch(_ref("LabelsBetweenObjectPair")))},
             params=pair, body=_body(_inputs({"type": "object", "required": ["from", "to", "types"], "properties": {
                 "from": ref_id, "to": ref_id, "types": {"type": "array", "items": _ref("AssociationSpec")}}})))},
-        batch + "/batch/associate/default": {"post": _op("Batch associate (default)", {
+        batch + "/batch/associate/default": {"post": _op("batchAssociateDefault", "Batch associate (default)", {
             "200": _json(_batch(_ref("DefaultAssociation"))), "207": _json(_batch(_ref("DefaultAssociation")))},
             params=pair, body=_body(_inputs({"type": "object", "required": ["from", "to"], "properties": {
                 "from": ref_id, "to": ref_id}})))},
-        batch + "/batch/read": {"post": _op("Batch read associations", {
+        batch + "/batch/read": {"post": _op("batchReadAssociations", "Batch read associations", {
             "200": _json(_batch({"type": "object", "required": ["from", "to"], "properties": {
                 "from": ref_id, "to": {"type": "array", "items": _ref("AssociatedObject")}}})),
             "207": _json(_batch({"type": "object"}))}, params=pair, body=_body(_inputs(ref_id)))},
-        batch + "/batch/archive": {"post": {"summary": "Batch remove associations", "parameters": pair,
-                                            "requestBody": _body(_inputs({"type": "object", "properties": {
-                                                "from": ref_id, "to": {"type": "array", "items": ref_id}}})),
-                                            "responses": _NO_CONTENT}},
+        batch + "/batch/archive": {"post": _op("batchRemoveAssociations", "Batch remove associations", _NO_CONTENT,
+                                               params=pair, body=_body(_inputs({"type": "object", "properties": {
+                                                   "from": ref_id, "to": {"type": "array", "items": ref_id}}})))},
         batch + "/labels": {
-            "get": _op("Association labels", {"200": _json({"type": "object", "required": ["results"], "properties": {
-                "results": {"type": "array", "items": _ref("AssociationType")}}})}, params=pair),
-            "post": _op("Create a label", {"200": _json({"type": "object", "required": ["results"], "properties": {
-                "results": {"type": "array", "items": _ref("AssociationType")}}})}, params=pair, body=_body({
-                    "type": "object", "required": ["label"], "properties": {
-                        "label": {"type": "string"}, "name": {"type": "string"},
-                        "inverseLabel": {"type": "string"}}}))},
+            "get": _op("listAssociationLabels", "Association labels", {"200": labels}, params=pair),
+            "post": _op("createAssociationLabel", "Create a label", {"200": labels}, params=pair, body=_body({
+                "type": "object", "required": ["label"], "properties": {
+                    "label": {"type": "string"}, "name": {"type": "string"}, "inverseLabel": {"type": "string"}}}))},
     }
 
 
@@ -294,36 +302,39 @@ def _schema_paths() -> dict[str, Any]:
     names_in = _inputs({"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}})
     return {
         "/crm/v3/properties/{objectType}": {
-            "get": _op("List properties", {"200": _json(results)}, params=[_OBJECT_TYPE, _query("archived", _BOOL)]),
-            "post": _op("Create a property", {"201": _json(_ref("Property"), "Created")}, params=[_OBJECT_TYPE],
-                        body=_body(_ref("PropertyCreate")))},
+            "get": _op("listProperties", "List properties", {"200": _json(results)},
+                       params=[_OBJECT_TYPE, _query("archived", _BOOL)]),
+            "post": _op("createProperty", "Create a property", {"201": _json(_ref("Property"), "Created")},
+                        params=[_OBJECT_TYPE], body=_body(_ref("PropertyCreate")))},
         "/crm/v3/properties/{objectType}/{propertyName}": {
-            "get": _op("Read a property", {"200": prop}, params=[_OBJECT_TYPE, name]),
-            "patch": _op("Update a property", {"200": prop}, params=[_OBJECT_TYPE, name], body=_body({
-                "type": "object", "properties": {"label": {"type": "string"}, "description": {"type": "string"},
-                                                 "groupName": {"type": "string"}}})),
-            "delete": {"summary": "Archive a property", "parameters": [_OBJECT_TYPE, name], "responses": _NO_CONTENT}},
-        "/crm/v3/properties/{objectType}/batch/read": {"post": _op("Batch read properties", {
+            "get": _op("getProperty", "Read a property", {"200": prop}, params=[_OBJECT_TYPE, name]),
+            "patch": _op("updateProperty", "Update a property", {"200": prop}, params=[_OBJECT_TYPE, name],
+                         body=_body({"type": "object", "properties": {"label": {"type": "string"},
+                                                                      "description": {"type": "string"},
+                                                                      "groupName": {"type": "string"}}})),
+            "delete": _op("archiveProperty", "Archive a property", _NO_CONTENT, params=[_OBJECT_TYPE, name])},
+        "/crm/v3/properties/{objectType}/batch/read": {"post": _op("batchReadProperties", "Batch read properties", {
             "200": _json(_batch(_ref("Property"))), "207": _json(_batch(_ref("Property")))},
             params=[_OBJECT_TYPE], body=_body(names_in))},
-        "/crm/v3/properties/{objectType}/batch/create": {"post": _op("Batch create properties", {
-            "201": _json(_batch(_ref("Property")))}, params=[_OBJECT_TYPE],
-            body=_body(_inputs(_ref("PropertyCreate"))))},
-        "/crm/v3/properties/{objectType}/batch/archive": {"post": {
-            "summary": "Batch archive properties", "parameters": [_OBJECT_TYPE], "requestBody": _body(names_in),
-            "responses": _NO_CONTENT}},
-        "/crm/v3/pipelines/{objectType}": {"get": _op("List pipelines", {"200": _json({
+        "/crm/v3/properties/{objectType}/batch/create": {"post": _op(
+            "batchCreateProperties", "Batch create properties", {"201": _json(_batch(_ref("Property")))},
+            params=[_OBJECT_TYPE], body=_body(_inputs(_ref("PropertyCreate"))))},
+        "/crm/v3/properties/{objectType}/batch/archive": {"post": _op(
+            "batchArchiveProperties", "Batch archive properties", _NO_CONTENT, params=[_OBJECT_TYPE],
+            body=_body(names_in))},
+        "/crm/v3/pipelines/{objectType}": {"get": _op("listPipelines", "List pipelines", {"200": _json({
             "type": "object", "required": ["results"], "properties": {"results": {"type": "array",
                                                                                   "items": _ref("Pipeline")}}})},
             params=[_OBJECT_TYPE])},
-        "/crm/v3/pipelines/{objectType}/{pipelineId}": {"get": _op("Read a pipeline", {
+        "/crm/v3/pipelines/{objectType}/{pipelineId}": {"get": _op("getPipeline", "Read a pipeline", {
             "200": _json(_ref("Pipeline"))}, params=[_OBJECT_TYPE, pipe_id])},
-        "/crm/v3/pipelines/{objectType}/{pipelineId}/stages": {"get": _op("List stages", {"200": _json({
-            "type": "object", "required": ["results"], "properties": {"results": {"type": "array",
-                                                                                  "items": _ref("Stage")}}})},
+        "/crm/v3/pipelines/{objectType}/{pipelineId}/stages": {"get": _op("listPipelineStages", "List stages", {
+            "200": _json({"type": "object", "required": ["results"], "properties": {
+                "results": {"type": "array", "items": _ref("Stage")}}})},
             params=[_OBJECT_TYPE, pipe_id])},
-        "/crm/v3/pipelines/{objectType}/{pipelineId}/stages/{stageId}": {"get": _op("Read a stage", {
-            "200": _json(_ref("Stage"))}, params=[_OBJECT_TYPE, pipe_id, stage_id])},
+        "/crm/v3/pipelines/{objectType}/{pipelineId}/stages/{stageId}": {"get": _op(
+            "getPipelineStage", "Read a stage", {"200": _json(_ref("Stage"))},
+            params=[_OBJECT_TYPE, pipe_id, stage_id])},
     }
 
 
@@ -332,65 +343,102 @@ def _auth_paths() -> dict[str, Any]:
     app_id, sub_id = _path_param("appId", integer=True), _path_param("subscriptionId", integer=True)
     hook_auth = [{"hapikey": []}, {"bearer": []}]
     hapikey = _query("hapikey", {"type": "string"})
+    settings = _json(_ref("WebhookSettings"))
+    subscription = _json(_ref("Subscription"))
     return {
-        "/oauth/authorize": {"get": _op("Install an app (authorize)", {"302": {"description": "Redirect with code"}},
+        "/oauth/authorize": {"get": _op("oauthAuthorize", "Install an app (authorize)",
+                                        {"302": {"description": "Redirect with code"}},
                                         params=[_query(n, {"type": "string"}) for n in (
                                             "client_id", "redirect_uri", "scope", "optional_scope", "state",
                                             "portal_id", "user_id")], security=[])},
-        "/oauth/v1/token": {"post": _op("Token grant", {"200": _json({
+        "/oauth/v1/token": {"post": _op("oauthToken", "Token grant", {"200": _json({
             "type": "object", "required": ["access_token", "refresh_token", "expires_in", "token_type"],
             "properties": {"access_token": {"type": "string"}, "refresh_token": {"type": "string"},
                            "expires_in": {"type": "integer"}, "token_type": {"type": "string"}}})},
             body=_body({"type": "object", "properties": {n: {"type": "string"} for n in (
                 "grant_type", "code", "redirect_uri", "client_id", "client_secret", "refresh_token")}}, form=True),
             security=[])},
-        "/oauth/v1/access-tokens/{token}": {"get": _op("Access token information", {"200": _json({
+        "/oauth/v1/access-tokens/{token}": {"get": _op("getAccessToken", "Access token information", {"200": _json({
             "type": "object", "required": ["token", "hub_id", "app_id", "scopes", "expires_in", "token_type"]})},
             params=[token], security=[])},
         "/oauth/v1/refresh-tokens/{token}": {
-            "get": _op("Refresh token information", {"200": _json({
+            "get": _op("getRefreshToken", "Refresh token information", {"200": _json({
                 "type": "object", "required": ["token", "hub_id", "client_id", "scopes", "token_type"]})},
                 params=[token], security=[]),
-            "delete": {"summary": "Revoke a refresh token", "parameters": [token], "security": [],
-                       "responses": _NO_CONTENT}},
-        "/account-info/v3/details": {"get": _op("Account details", {"200": _json({
+            "delete": _op("revokeRefreshToken", "Revoke a refresh token", _NO_CONTENT, params=[token], security=[])},
+        "/account-info/v3/details": {"get": _op("getAccountDetails", "Account details", {"200": _json({
             "type": "object", "required": ["portalId"], "properties": {"portalId": {"type": "integer"}}})})},
         "/webhooks/v3/{appId}/settings": {
-            "get": _op("Webhook settings", {"200": _json(_ref("WebhookSettings"))}, params=[app_id, hapikey],
+            "get": _op("getWebhookSettings", "Webhook settings", {"200": settings}, params=[app_id, hapikey],
                        security=hook_auth),
-            "put": _op("Set webhook settings", {"200": _json(_ref("WebhookSettings"))}, params=[app_id, hapikey],
+            "put": _op("setWebhookSettings", "Set webhook settings", {"200": settings}, params=[app_id, hapikey],
                        body=_body(_ref("WebhookSettings")), security=hook_auth),
-            "delete": {"summary": "Remove webhook settings", "parameters": [app_id, hapikey], "security": hook_auth,
-                       "responses": _NO_CONTENT}},
+            "delete": _op("deleteWebhookSettings", "Remove webhook settings", _NO_CONTENT, params=[app_id, hapikey],
+                          security=hook_auth)},
         "/webhooks/v3/{appId}/subscriptions": {
-            "get": _op("List subscriptions", {"200": _json({"type": "object", "required": ["results"], "properties": {
-                "results": {"type": "array", "items": _ref("Subscription")}}})}, params=[app_id, hapikey],
-                security=hook_auth),
-            "post": _op("Subscribe", {"201": _json(_ref("Subscription"), "Created")}, params=[app_id, hapikey],
-                        body=_body({"type": "object", "required": ["eventType"], "properties": {
-                            "eventType": {"type": "string"}, "propertyName": {"type": "string"},
-                            "objectTypeId": {"type": "string"}, "active": {"type": "boolean"}}}),
+            "get": _op("listSubscriptions", "List subscriptions", {"200": _json({
+                "type": "object", "required": ["results"], "properties": {
+                    "results": {"type": "array", "items": _ref("Subscription")}}})},
+                params=[app_id, hapikey], security=hook_auth),
+            "post": _op("createSubscription", "Subscribe", {"201": _json(_ref("Subscription"), "Created")},
+                        params=[app_id, hapikey], body=_body({
+                            "type": "object", "required": ["eventType"], "properties": {
+                                "eventType": {"type": "string"}, "propertyName": {"type": "string"},
+                                "objectTypeId": {"type": "string"}, "active": {"type": "boolean"}}}),
                         security=hook_auth)},
         "/webhooks/v3/{appId}/subscriptions/{subscriptionId}": {
-            "get": _op("Read a subscription", {"200": _json(_ref("Subscription"))}, params=[app_id, sub_id, hapikey],
-                       security=hook_auth),
-            "patch": _op("Switch a subscription", {"200": _json(_ref("Subscription"))},
+            "get": _op("getSubscription", "Read a subscription", {"200": subscription},
+                       params=[app_id, sub_id, hapikey], security=hook_auth),
+            "patch": _op("updateSubscription", "Switch a subscription", {"200": subscription},
                          params=[app_id, sub_id, hapikey], body=_body({"type": "object", "properties": {
                              "active": {"type": "boolean"}}}), security=hook_auth),
-            "delete": {"summary": "Delete a subscription", "parameters": [app_id, sub_id, hapikey],
-                       "security": hook_auth, "responses": _NO_CONTENT}},
+            "delete": _op("deleteSubscription", "Delete a subscription", _NO_CONTENT,
+                          params=[app_id, sub_id, hapikey], security=hook_auth)},
     }
+
+
+_SAME_TYPE = {"objectType": "$request.path.objectType"}
+_CREATED = {**_SAME_TYPE, "objectId": "$response.body#/id"}
+_FIRST_RESULT = {**_SAME_TYPE, "objectId": "$response.body#/results/0/id"}
+_SAME_PAIR = {**_SAME_TYPE, "objectId": "$request.path.objectId", "toObjectType": "$request.path.toObjectType"}
+_SAME_RECORDS = {**_SAME_PAIR, "toObjectId": "$request.path.toObjectId"}
+_PROPERTY = {**_SAME_TYPE, "propertyName": "$response.body#/name"}
+
+# OpenAPI links: where HubSpot's answer to one call is what a client sends in the next one (the record id a
+# create returns, the pair an association joined). (operationId, status) -> {target operationId: parameters}.
+# They are what schemathesis's stateful run follows.
+LINKS: dict[tuple[str, str], dict[str, dict[str, str]]] = {
+    ("createObject", "201"): {op: _CREATED for op in ("getObject", "updateObject", "archiveObject",
+                                                      "listAssociations", "associateDefault", "associate")},
+    # Search-then-read/update is how a sync finds a record by its match key (API-FACTS 3.5).
+    ("searchObjects", "200"): {op: _FIRST_RESULT for op in ("getObject", "updateObject")},
+    ("batchCreateObjects", "201"): {op: _FIRST_RESULT for op in ("getObject", "archiveObject")},
+    ("associate", "201"): {"listAssociations": _SAME_PAIR, "removeAssociations": _SAME_RECORDS},
+    ("associateDefault", "200"): {"listAssociations": _SAME_PAIR, "removeAssociations": _SAME_RECORDS},
+    ("createProperty", "201"): {op: _PROPERTY for op in ("getProperty", "updateProperty", "archiveProperty")},
+}
+
+
+def _attach_links(paths: dict[str, Any]) -> None:
+    operations = {op["operationId"]: op for item in paths.values() for op in item.values()}
+    for (source, status), targets in LINKS.items():
+        responses = operations[source]["responses"]
+        # A copy: operations share response objects (`record`), and a link belongs to one of them.
+        responses[status] = {**responses[status], "links": {
+            target: {"operationId": target, "parameters": parameters} for target, parameters in targets.items()}}
 
 
 def document() -> dict[str, Any]:
     """The whole OpenAPI document."""
+    paths = {**_object_paths(), **_association_paths(), **_schema_paths(), **_auth_paths()}
+    _attach_links(paths)
     return {
         "openapi": "3.0.3",
         "info": {"title": "shopsync fake HubSpot CRM API", "version": "1.0.0",
                  "description": "Public endpoints of the fake HubSpot (harness API excluded)."},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
-        "paths": {**_object_paths(), **_association_paths(), **_schema_paths(), **_auth_paths()},
+        "paths": paths,
         "components": {"schemas": _SCHEMAS, "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer"},
             "hapikey": {"type": "apiKey", "in": "query", "name": "hapikey"}}},
