@@ -597,9 +597,7 @@ class Sim:
 
     def _watch(self, obj: str, op: str, direction: str, record: str, visible: Callable[[], bool],
                key: str | None = None) -> None:
-        for watch in self.watches:
-            if watch.record == record and watch.visible_at is None:
-                watch.superseded = True
+        self._supersede(record)
         made = Watch(obj, op, direction, self.now(), record, visible, key=key)
         if key is not None:
             tied = [w for w in self.watches if w.key == key and w.changed_at == made.changed_at and w.record != record
@@ -608,6 +606,12 @@ class Sim:
                 other.ties.append(made)
                 made.ties.append(other)
         self.watches.append(made)
+
+    def _supersede(self, record: str) -> None:
+        """A record's changes not yet visible are overtaken by a newer one."""
+        for watch in self.watches:
+            if watch.record == record and watch.visible_at is None:
+                watch.superseded = True
 
     def drop_pending_watches(self, record_id: str) -> None:
         """A record deleted or archived: its changes not yet visible, and still within the bound, need not arrive
@@ -666,10 +670,16 @@ class Sim:
     def watch_product_gone(self, shop: str, title: str, product_id: int) -> None:
         if not self._live("products", shop):
             return
+        # The HubSpot products of that name now are the ones to see archived: the name itself may be taken
+        # again at once by a new product (and its HubSpot product then lives on under it).
+        shown = {r.id for r in self.hubspot.records("products")
+                 if r.properties.get("name", "").strip() == title.strip()}
+        if not shown:  # deleted before the sync showed it in HubSpot: there is nothing to see go
+            self._supersede(f"product {shop}/{product_id}")
+            return
 
         def visible() -> bool:
-            return not any(r.properties.get("name", "").strip() == title.strip()
-                           for r in self.hubspot.records("products"))
+            return not any(r.id in shown for r in self.hubspot.records("products"))
         self._watch("products", "delete", "to_hubspot", f"product {shop}/{product_id}", visible)
 
     def watch_order(self, shop: str, order_id: int, op: str) -> None:

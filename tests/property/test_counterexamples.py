@@ -93,3 +93,33 @@ def test_one_product_made_in_two_shops_at_once_may_take_either_price():
     with _played() as state:
         state.merchant_creates_product(price=89, shop="alpha", title="Mug", variants=1)
         state.merchant_creates_product(price=41, shop="beta", title="Mug", variants=2)
+
+
+def test_a_product_name_taken_again_after_a_delete_is_the_new_products():
+    # Oracle bug: a product deleted in Shopify was judged by its name (PRD-2), so the HubSpot product of a
+    # new product given the same name afterwards was taken for a survivor of the delete.
+    with _played() as state:
+        mug = state.merchant_creates_product(price=1, shop="alpha", title="Mug", variants=1)
+        state.quiet_point()
+        state.merchant_deletes_product(product=mug)
+        state.merchant_creates_product(price=25, shop="alpha", title="Mug", variants=2)
+
+
+def test_a_product_name_taken_again_in_another_shop_is_that_shops_own_product():
+    # Oracle bug: the same, in the shops (CON-2): the other shop's new product of that name was taken for
+    # the deleted product written there.
+    with _played() as state:
+        mug = state.merchant_creates_product(price=1, shop="alpha", title="Mug", variants=1)
+        state.merchant_deletes_product(product=mug)
+        state.merchant_creates_product(price=65, shop="beta", title="Mug", variants=3)
+
+
+def test_a_cart_at_the_archive_of_its_persons_contact_may_bring_the_contact_back():
+    # Oracle bug: a cart needs its buyer's contact (CRT-1); made at or after the archive, the sync's upsert
+    # by email restores the archived contact, which CNT-3 does not forbid.
+    with _played() as state:
+        mug = state.merchant_creates_product(price=1, shop="alpha", title="Mug", variants=1)
+        contact = state.marketer_creates_contact(name="Edsger", person="grace")
+        state.marketer_archives_contact(contact=contact)
+        state.shopper_abandons_checkout(person="grace", product=mug)
+
