@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS links (
     kind TEXT NOT NULL, shop TEXT NOT NULL, shopify_id TEXT NOT NULL, hubspot_id TEXT, view TEXT NOT NULL,
     at TEXT, status TEXT NOT NULL, extra TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (kind, shop, shopify_id));
 CREATE INDEX IF NOT EXISTS links_hubspot ON links (kind, hubspot_id);
+CREATE TABLE IF NOT EXISTS orphan_keys (kind TEXT NOT NULL, key TEXT NOT NULL, shop TEXT NOT NULL,
+    shopify_id TEXT NOT NULL, PRIMARY KEY (kind, key, shop, shopify_id));
+CREATE INDEX IF NOT EXISTS orphan_keys_link ON orphan_keys (kind, shop, shopify_id);
 CREATE TABLE IF NOT EXISTS inbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, shop TEXT, topic TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS seen (event_id TEXT PRIMARY KEY);
@@ -151,10 +154,28 @@ class State:
         return [self._link(r) for r in self.db.execute(sql + " ORDER BY shop, shopify_id", args).fetchall()]
 
     def save_link(self, link: Link) -> None:
-        """Insert or replace a link."""
+        """Insert or replace a link (a live link without a HubSpot record is indexed by its `extra["keys"]`)."""
+        sid = str(link.shopify_id)
         self.db.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (link.kind, link.shop, str(link.shopify_id), link.hubspot_id, json.dumps(link.view),
+                        (link.kind, link.shop, sid, link.hubspot_id, json.dumps(link.view),
                          link.at, link.status, json.dumps(link.extra)))
+        self.db.execute("DELETE FROM orphan_keys WHERE kind = ? AND shop = ? AND shopify_id = ?",
+                        (link.kind, link.shop, sid))
+        if link.hubspot_id is None and link.status == LIVE:
+            self.db.executemany("INSERT OR IGNORE INTO orphan_keys VALUES (?, ?, ?, ?)",
+                                [(link.kind, k, link.shop, sid) for k in link.extra.get("keys", [])])
+
+    def orphans(self, kind: str, keys: list[str]) -> list[Link]:
+        """Live links whose HubSpot record was archived (survivors), under any of these match keys."""
+        if not keys or self.db.execute("SELECT 1 FROM orphan_keys WHERE kind = ? LIMIT 1", (kind,)).fetchone() is None:
+            return []
+        marks = ", ".join("?" for _ in keys)
+        rows = self.db.execute("SELECT DISTINCT l.* FROM orphan_keys o JOIN links l ON l.kind = o.kind AND "
+                               "l.shop = o.shop AND l.shopify_id = o.shopify_id WHERE o.kind = ? AND "
+                               f"o.key IN ({marks}) AND l.hubspot_id IS NULL AND l.status = ? "
+                               "ORDER BY l.shop, l.shopify_id",
+                               [kind, *keys, LIVE]).fetchall()
+        return [self._link(r) for r in rows]
 
     # ------------------------------------------------------------------ HubSpot records
 

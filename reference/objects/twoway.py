@@ -41,6 +41,9 @@ class Member:
     shop: str
     record: dict | None
     link: Link | None = None
+    # A survivor of an archived HubSpot record joining the record of its key unchanged: its link's view is
+    # what it last agreed with, so it takes the group's values rather than offering its own.
+    adopted: bool = False
 
 
 @dataclass
@@ -366,9 +369,11 @@ class TwoWay(ABC):
             if link.status != LIVE:
                 continue
             if self.recreate_after_archive:
-                # The survivor is synced as new on its next change (matched by key first); the view
-                # stays, so that a re-read of an unchanged record is not taken for a change.
+                # The survivor is synced as new on its next change (matched by key first), or joins the
+                # record its key gets again (CON-2); the view stays, so that a re-read of an unchanged
+                # record is not taken for a change.
                 link.hubspot_id = None
+                link.extra["keys"] = self.keys(link.view)
             else:
                 link.status = ARCHIVED
             ctx.state.save_link(link)
@@ -508,6 +513,11 @@ class TwoWay(ABC):
         # Linked Shopify records not in hand, and the shops a HubSpot record must reach.
         wanted: dict[str, dict[str, Group]] = {}  # shop -> shopify id -> group
         for group in groups.values():
+            # Survivors in other shops of an archived record with this key: one record, linked to all (CON-2).
+            for orphan in ctx.state.orphans(self.name, group.key_hint) if self.recreate_after_archive else []:
+                if orphan.shop not in group.members and orphan.shop in ctx.shops:
+                    group.members[orphan.shop] = Member(orphan.shop, None, orphan, adopted=True)
+                    wanted.setdefault(orphan.shop, {})[orphan.shopify_id] = group
             if not group.hid:
                 continue
             links = ctx.state.links_of(self.name, group.hid)
@@ -671,7 +681,8 @@ class TwoWay(ABC):
         h_now = hubspot_view(group.h, mappings) if group.h else {}
         h_last = group.rec.view if group.rec and not group.rec.archived else {}
         h_at = hubspot_time((group.h or {}).get("updatedAt"))
-        sides = {shop: (shopify_view(m.record, mappings), m.link.view if m.link and m.link.hubspot_id else {},
+        sides = {shop: (shopify_view(m.record, mappings),
+                        m.link.view if m.link and (m.link.hubspot_id or m.adopted) else {},
                         self.shopify_at(m.record))
                  for shop, m in group.members.items() if m.record is not None}
         to_h: dict[str, Any] = {}

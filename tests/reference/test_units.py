@@ -16,7 +16,7 @@ from reference.objects.contacts import Contacts
 from reference.objects.orders import STAGES, order_stage
 from reference.objects.twoway import Group, Member
 from reference.settings import DEFAULT_MAPPINGS, SettingsRefused, parse_settings
-from reference.state import HubSpotRecord, Link, State
+from reference.state import LIVE, HubSpotRecord, Link, State
 from reference.webhooks import Rejected, hubspot_events, shopify_events
 
 T0 = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)
@@ -229,6 +229,18 @@ def test_inbox_dedupes_by_event_id() -> None:
     assert [(e.topic, e.body) for e in events] == [("customers/update", {"id": 1})]
     state.done([events[0].seq])
     assert state.inbox() == []
+
+
+def test_survivors_of_an_archived_record_are_found_by_key_until_linked_again() -> None:
+    state = State(None)
+    survivor = Link("contacts", "beta", "7", None, {"email": "ada@x.com"}, None, LIVE, {"keys": ["ada@x.com"]})
+    state.save_link(survivor)
+    state.save_link(Link("contacts", "alpha", "8", "101", {"email": "ada@x.com"}, None, LIVE))
+    assert [(o.shop, o.shopify_id) for o in state.orphans("contacts", ["ada@x.com", "bob@x.com"])] == [("beta", "7")]
+    assert state.orphans("contacts", ["bob@x.com"]) == [] and state.orphans("companies", ["ada@x.com"]) == []
+    survivor.hubspot_id = "102"
+    state.save_link(survivor)
+    assert state.orphans("contacts", ["ada@x.com"]) == []
 
 
 def test_inbox_is_read_and_dropped_by_topic_up_to_an_event() -> None:
