@@ -274,9 +274,10 @@ class OneWay(ABC):
                                             "associations": self._associations(ctx, desired, contacts)}
         made: dict[str, dict] = {}
         if creates:
-            for ref in creates:
-                shop, rid = ref.split("/", 1)
-                ctx.state.intend(self.name, shop, [rid])  # recorded before the call: its outcome may be lost
+            with ctx.state.transaction():  # committed before the call: its outcome may be lost
+                for ref in creates:
+                    shop, rid = ref.split("/", 1)
+                    ctx.state.intend(self.name, shop, [rid])
             try:
                 made, failed = ctx.hubspot.batch_create(self.hubspot_type, creates)
             except Deferred as cut:
@@ -289,11 +290,12 @@ class OneWay(ABC):
                 log.warning("%s: HubSpot refused %s: %s", self.name, ref, message)
             # Linked at once, before the line items: a pass cut short after this point must not look
             # for (or, while search still lags, re-create) records it knows it made.
-            for shop, record, _, link in plans:
-                rid = str(record["id"])
-                if link is None and (hid := (made.get(f"{shop}/{rid}") or {}).get("id")):
-                    ctx.state.save_link(Link(self.name, shop, rid, str(hid), {}, None, LIVE, {"lines": {}}))
-                    ctx.state.settle_intents(self.name, shop, [rid])
+            with ctx.state.transaction():  # one commit for the slice, made before the next call
+                for shop, record, _, link in plans:
+                    rid = str(record["id"])
+                    if link is None and (hid := (made.get(f"{shop}/{rid}") or {}).get("id")):
+                        ctx.state.save_link(Link(self.name, shop, rid, str(hid), {}, None, LIVE, {"lines": {}}))
+                        ctx.state.settle_intents(self.name, shop, [rid])
         # Updates of linked and adopted records go in one batch, as do their contact associations: a slice
         # costs a handful of calls however many records it adopts (a rate limit must not cut it every time).
         updates = {link.hubspot_id: _blank(desired.props) for shop, record, desired, link in plans
@@ -327,12 +329,15 @@ class OneWay(ABC):
             ctx.hubspot.associate(self.hubspot_type, "contacts", associate)
         # Line items of every record in the slice go together, in batches of 100 (not a call per record).
         self._lines(ctx, [(shop, str(record["id"]), link, desired) for shop, record, desired, link in ready])
-        for shop, record, desired, link in ready:
-            rid = str(record["id"])
-            link.view, link.at = desired.view(), record["updated_at"]
-            link.extra["contact_email"] = desired.contact_email
-            ctx.state.save_link(link)
-            ctx.state.settle_intents(self.name, shop, [rid])
+        with ctx.state.transaction():
+            for shop, record, desired, link in ready:
+                rid = str(record["id"])
+                link.view, link.at = desired.view(), record["updated_at"]
+                link.extra["contact_email"] = desired.contact_email
+                ctx.state.save_link(link)
+                ctx.state.settle_intents(self.name, shop, [rid])
+                ctx.state.settle_intents(f"{self.name}-lines", shop, [rid])
+        for shop, record, _, link in ready:  # after the commit: `related` calls HubSpot
             self.related(ctx, shop, record, link.hubspot_id or "", link)
 
     # ------------------------------------------------------------------ helpers
@@ -439,8 +444,9 @@ class OneWay(ABC):
             if (link.hubspot_id or "") in actual:
                 current, views = actual[link.hubspot_id or ""]
             plans.append((shop, rid, link, desired, current, views))
-        for shop, rid, *_ in plans:
-            ctx.state.intend(f"{self.name}-lines", shop, [rid])
+        with ctx.state.transaction():
+            for shop, rid, *_ in plans:
+                ctx.state.intend(f"{self.name}-lines", shop, [rid])
         stale = [lid for *_, desired, current, _ in plans for sid, lid in current.items() if sid not in desired.lines]
         if stale:
             ctx.hubspot.batch_archive("line_items", stale)  # PRD-4: only the removed lines go
@@ -461,7 +467,8 @@ class OneWay(ABC):
             link.extra["lines"] = {sid: lid for sid, lid in lines.items() if lid}
             link.extra["line_views"] = {sid: _norm_line(props) for sid, props in desired.lines.items()
                                         if lines.get(sid)}
-            ctx.state.settle_intents(f"{self.name}-lines", shop, [rid])
+        # The "-lines" intents are settled with the links that record the line items (`_write`), in one commit:
+        # settled before, a crash in between would leave neither, and the lines would be made again.
 
     def _read_lines(self, ctx: Context, records: dict[str, Desired]) -> dict[str, tuple[dict[str, str], dict]]:
         """After unsure writes: each record's actual line items, matched to its desired lines by content
