@@ -141,22 +141,22 @@ def rate_limited_initial_sync(n: int, seed: int = 2) -> dict:
         world.close()
 
 
-def scale(n: int, seed: int = 3) -> dict:
-    """Wall time and memory of an initial sync of n customers, in-process, measured in a fresh interpreter
-    (so that each size's peak is its own, and no tracer slows the run down).
+def scale(n: int, obj: str = "contacts", seed: int = 3) -> dict:
+    """Wall time and memory of an initial sync of n customers (or orders), in-process, measured in a fresh
+    interpreter (so that each size's peak is its own, and no tracer slows the run down).
 
     The memory baseline, in another fresh interpreter, is the fakes alone ending in the same state (the
-    same customers, the same contacts written straight into the fake HubSpot): what the sync's peak holds
-    beyond it is the engine's."""
-    row = _fresh("scale", n, seed)
-    baseline = _fresh("scale-fakes", n, seed)
+    same Shopify records, the same HubSpot records written straight into the fake HubSpot): what the sync's
+    peak holds beyond it is the engine's."""
+    row = _fresh("scale", n, seed, obj)
+    baseline = _fresh("scale-fakes", n, seed, obj)
     row["fakes_growth_mib"] = baseline["fakes_growth_mib"]
     row["engine_peak_mib"] = round(max(0.0, row["sync_peak_mib"] - baseline["fakes_growth_mib"]), 1)
     return row
 
 
-def _fresh(kind: str, n: int, seed: int) -> dict:
-    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_engine", kind, str(n), str(seed)],
+def _fresh(kind: str, n: int, seed: int, obj: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_engine", kind, str(n), str(seed), obj],
                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -174,40 +174,61 @@ def _peak_rss_mib() -> float:
     return int(line.split()[1]) / 1024
 
 
-def _scale_here(n: int, seed: int) -> dict:
+# What a scale run syncs, by object: the settings switched on, and the HubSpot object it ends in.
+SCALED = {"contacts": (("contacts",), "contacts"), "orders": (("products", "orders"), "orders")}
+
+
+def _scale_here(n: int, seed: int, obj: str) -> dict:
+    enabled, hubspot_type = SCALED[obj]
     world = _world(seed, plan="unlimited", tier="enterprise")
     try:
-        _fill(world, "contacts", n)
+        _fill(world, obj, n)
         world.clock.advance(3600)
         world.attach(load_implementation("reference"))
         before = _rss_mib()
         began = time.perf_counter()
-        world.configure(world.settings(enabled=("contacts",)))
-        for _ in range(2880):  # tick until every customer is a contact (at most a simulated day)
+        world.configure(world.settings(enabled=enabled))
+        for _ in range(2880):  # tick until every record is in HubSpot (at most a simulated day)
             world.advance(timedelta(seconds=30))
-            if len(world.hubspot.records(world.portal.portal_id, "contacts")) >= n:
+            if len(world.hubspot.records(world.portal.portal_id, hubspot_type)) >= n:
                 break
         wall = time.perf_counter() - began
         peak = _peak_rss_mib()
-        synced = len(world.hubspot.records(world.portal.portal_id, "contacts"))
-        return {"customers": n, "synced": synced, "wall_seconds": round(wall, 2),
+        synced = len(world.hubspot.records(world.portal.portal_id, hubspot_type))
+        return {"object": obj, "records": n, "synced": synced, "wall_seconds": round(wall, 2),
                 "per_record_ms": round(1000 * wall / n, 3), "rss_before_mib": round(before, 1),
                 "peak_mib": round(peak, 1), "sync_peak_mib": round(peak - before, 1)}
     finally:
         world.close()
 
 
-def _fakes_only_here(n: int, seed: int) -> dict:
-    """The fakes' own growth for the scale run: n contacts written straight into the fake HubSpot."""
+def _fakes_only_here(n: int, seed: int, obj: str) -> dict:
+    """The fakes' own growth for the scale run: the HubSpot records the sync makes, written straight into
+    the fake HubSpot (orders with the sync's properties, each with its line item associated)."""
     world = _world(seed, plan="unlimited", tier="enterprise")
     try:
-        _fill(world, "contacts", n)
+        _fill(world, obj, n)
         world.clock.advance(3600)
         before = _rss_mib()
         pid = world.portal.portal_id
-        for customer in world.shopify.list_customers("alpha", ListQuery()):
-            world.hubspot.marketer_create(pid, "contacts", {"email": customer.email, "firstname": customer.first_name})
-        return {"customers": n, "fakes_growth_mib": round(_peak_rss_mib() - before, 1)}
+        store = world.hubspot
+        if obj == "contacts":
+            for customer in world.shopify.list_customers("alpha", ListQuery()):
+                store.marketer_create(pid, "contacts", {"email": customer.email, "firstname": customer.first_name})
+        else:
+            product = store.marketer_create(pid, "products", {"name": "Bench Mug", "price": "8.00"})
+            for order in world.shopify.list_orders("alpha", ListQuery(extra=(("status", "any"),))):
+                made = store.marketer_create(pid, "orders", {
+                    "hs_order_name": order.name, "hs_external_order_id": str(order.id),
+                    "hs_source_store": "alpha.myshopify.com", "hs_currency_code": "USD", "hs_total_price": "8.00",
+                    "hs_subtotal_price": "8.00", "hs_tax": "0.00", "hs_payment_status": "Paid",
+                    "hs_fulfillment_status": "Unfulfilled", "hs_pipeline": "14a2e10e-5471-408a-906e-c51f3b04369e",
+                    "hs_pipeline_stage": "3725360f-519b-4b18-a593-494d60a29c9f"})
+                line = {"to": {"id": made.id}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
+                                                          "associationTypeId": 514}]}
+                store.marketer_create(pid, "line_items", {"name": "Bench Mug", "quantity": "1", "price": "8.00",
+                                                          "hs_product_id": product.id}, associations=[line])
+        return {"records": n, "fakes_growth_mib": round(_peak_rss_mib() - before, 1)}
     finally:
         world.close()
 
@@ -263,9 +284,9 @@ def suite_speedup(workers: int = 2) -> dict:
             "exit_code": report["exit_code"]}
 
 
-# One scale point in a fresh interpreter: python -m benchmarks.bench_engine scale|scale-fakes N SEED
+# One scale point in a fresh interpreter: python -m benchmarks.bench_engine scale|scale-fakes N SEED OBJECT
 if __name__ == "__main__":
     if sys.argv[1:2] == ["scale"]:
-        print(json.dumps(_scale_here(int(sys.argv[2]), int(sys.argv[3]))))
+        print(json.dumps(_scale_here(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))
     elif sys.argv[1:2] == ["scale-fakes"]:
-        print(json.dumps(_fakes_only_here(int(sys.argv[2]), int(sys.argv[3]))))
+        print(json.dumps(_fakes_only_here(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))

@@ -46,7 +46,8 @@ def main() -> int:
                                     (("contacts", 600), ("products", 300), ("orders", 300), ("carts", 300))]
     results["rate_limited_initial_sync"] = [bench_engine.rate_limited_initial_sync(n)
                                             for n in ((1000,) if quick else (1000, 10_000))]
-    results["scale"] = [bench_engine.scale(n) for n in ((1000, 10_000) if quick else (1000, 10_000, 100_000))]
+    results["scale"] = [bench_engine.scale(n, obj) for obj in ("contacts", "orders")
+                        for n in ((1000, 10_000) if quick else (1000, 10_000, 100_000))]
     results["latency"] = bench_latency.run()
     results["soak"] = bench_engine.soak(hours=2 if quick else 24)
     suite = bench_engine.suite_speedup()
@@ -71,7 +72,8 @@ def main() -> int:
               f"with webhook subscriptions {row['bound_with_subscriptions']} s "
               f"(ratio {row['ratio_with_subscriptions']})")
     for row in results["scale"]:
-        print(f"scale {row['customers']} customers: {row['wall_seconds']} s wall, {row['per_record_ms']} ms/record, "
+        shopify_name = "customers" if row["object"] == "contacts" else row["object"]
+        print(f"scale {row['records']} {shopify_name}: {row['wall_seconds']} s wall, {row['per_record_ms']} ms/record, "
               f"peak RSS {row['peak_mib']} MiB (+{row['sync_peak_mib']} MiB during the sync: the fakes' own "
               f"{row['fakes_growth_mib']} MiB, the engine's {row['engine_peak_mib']} MiB)")
     print(f"\n{'latency':<32}{'object':<10}{'op':<8}{'n':>4}{'p50':>7}{'p95':>7}{'max':>7}{'/bound':>8}")
