@@ -26,6 +26,7 @@ SCRATCH = """
 CREATE TABLE rows (bag TEXT NOT NULL, id TEXT NOT NULL, sort NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (bag, id));
 CREATE INDEX rows_sorted ON rows (bag, sort);
+CREATE INDEX rows_arrival ON rows (bag);  -- (bag, rowid): reading in arrival order must not sort the bag each time
 CREATE TABLE keys (bag TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (bag, key, id));
 """
 

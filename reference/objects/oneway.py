@@ -63,6 +63,8 @@ class OneWay(ABC):
 
     def __init__(self) -> None:
         self.listings = Listings(Scratch())  # staged: an initial sync of 100,000 orders holds a chunk at a time
+        # Reconciliation listings hold ids alone, and are read whole every few minutes: kept in memory.
+        self.checks = Listings()
 
     @property
     def prefixes(self) -> tuple[str, ...]:
@@ -193,12 +195,12 @@ class OneWay(ABC):
         gone: list[tuple[str, str]] = []
         if links:
             # Kept across ticks like any listing: thousands of links take more calls than one tick may spend.
-            listing = self.listings.get(f"reconcile:{shop}", ctx.now)
+            listing = self.checks.get(shop, ctx.now)
             ids = [link.shopify_id for link in links]
             present = {str(r["id"]) for r in client.by_ids(self.resource, ids, {"status": "any", "fields": "id"},
                                                            listing)}
             checked = set(listing.ids)
-            self.listings.drop(f"reconcile:{shop}")
+            self.checks.drop(shop)
             for link in links:
                 if link.shopify_id not in checked:
                     continue  # linked after this check began: the next one looks
