@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from reference.clients.http import Deferred
-from reference.clients.listing import Listing, Listings, Scratch
+from reference.clients.listing import Listing, Listings, Scratch, StagedRecords
 from reference.clients.shopify import ShopClient
 from reference.mapping import hubspot_view, norm_email, normalise, read_path
 from reference.objects.context import CHUNK, OVERLAP, Context, log
@@ -48,6 +48,26 @@ class Desired:
                 "lines": {k: {p: normalise(p, v) for p, v in line.items()} for k, line in self.lines.items()}}
 
 
+class Imported:
+    """HubSpot records that already name a Shopify record, looked up by (shop, Shopify id) in their staged
+    listing: the lowest HubSpot id of that store (or of no store) wins."""
+
+    def __init__(self, records: StagedRecords, external_id: str, domains: dict[str, str]) -> None:
+        self.records, self.domains = records, domains
+
+        def keys(record: dict) -> list[str]:
+            props = record.get("properties") or {}
+            rid = props.get(external_id)
+            return [f"{props.get('hs_source_store') or '*'}|{rid}"] if rid else []
+        records.index(keys)
+
+    def get(self, ref: tuple[str, str]) -> str | None:
+        shop, rid = ref
+        found = [int(r["id"]) for key in (f"{self.domains.get(shop)}|{rid}", f"*|{rid}")
+                 for r in self.records.by_key(key)]
+        return str(min(found)) if found else None
+
+
 class OneWay(ABC):
     """The shared machinery of orders and carts."""
 
@@ -65,6 +85,7 @@ class OneWay(ABC):
         self.listings = Listings(Scratch())  # staged: an initial sync of 100,000 orders holds a chunk at a time
         # Reconciliation listings hold ids alone, and are read whole every few minutes: kept in memory.
         self.checks = Listings()
+        self.imported: Imported | None = None  # during an initial sync: records made before it (ORD-4)
 
     @property
     def prefixes(self) -> tuple[str, ...]:
@@ -125,7 +146,7 @@ class OneWay(ABC):
             if record is not None:
                 changed[(e.shop, str(record["id"]))] = record
         cursors: dict[str, str] = {}
-        existing: dict[tuple[str, str], str] | None = None
+        existing: Imported | None = None
         kept: list[tuple[str, Listing]] = []
         cut: Deferred | None = None
         for shop, client in sorted(ctx.shops.items()):
@@ -165,11 +186,11 @@ class OneWay(ABC):
                 else:
                     waiting.pop(f"{shop}/{rid}", None)  # deleted in Shopify meanwhile: nothing left to wait for
         self._archive(ctx, deleted)
-        self._sync(ctx, mappings, changed, waiting, existing or {})
+        self._sync(ctx, mappings, changed, waiting, existing)
         for shop, listing in kept:
             while part := listing.records[listing.written:listing.written + CHUNK]:
                 fresh = {(shop, str(r["id"])): r for r in part if (shop, str(r["id"])) not in changed}
-                self._sync(ctx, mappings, fresh, waiting, existing or {})
+                self._sync(ctx, mappings, fresh, waiting, existing)
                 listing.written += len(part)
         if cut is not None:
             raise cut  # the listing goes on at the next tick; cursors and events stay
@@ -178,6 +199,7 @@ class OneWay(ABC):
             ctx.polled(key.removeprefix("cursor:"))
             self.listings.drop(f"shopify:{key.rsplit(':', 1)[1]}")
         self.listings.drop("hubspot")
+        self.imported = None
         ctx.state.done([e.seq for e in events])
 
     def _reconcile(self, ctx: Context, shop: str, client: ShopClient) -> list[tuple[str, str]]:
@@ -230,7 +252,7 @@ class OneWay(ABC):
             ctx.state.save_link(link)
 
     def _sync(self, ctx: Context, mappings: tuple[Mapping, ...], changed: dict[tuple[str, str], dict],
-              waiting: dict[str, str], existing: dict[tuple[str, str], str]) -> None:
+              waiting: dict[str, str], existing: Imported | None) -> None:
         plans: list[tuple[str, dict, Desired, Link | None]] = []
         for (shop, rid), record in sorted(changed.items()):
             link = ctx.state.link(self.name, shop, rid)
@@ -256,12 +278,12 @@ class OneWay(ABC):
             self._write(ctx, plans[start:start + 100], existing)
 
     def _write(self, ctx: Context, plans: list[tuple[str, dict, Desired, Link | None]],
-               existing: dict[tuple[str, str], str]) -> None:
+               existing: Imported | None) -> None:
         contacts = self._contacts(ctx, {d.contact_email for _, _, d, _ in plans if d.contact_email})
         # Look before creating: a record imported beforehand (ORD-4, from the one listing made when the
         # shop's sync starts) or an earlier create whose answer was lost (searched for) is adopted.
         new = [(shop, str(r["id"])) for shop, r, _, link in plans if link is None]
-        adopted = {ref: existing[ref] for ref in new if ref in existing}
+        adopted = {ref: hid for ref in new if existing is not None and (hid := existing.get(ref)) is not None}
         unsure = [ref for ref in new if ref not in adopted and ctx.state.intended(self.name, *ref)]
         ripe, unripe = self._ripe(ctx, unsure)
         if ripe:
@@ -404,22 +426,17 @@ class OneWay(ABC):
             seen.pop(f"{shop}/{rid}", None)
         ctx.state.put(key, seen)
 
-    def _existing(self, ctx: Context) -> dict[tuple[str, str], str]:
-        """HubSpot records of this type that already name a Shopify record, by (shop, id): listed once per
-        initial sync, which costs one call for an empty portal instead of a search per batch of new records."""
-        domains = {s.shop: s.domain for s in ctx.settings.shops}
-        out: dict[tuple[str, str], str] = {}
-        records = ctx.hubspot.list_all(self.hubspot_type, [self.external_id, "hs_source_store"],
-                                       self.listings.get("hubspot", ctx.now))
-        for record in sorted(records, key=lambda r: int(r["id"])):
-            props = record.get("properties") or {}
-            rid, store = props.get(self.external_id), props.get("hs_source_store")
-            if not rid:
-                continue
-            for shop, domain in domains.items():
-                if store in (domain, None):
-                    out.setdefault((shop, str(rid)), str(record["id"]))
-        return out
+    def _existing(self, ctx: Context) -> Imported:
+        """HubSpot records of this type that already name a Shopify record (ORD-4): listed once per initial
+        sync (one call for an empty portal instead of a search per batch of new records), staged, and kept
+        until the initial sync ends (records the sync makes itself are known by their links)."""
+        if self.imported is None:
+            listing = self.listings.get("hubspot", ctx.now)
+            ctx.hubspot.list_all(self.hubspot_type, [self.external_id, "hs_source_store"], listing)
+            domains = {s.shop: s.domain for s in ctx.settings.shops}
+            assert isinstance(listing.records, StagedRecords)
+            self.imported = Imported(listing.records, self.external_id, domains)
+        return self.imported
 
     def _lookup(self, ctx: Context, refs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """HubSpot records already made for these Shopify records (an unsure create that landed)."""
