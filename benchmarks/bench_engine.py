@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from fakes.shopify.store import ListQuery
-from fakes.world import World
+from fakes.world import Process, World
 from fakes.world.adapters import load_implementation
 
 SHOPIFY_PAGE, HUBSPOT_BATCH = 250, 100
@@ -152,6 +152,9 @@ def scale(n: int, obj: str = "contacts", seed: int = 3) -> dict:
     baseline = _fresh("scale-fakes", n, seed, obj)
     row["fakes_growth_mib"] = baseline["fakes_growth_mib"]
     row["engine_peak_mib"] = round(max(0.0, row["sync_peak_mib"] - baseline["fakes_growth_mib"]), 1)
+    # The engine alone: the same sync with the engine in its own process (the process contract), whose
+    # peak RSS is then its own, with no allocator sharing (or fragmentation) with the fakes.
+    row.update(_fresh("scale-process", n, seed, obj))
     return row
 
 
@@ -198,6 +201,38 @@ def _scale_here(n: int, seed: int, obj: str) -> dict:
         return {"object": obj, "records": n, "synced": synced, "wall_seconds": round(wall, 2),
                 "per_record_ms": round(1000 * wall / n, 3), "rss_before_mib": round(before, 1),
                 "peak_mib": round(peak, 1), "sync_peak_mib": round(peak - before, 1)}
+    finally:
+        world.close()
+
+
+def _process_status(pid: int, field: str) -> float:
+    """A field of /proc/PID/status in MiB (VmRSS, VmHWM)."""
+    with open(f"/proc/{pid}/status") as status:
+        line = next(line for line in status if line.startswith(f"{field}:"))
+    return int(line.split()[1]) / 1024
+
+
+def _engine_process_here(n: int, seed: int, obj: str) -> dict:
+    """The scale run with the engine in its own process: its RSS when ready, and its peak during the sync."""
+    enabled, hubspot_type = SCALED[obj]
+    world = World(seed=seed, mode="process")
+    try:
+        world.open_portal(tier="enterprise")
+        world.install_shop("alpha", plan="unlimited")
+        _fill(world, obj, n)
+        world.clock.advance(3600)
+        engine = Process(f"{sys.executable} -m scenarios.cli serve-impl reference", name="reference")
+        world.attach(engine)
+        assert engine.proc is not None
+        ready = _process_status(engine.proc.pid, "VmRSS")
+        world.configure(world.settings(enabled=enabled))
+        for _ in range(2880):
+            world.advance(timedelta(seconds=30))
+            if len(world.hubspot.records(world.portal.portal_id, hubspot_type)) >= n:
+                break
+        peak = _process_status(engine.proc.pid, "VmHWM")
+        return {"engine_process_ready_mib": round(ready, 1), "engine_process_peak_mib": round(peak, 1),
+                "engine_process_growth_mib": round(peak - ready, 1)}
     finally:
         world.close()
 
@@ -288,5 +323,7 @@ def suite_speedup(workers: int = 2) -> dict:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["scale"]:
         print(json.dumps(_scale_here(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))
+    elif sys.argv[1:2] == ["scale-process"]:
+        print(json.dumps(_engine_process_here(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))
     elif sys.argv[1:2] == ["scale-fakes"]:
         print(json.dumps(_fakes_only_here(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))

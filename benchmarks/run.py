@@ -75,7 +75,8 @@ def main() -> int:
         shopify_name = "customers" if row["object"] == "contacts" else row["object"]
         print(f"scale {row['records']} {shopify_name}: {row['wall_seconds']} s wall, {row['per_record_ms']} ms/record, "
               f"peak RSS {row['peak_mib']} MiB (+{row['sync_peak_mib']} MiB during the sync: the fakes' own "
-              f"{row['fakes_growth_mib']} MiB, the engine's {row['engine_peak_mib']} MiB)")
+              f"{row['fakes_growth_mib']} MiB, the rest {row['engine_peak_mib']} MiB); the engine in its own "
+              f"process: +{row['engine_process_growth_mib']} MiB over {row['engine_process_ready_mib']} MiB")
     print(f"\n{'latency':<32}{'object':<10}{'op':<8}{'n':>4}{'p50':>7}{'p95':>7}{'max':>7}{'/bound':>8}")
     for row in results["latency"]:
         print(f"{row['case']:<32}{row['object']:<10}{row['operation']:<8}{row['samples']:>4}"
