@@ -153,6 +153,14 @@ class State:
             sql, args = sql + " AND status = ?", [*args, status]
         return [self._link(r) for r in self.db.execute(sql + " ORDER BY shop, shopify_id", args).fetchall()]
 
+    def link_ids(self, kind: str, shop: str, flag: str | None = None) -> list[str]:
+        """Shopify ids of a shop's live links (with `flag`, only those whose extra has that key)."""
+        sql = "SELECT shopify_id FROM links WHERE kind = ? AND shop = ? AND status = ?"
+        args = [kind, shop, LIVE]
+        if flag is not None:
+            sql, args = sql + " AND json_extract(extra, ?) IS NOT NULL", [*args, f"$.{flag}"]
+        return [row[0] for row in self.db.execute(sql + " ORDER BY shopify_id", args)]
+
     def save_link(self, link: Link) -> None:
         """Insert or replace a link (a live link without a HubSpot record is indexed by its `extra["keys"]`)."""
         sid = str(link.shopify_id)

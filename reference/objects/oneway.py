@@ -213,27 +213,31 @@ class OneWay(ABC):
         if datetime.fromisoformat(due) > ctx.now:
             ctx.wake(datetime.fromisoformat(due))
             return []
-        links = ctx.state.links(self.name, shop)
+        # Ids only: the links themselves carry every record's line items, and a store holds 100,000 orders.
+        ids = ctx.state.link_ids(self.name, shop)
         gone: list[tuple[str, str]] = []
-        if links:
+        if ids:
             # Kept across ticks like any listing: thousands of links take more calls than one tick may spend.
             listing = self.checks.get(shop, ctx.now)
-            ids = [link.shopify_id for link in links]
             present = {str(r["id"]) for r in client.by_ids(self.resource, ids, {"status": "any", "fields": "id"},
                                                            listing)}
             checked = set(listing.ids)
             self.checks.drop(shop)
-            for link in links:
-                if link.shopify_id not in checked:
-                    continue  # linked after this check began: the next one looks
-                if link.shopify_id in present or link.extra.get("completed"):
+            flagged = set(ctx.state.link_ids(self.name, shop, flag="missing"))
+            for sid in ids:
+                if sid not in checked or (sid in present and sid not in flagged):
+                    continue  # linked after this check began (the next one looks), or there as expected
+                link = ctx.state.link(self.name, shop, sid)
+                if link is None or link.status != LIVE:
+                    continue
+                if sid in present or link.extra.get("completed"):
                     if link.extra.pop("missing", None):
                         ctx.state.save_link(link)
                     continue
                 # Missing twice in a row: a checkout that completed leaves the abandoned list too, and the
                 # orders stream marks its cart completed in between; only a record still missing is gone.
                 if link.extra.get("missing"):
-                    gone.append((shop, link.shopify_id))
+                    gone.append((shop, sid))
                 else:
                     link.extra["missing"] = ctx.now.isoformat()
                     ctx.state.save_link(link)

@@ -243,6 +243,16 @@ def test_survivors_of_an_archived_record_are_found_by_key_until_linked_again() -
     assert state.orphans("contacts", ["ada@x.com"]) == []
 
 
+def test_link_ids_of_a_shop_are_its_live_links_optionally_flagged() -> None:
+    state = State(None)
+    state.save_link(Link("orders", "alpha", "1", "10", {}, None, LIVE, {"lines": {"a": "b"}}))
+    state.save_link(Link("orders", "alpha", "2", "11", {}, None, LIVE, {"missing": "2031-01-06T09:00:00+00:00"}))
+    state.save_link(Link("orders", "alpha", "3", "12", {}, None, "deleted", {"missing": "x"}))
+    state.save_link(Link("orders", "beta", "4", "13", {}, None, LIVE))
+    assert state.link_ids("orders", "alpha") == ["1", "2"]
+    assert state.link_ids("orders", "alpha", flag="missing") == ["2"]
+
+
 def test_inbox_is_read_and_dropped_by_topic_up_to_an_event() -> None:
     """A stream reads its own topics a page at a time, and drops only those it read (newer ones wait)."""
     state = State(None)
