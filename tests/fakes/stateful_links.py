@@ -34,6 +34,15 @@ def advancing(app: WSGIApp, clock: SimClock) -> WSGIApp:
     return wsgi
 
 
+def response_links(document: dict[str, Any], operation_id: str, status: str) -> dict[str, Any]:
+    """The links an operation's response declares in an OpenAPI document."""
+    for item in document["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                return operation["responses"][status].get("links", {})
+    raise KeyError(operation_id)
+
+
 def link_rules(machine: type) -> list[Rule]:
     """The state machine's rules that take their input from an earlier response: one per followed link."""
     rules = (getattr(getattr(machine, name), RULE_MARKER, None) for name in dir(machine))

@@ -25,7 +25,15 @@ from fakes.hubspot.app import create_app
 from fakes.hubspot.demo import DEMO_PORTAL_ID, DEMO_TOKEN, add_demo_portal
 from fakes.hubspot.openapi import LINKS, document
 from fakes.hubspot.store import HubSpotStore
-from tests.fakes.stateful_links import CI_RUN, LINKS_ONLY, advancing, link_count, link_rules, root_rule_name
+from tests.fakes.stateful_links import (
+    CI_RUN,
+    LINKS_ONLY,
+    advancing,
+    link_count,
+    link_rules,
+    response_links,
+    root_rule_name,
+)
 
 pytestmark = pytest.mark.schema
 
@@ -64,11 +72,7 @@ def root_rule(operation_id: str) -> str:
 
 
 def _links(operation_id: str, status: str) -> dict[str, Any]:
-    for item in document()["paths"].values():
-        for operation in item.values():
-            if operation["operationId"] == operation_id:
-                return operation["responses"][status].get("links", {})
-    raise KeyError(operation_id)
+    return response_links(document(), operation_id, status)
 
 
 def test_document_links_what_a_client_chains() -> None:

@@ -25,7 +25,15 @@ from fakes.shopify.demo import DEMO_TOKEN, add_demo_shop
 from fakes.shopify.openapi import LINKS, openapi_document
 from fakes.shopify.seed import SeedPlan, seed_shop
 from fakes.shopify.store import ShopifyStore
-from tests.fakes.stateful_links import CI_RUN, LINKS_ONLY, advancing, link_count, link_rules, root_rule_name
+from tests.fakes.stateful_links import (
+    CI_RUN,
+    LINKS_ONLY,
+    advancing,
+    link_count,
+    link_rules,
+    response_links,
+    root_rule_name,
+)
 
 pytestmark = pytest.mark.schema
 
@@ -62,11 +70,7 @@ class ShopWorkflow(Workflow):  # type: ignore[misc, valid-type]
 
 
 def _links(operation_id: str, status: str) -> dict[str, Any]:
-    for item in openapi_document()["paths"].values():
-        for operation in item.values():
-            if operation["operationId"] == operation_id:
-                return operation["responses"][status].get("links", {})
-    raise KeyError(operation_id)
+    return response_links(openapi_document(), operation_id, status)
 
 
 def test_document_links_what_a_client_chains() -> None:
