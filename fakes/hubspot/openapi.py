@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from fakes.hubspot.objects import OBJECT_TYPES
+from fakes.openapi_links import LinkTable, attach_links
 
 bp = Blueprint("hubspot_openapi", __name__)
 
@@ -407,7 +408,7 @@ _PROPERTY = {**_SAME_TYPE, "propertyName": "$response.body#/name"}
 # OpenAPI links: where HubSpot's answer to one call is what a client sends in the next one (the record id a
 # create returns, the pair an association joined). (operationId, status) -> {target operationId: parameters}.
 # They are what schemathesis's stateful run follows.
-LINKS: dict[tuple[str, str], dict[str, dict[str, str]]] = {
+LINKS: LinkTable = {
     ("createObject", "201"): {op: _CREATED for op in ("getObject", "updateObject", "archiveObject",
                                                       "listAssociations", "associateDefault", "associate")},
     # Search-then-read/update is how a sync finds a record by its match key (API-FACTS 3.5).
@@ -419,19 +420,10 @@ LINKS: dict[tuple[str, str], dict[str, dict[str, str]]] = {
 }
 
 
-def _attach_links(paths: dict[str, Any]) -> None:
-    operations = {op["operationId"]: op for item in paths.values() for op in item.values()}
-    for (source, status), targets in LINKS.items():
-        responses = operations[source]["responses"]
-        # A copy: operations share response objects (`record`), and a link belongs to one of them.
-        responses[status] = {**responses[status], "links": {
-            target: {"operationId": target, "parameters": parameters} for target, parameters in targets.items()}}
-
-
 def document() -> dict[str, Any]:
     """The whole OpenAPI document."""
     paths = {**_object_paths(), **_association_paths(), **_schema_paths(), **_auth_paths()}
-    _attach_links(paths)
+    attach_links(paths, LINKS)
     return {
         "openapi": "3.0.3",
         "info": {"title": "shopsync fake HubSpot CRM API", "version": "1.0.0",

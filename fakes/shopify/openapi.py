@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from fakes.openapi_links import LinkTable, attach_links
 from fakes.shopify.store import CONSENT_STATES, FINANCIAL_STATUSES, OPT_IN_LEVELS, TOPIC_SCOPES
 
 
@@ -245,7 +246,7 @@ WEBHOOK_ID = {"webhook_id": "$response.body#/webhook/id"}
 
 # OpenAPI links: where the real API's answer to one call is what a client sends in the next one
 # (operationId, status) -> {target operationId: link parameters}. They drive schemathesis's stateful run.
-LINKS: dict[tuple[str, str], dict[str, dict[str, str]]] = {
+LINKS: LinkTable = {
     ("create_customer", "201"): {op: CUSTOMER_ID for op in ("get_customer", "update_customer", "delete_customer")},
     ("create_product", "201"): {
         **{op: PRODUCT_ID for op in ("get_product", "update_product", "delete_product", "list_variants",
@@ -265,14 +266,6 @@ LINKS: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("cancel_order", "200"): {"get_order": ORDER_ID},
     ("create_webhook", "201"): {op: WEBHOOK_ID for op in ("get_webhook", "update_webhook", "delete_webhook")},
 }
-
-
-def _attach_links(paths: dict[str, dict]) -> None:
-    operations = {op["operationId"]: op for item in paths.values() for op in item.values()}
-    for (source, status), targets in LINKS.items():
-        responses = operations[source]["responses"]
-        responses[status] = {**responses[status], "links": {
-            target: {"operationId": target, "parameters": parameters} for target, parameters in targets.items()}}
 
 
 @cache
@@ -312,7 +305,7 @@ def openapi_document() -> dict:
     paths.update(_resource("webhooks", "webhook", "Webhook", list_extra=("topic", "address")))
     paths.update(_resource("events", "event", "Event", writable=False, list_extra=("filter", "verb")))
     paths["/shop.json"] = {"get": _op("get_shop", 200, _wrapped("shop", "Shop"), [])}
-    _attach_links(paths)
+    attach_links(paths, LINKS)
     return {
         "openapi": "3.1.0",
         "info": {"title": "shopsync fake Shopify Admin REST API", "version": "2024-10"},
