@@ -888,53 +888,47 @@ class HubSpotStore:
 
     def _check_create(self, portal: Portal, otype: ObjectType, body: Any, *, marketer: bool = False,
                       pending_emails: dict[str, str] | None = None,
-                      ) -> tuple[dict[str, str | None], list[tuple[AssociationType, CrmRecord]], CrmRecord | None]:
-        """Validate a create input; returns values, associations and an archived contact to restore."""
+                      ) -> tuple[dict[str, str | None], list[tuple[AssociationType, CrmRecord]]]:
+        """Validate a create input; returns its values and associations."""
         if not isinstance(body, dict):
             raise ValidationError("Invalid input JSON: expected an object with `properties`")
         values = self._normalise(portal, otype, body.get("properties", {}), marketer=marketer)
         assocs = self._prepare_associations(portal, otype, body.get("associations"))
-        restore = None
         if otype.name == "contacts" and values.get("email"):
             email = values["email"] or ""
             if pending_emails is not None and email in pending_emails:
                 raise ValidationError(f"Duplicate email {email} in batch input")
-            existing = self._find(portal, otype, email, "email", archived=None)
-            if existing is not None and not existing.archived:
+            # Only a live contact holds its email: the email of one in the recycle bin makes a new contact,
+            # and the archived one stays archived. API-FACTS 3.4 has the recycle bin; HubSpot's knowledge
+            # base ("Restore deleted records", 2025-11-10) has the rest: an active contact with a deleted
+            # contact's email is possible, and it blocks that contact's restore.
+            existing = self._find(portal, otype, email, "email")
+            if existing is not None:
                 raise ContactExists(existing.id)
-            # Re-creating the contact of an archived email restores it (API-FACTS 3.4: the recycle bin).
-            restore = existing
-        return values, assocs, restore
+        return values, assocs
 
     def _commit_create(self, portal: Portal, otype: ObjectType, values: dict[str, str | None],
-                       assocs: list[tuple[AssociationType, CrmRecord]], restore: CrmRecord | None,
-                       actor: Actor) -> CrmRecord:
+                       assocs: list[tuple[AssociationType, CrmRecord]], actor: Actor) -> CrmRecord:
         now = self.clock.now()
-        if restore is not None:
-            restore.archived, restore.archived_at, restore.updated_at = False, None, now
-            self._apply(portal, otype, restore, values, actor, emit=True)
-            self._emit("restore", restore, actor)
-            record = restore
-        else:
-            self._defaults_for_create(portal, otype, values)
-            rid = self._id()
-            stamp = iso(now)
-            props = {k: v for k, v in values.items() if v is not None}
-            props["hs_object_id"] = rid
-            for name in {otype.created_property, "createdate", "hs_createdate"}:
-                if portal.definition(otype, name) is not None:
-                    props[name] = stamp
-            for name in {otype.modified_property, "hs_lastmodifieddate"}:
-                if portal.definition(otype, name) is not None:
-                    props[name] = stamp
-            record = CrmRecord(rid, otype.name, portal.portal_id, props, now, now)
-            for name, value in props.items():
-                self._record_history(record, name, value, actor)
-            portal.of_type(otype.name)[rid] = record
-            if otype.name == "contacts" and props.get("email"):
-                portal.email_index[props["email"]] = rid
-            self._stamp_version(record)
-            self._emit("creation", record, actor)
+        self._defaults_for_create(portal, otype, values)
+        rid = self._id()
+        stamp = iso(now)
+        props = {k: v for k, v in values.items() if v is not None}
+        props["hs_object_id"] = rid
+        for name in {otype.created_property, "createdate", "hs_createdate"}:
+            if portal.definition(otype, name) is not None:
+                props[name] = stamp
+        for name in {otype.modified_property, "hs_lastmodifieddate"}:
+            if portal.definition(otype, name) is not None:
+                props[name] = stamp
+        record = CrmRecord(rid, otype.name, portal.portal_id, props, now, now)
+        for name, value in props.items():
+            self._record_history(record, name, value, actor)
+        portal.of_type(otype.name)[rid] = record
+        if otype.name == "contacts" and props.get("email"):
+            portal.email_index[props["email"]] = rid
+        self._stamp_version(record)
+        self._emit("creation", record, actor)
         for kind, target in assocs:
             self._link(portal, record, kind, target, actor)
         return record
@@ -950,7 +944,8 @@ class HubSpotStore:
             old, new = record.properties.get("email"), values["email"]
             if new:
                 owner = portal.email_index.get(new)
-                if owner is not None and owner != record.id:
+                # A contact in the recycle bin does not hold its email (see _check_create).
+                if owner is not None and owner != record.id and not portal.of_type("contacts")[owner].archived:
                     raise ContactExists(owner)
             if old and portal.email_index.get(old) == record.id:
                 del portal.email_index[old]
@@ -979,9 +974,9 @@ class HubSpotStore:
         with self._operation():
             portal, otype = self.portal(actor.portal_id), resolve_type(object_type)
             actor.require(otype.write_scopes)
-            values, assocs, restore = self._check_create(portal, otype, body,
+            values, assocs = self._check_create(portal, otype, body,
                                                          marketer=actor.change_source in ("CRM_UI", "IMPORT"))
-            record = self._commit_create(portal, otype, values, assocs, restore, actor)
+            record = self._commit_create(portal, otype, values, assocs, actor)
             return self._view(portal, otype, record, None)
 
     def update(self, actor: Actor, object_type: str, ident: str, body: Any, *,
@@ -1065,8 +1060,9 @@ class HubSpotStore:
             self._emit("deletion", record, actor)
             portal.associations.drop_record(record.key)
             del portal.of_type("contacts")[record.id]
-            if record.properties.get("email"):
-                portal.email_index.pop(record.properties["email"], None)
+            email = record.properties.get("email")
+            if email and portal.email_index.get(email) == record.id:  # a new contact may hold it now
+                del portal.email_index[email]
 
     # -------------------------------------------------------------------------- records: reads
 
@@ -1215,13 +1211,13 @@ class HubSpotStore:
                 pending: dict[str, str] = {}
                 for item in inputs:
                     try:
-                        values, assocs, restore = self._check_create(portal, otype, item)
+                        values, assocs = self._check_create(portal, otype, item)
                     except HubSpotError as exc:
                         errors.append(BatchError(exc.body.get("category", "VALIDATION_ERROR"),
                                                  exc.body.get("message", ""),
                                                  {"objectWriteTraceId": [str(item["objectWriteTraceId"])]}))
                         continue
-                    record = self._commit_create(portal, otype, values, assocs, restore, actor)
+                    record = self._commit_create(portal, otype, values, assocs, actor)
                     view = self._view(portal, otype, record, None)
                     view.object_write_trace_id = str(item["objectWriteTraceId"])
                     results.append(view)
@@ -1229,12 +1225,12 @@ class HubSpotStore:
                 pending = {}
                 checked = []
                 for item in inputs:
-                    values, assocs, restore = self._check_create(portal, otype, item, pending_emails=pending)
+                    values, assocs = self._check_create(portal, otype, item, pending_emails=pending)
                     if otype.name == "contacts" and values.get("email"):
                         pending[values["email"] or ""] = ""
-                    checked.append((values, assocs, restore))
-                for values, assocs, restore in checked:
-                    record = self._commit_create(portal, otype, values, assocs, restore, actor)
+                    checked.append((values, assocs))
+                for values, assocs in checked:
+                    record = self._commit_create(portal, otype, values, assocs, actor)
                     results.append(self._view(portal, otype, record, None))
             return BatchResult(results, errors, started, self.clock.now())
 

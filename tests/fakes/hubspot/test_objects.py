@@ -179,12 +179,35 @@ def test_id_property_email_lookup_and_update(api: Api) -> None:
     assert api.get("/crm/v3/objects/contacts/Jon?idProperty=firstname").status_code == 400
 
 
-def test_recreating_an_archived_contact_restores_it(api: Api) -> None:
-    cid = api.create("contacts", email="back@x.com")["id"]
-    api.delete(f"/crm/v3/objects/contacts/{cid}")
+def test_the_email_of_an_archived_contact_makes_a_new_contact(api: Api, clock) -> None:
+    # API-FACTS 3.4 (the recycle bin) and HubSpot's knowledge base, "Restore deleted records": an active
+    # contact may have a deleted contact's email (it then blocks the restore), so only a live contact
+    # holds its email and the archived one stays in the bin.
+    old = api.create("contacts", email="back@x.com", firstname="A")["id"]
+    api.delete(f"/crm/v3/objects/contacts/{old}")
+    clock.advance(60)
     again = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "back@x.com", "firstname": "B"}})
-    assert again.status_code == 201 and again.json["id"] == cid
-    assert api.get(f"/crm/v3/objects/contacts/{cid}").json["properties"]["firstname"] == "B"
+    assert again.status_code == 201 and again.json["id"] != old
+    assert again.json["properties"]["createdate"] == again.json["properties"]["lastmodifieddate"] \
+        == "2031-01-06T09:01:00Z"
+    assert api.get(f"/crm/v3/objects/contacts/{old}").status_code == 404
+    archived = api.get(f"/crm/v3/objects/contacts/{old}?archived=true").json
+    assert archived["archived"] is True and archived["properties"]["firstname"] == "A"
+    assert api.get("/crm/v3/objects/contacts/back%40x.com?idProperty=email").json["id"] == again.json["id"]
+    # Batch upsert by email and an email change onto an archived contact's address behave alike.
+    gone = api.create("contacts", email="gone@x.com")["id"]
+    api.delete(f"/crm/v3/objects/contacts/{gone}")
+    upserted = api.post("/crm/v3/objects/contacts/batch/upsert", json={"inputs": [
+        {"id": "gone@x.com", "idProperty": "email", "properties": {"firstname": "G"}}]}).json["results"][0]
+    assert upserted["new"] is True and upserted["id"] != gone
+    left = api.create("contacts", email="left@x.com")["id"]
+    api.delete(f"/crm/v3/objects/contacts/{left}")
+    other = api.create("contacts", email="other@x.com")["id"]
+    moved = api.patch(f"/crm/v3/objects/contacts/{other}", json={"properties": {"email": "left@x.com"}})
+    assert moved.status_code == 200 and moved.json["properties"]["email"] == "left@x.com"
+    # A permanent delete of the archived one leaves the new contact's email to it.
+    assert api.post("/crm/v3/objects/contacts/gdpr-delete", json={"objectId": old}).status_code == 204
+    assert api.get("/crm/v3/objects/contacts/back%40x.com?idProperty=email").json["id"] == again.json["id"]
 
 
 def test_merge_contacts(api: Api) -> None:
