@@ -79,7 +79,7 @@ class ContactGroup:
     fleeting: bool = False
     # A HubSpot-born contact archived within the bound while merchants' customers share its email: a sync
     # may have seen it alive (then it reached every shop and stays archived, CNT-3) or never (then it is
-    # only the customers' contact, and HubSpot restores it when the sync writes that email again).
+    # only the customers' contact, which the sync makes anew when it writes that email again).
     archived_unseen: bool = False
     # Shops beyond its customers' may or may not hold the person: after `archived_unseen`, or when a
     # HubSpot contact was made at the very instant merchants made its customers (which came first is
@@ -122,9 +122,23 @@ class ProductGroup:
     hubspot_alive: bool = True
     everywhere: bool = False
     deleted_in: set[str] = field(default_factory=set)
+    # A Shopify product of the group made and deleted within the bound while others kept the group: a sync
+    # may never have seen it (then the HubSpot product lives on with the others' values) or may have (then
+    # its delete archived the HubSpot product, PRD-2). Its shop is neither barred nor owed the product.
+    archive_optional: bool = False
+    unseen_in: set[str] = field(default_factory=set)
 
     def set(self, name: str, value: Any, at: datetime, source: str = "") -> None:
         last_writer(self.fields, name, value, at, source)
+
+    def unsee(self, source: str, before: dict[str, Valued]) -> None:
+        """A source a sync may never have seen: each field it wrote last may also still hold the value it had
+        before (`before`: the fields when that source's product joined)."""
+        for name, current in list(self.fields.items()):
+            prior = before.get(name)
+            if current.system == source and prior is not None and prior.value != current.value:
+                self.fields[name] = Valued(prior.value, prior.at, prior.system,
+                                           (*prior.also, current.value, *current.also))
 
 
 def _norm_domain(value: str | None) -> str | None:
@@ -395,8 +409,8 @@ class Oracle:
     def _may_return(group: ContactGroup, buyers: dict[str, datetime]) -> bool:
         """Whether an archived contact may be live again without breaking CNT-3: a cart or order of the person
         at or after the archive needs a contact (CRT-1, ORD-2), and a customer changed at the very instant of
-        the archive may have changed after it (then it makes the contact again). HubSpot restores the
-        archived contact of that email, or the sync makes another."""
+        the archive may have changed after it (then it makes the contact again). Either way the sync makes
+        a new contact of that email; the archived one stays in HubSpot's recycle bin."""
         if group.archived_at is None:
             return False
         bought = buyers.get(group.key or "")
@@ -409,6 +423,9 @@ class Oracle:
         groups: list[ProductGroup] = []
         by_product: dict[tuple[str, int], ProductGroup] = {}
         by_hubspot: dict[str, ProductGroup] = {}
+        # Per Shopify product: when it was made, and its group's fields as they were before it joined.
+        born_at: dict[tuple[str, int], datetime] = {}
+        before: dict[tuple[str, int], dict[str, Valued]] = {}
 
         def find(key: str) -> ProductGroup | None:
             return next((g for g in groups if g.key == key and g.hubspot_alive), None)
@@ -420,8 +437,15 @@ class Oracle:
                     group = by_product.pop((shop, pid), None)
                     if group is not None:
                         group.products.pop(shop, None)
-                        group.deleted_in.add(shop)
-                        group.hubspot_alive = False  # PRD-2
+                        made = born_at.get((shop, pid))
+                        quick = made is not None and change.at - made < LATENCY_BOUND
+                        if quick and (group.products or group.everywhere):
+                            group.archive_optional = True
+                            group.unseen_in.add(shop)
+                            group.unsee(f"shopify:{shop}", before.get((shop, pid), {}))
+                        else:
+                            group.deleted_in.add(shop)
+                            group.hubspot_alive = False  # PRD-2
                     continue
                 key = (change.record.get("title") or "").strip()
                 group = by_product.get((shop, pid))
@@ -431,6 +455,8 @@ class Oracle:
                         groups.append(group)
                     group.products[shop] = pid
                     by_product[(shop, pid)] = group
+                    born_at[(shop, pid)] = change.at
+                    before[(shop, pid)] = dict(group.fields)
                 group.key = key
                 source = f"shopify:{shop}"
                 if "title" in change.data:
@@ -480,7 +506,8 @@ class Oracle:
             shadowed = not group.hubspot_alive and group.key in alive
             if group.hubspot_alive:
                 if not found:
-                    self.fail("PRD-1", f"no HubSpot product {group.key!r}", {"name": group.key}, None, label)
+                    if not group.archive_optional:
+                        self.fail("PRD-1", f"no HubSpot product {group.key!r}", {"name": group.key}, None, label)
                 elif len(found) > 1:
                     self.fail("PRD-1", f"duplicate HubSpot products {group.key!r}", 1, len(found), label)
                 else:
@@ -490,12 +517,13 @@ class Oracle:
                         self.fail("PRD-5", f"price of {group.key!r}", price.value, product.properties.get("price"),
                                   label)
                     sku = group.fields.get("sku")
-                    if sku is not None and sku.value and product.properties.get("hs_sku") != sku.value:
+                    if sku is not None and sku.value and not sku.accepts(product.properties.get("hs_sku")):
                         self.fail("PRD-5", f"sku of {group.key!r}", sku.value, product.properties.get("hs_sku"), label)
             elif found and not shadowed and any(s in group.deleted_in for s in self.shops):
                 self.fail("PRD-2", f"HubSpot product {group.key!r} not archived after the Shopify delete",
                           "archived", [r.id for r in found], label)
-            wanted = (set(self.shops) if group.everywhere else set(group.products)) - group.deleted_in
+            wanted = (set(self.shops) if group.everywhere else set(group.products)) - group.deleted_in \
+                - group.unseen_in
             for shop in self._live_shops():
                 products = [p for p in self.sim.world.shopify.shop(shop).products.values()
                             if p.title.strip() == group.key]
@@ -507,7 +535,8 @@ class Oracle:
                     if price is not None and not price.accepts(products[0].variants[0].price, money_equal):
                         self.fail("PRD-5", f"Shopify price of {group.key!r} in {shop}", price.value,
                                   str(products[0].variants[0].price), label)
-                elif shop not in wanted and products and shop not in group.deleted_in and not shadowed:
+                elif shop not in wanted and products and shop not in group.deleted_in | group.unseen_in \
+                        and not shadowed:
                     self.fail("CON-2", f"product {group.key!r} written to {shop}", "absent", products[0].id, label)
         known = {g.key for g in groups if g.hubspot_alive}
         for name, found in by_name.items():

@@ -28,7 +28,7 @@ def _played() -> Iterator:
 def test_a_contact_archived_as_a_merchant_makes_its_person_is_the_customers_contact_only():
     # Oracle bug: it required the archived HubSpot-born contact to stay archived and to reach every shop,
     # though no sync could have seen it alive; the sync rightly made the customer's contact (HubSpot
-    # restores the archived one of that email) and left the other shop alone.
+    # keeps the archived one in its recycle bin and makes a new one) and left the other shop alone.
     with _played() as state:
         contact = state.marketer_creates_contact(name="Ada", person="ada")
         state.merchant_creates_customer(case="lower", name="Edsger", person="ada", shop="beta")
@@ -116,7 +116,7 @@ def test_a_product_name_taken_again_in_another_shop_is_that_shops_own_product():
 
 def test_a_cart_at_the_archive_of_its_persons_contact_may_bring_the_contact_back():
     # Oracle bug: a cart needs its buyer's contact (CRT-1); made at or after the archive, the sync's upsert
-    # by email restores the archived contact, which CNT-3 does not forbid.
+    # by email makes a contact of that email again, which CNT-3 does not forbid.
     with _played() as state:
         mug = state.merchant_creates_product(price=1, shop="alpha", title="Mug", variants=1)
         contact = state.marketer_creates_contact(name="Edsger", person="grace")
@@ -149,3 +149,33 @@ def test_a_customer_changed_at_the_instant_its_contact_is_archived_may_bring_it_
         state.time_passes(minutes=17)
         state.merchant_renames_customer(customer=customer, name="Ada")
         state.marketer_archives_contact(contact=contact)
+
+
+def test_a_contact_made_again_after_its_archive_is_a_new_hubspot_born_contact():
+    # Fake bug: making a contact with an archived contact's email restored the archived record, unstamped
+    # and silent, so no sync could see the new HubSpot-born contact. HubSpot makes a new record (API-FACTS
+    # 3.4); the sync must carry it to every shop (CNT-5).
+    with _played() as state:
+        contact = state.marketer_creates_contact(name="Barbara", person="barbara")
+        state.marketer_archives_contact(contact=contact)
+        state.time_passes(minutes=17)
+        state.marketer_creates_contact(name="Barbara", person="barbara")
+
+
+def test_a_product_made_and_deleted_at_once_beside_a_namesake_may_go_unseen():
+    # Oracle bug: a product made and deleted within the bound may never have been seen by a sync, so its
+    # delete need not archive the HubSpot product its namesake in another shop keeps alive (PRD-2 either way).
+    with _played() as state:
+        state.merchant_creates_product(price=1, shop="alpha", title="Mug", variants=1)
+        mug = state.merchant_creates_product(price=39, shop="beta", title="Mug", variants=1)
+        state.merchant_deletes_product(product=mug)
+
+
+def test_the_price_of_a_product_that_may_go_unseen_need_not_reach_its_namesakes():
+    # Oracle bug: the same, once the namesake is synced: the unseen product's price may never have reached
+    # HubSpot or the other shop (CNT-5 last writer among the changes a sync could see).
+    with _played() as state:
+        state.merchant_creates_product(price=25, shop="alpha", title="Mug", variants=2)
+        state.quiet_point()
+        mug = state.merchant_creates_product(price=39, shop="beta", title="Mug", variants=1)
+        state.merchant_deletes_product(product=mug)

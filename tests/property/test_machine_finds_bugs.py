@@ -9,7 +9,7 @@ import pytest
 from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from tests.mutants.zoo import CaseSensitiveEmailMatch
+from tests.mutants.zoo import CaseSensitiveEmailMatch, KeepsProductOnShopifyDelete
 from tests.property.machine import make_machine
 from tests.property.null_impl import NullSync
 
@@ -51,3 +51,24 @@ def test_a_sync_that_does_nothing_is_caught_with_a_short_counterexample():
     moves = [line for line in notes if "= state." in line or line.strip().startswith("state.")]
     moves = [m for m in moves if "teardown" not in m and "never_errs" not in m]
     assert 1 <= len(moves) <= 4, notes
+
+
+@pytest.mark.parametrize("minutes", [0, 17])
+def test_a_namesakes_delete_is_optional_only_within_the_bound(minutes: int):
+    """The oracle takes a product made and deleted within the bound as possibly unseen (PRD-2 either way),
+    and only then: deleted after the bound, a sync must have seen it, and keeping its HubSpot product fails."""
+    state = make_machine(KeepsProductOnShopifyDelete, "keeps-product-on-shopify-delete")()
+    state.switch_everything_on()
+    try:
+        state.merchant_creates_product(price=25, shop="alpha", title="Mug", variants=2)
+        state.quiet_point()
+        mug = state.merchant_creates_product(price=39, shop="beta", title="Mug", variants=1)
+        state.time_passes(minutes=minutes)
+        state.merchant_deletes_product(product=mug)
+        if minutes:
+            with pytest.raises(AssertionError, match="PRD-2: HubSpot product 'Mug' not archived"):
+                state.judge()
+        else:
+            state.judge()
+    finally:
+        state.sim.world.reset()
