@@ -179,3 +179,28 @@ def test_the_price_of_a_product_that_may_go_unseen_need_not_reach_its_namesakes(
         state.quiet_point()
         mug = state.merchant_creates_product(price=39, shop="beta", title="Mug", variants=1)
         state.merchant_deletes_product(product=mug)
+
+
+def test_an_order_made_before_its_contact_is_archived_may_lose_its_contact():
+    # Oracle bug: the marketer's archive takes the order's contact away and CNT-3 keeps it archived; no
+    # later change of the order asks a sync to write it again, so it may stay without a contact (ORD-2).
+    with _played() as state:
+        customer = state.merchant_creates_customer(case="lower", name="Ada", person="edsger", shop="beta")
+        contact = state.marketer_creates_contact(name="Ada", person="edsger")
+        mug = state.merchant_creates_product(price=35, shop="beta", title="Mug", variants=3)
+        state.shopper_orders(customer=customer, paid=False, product=mug, quantity=1)
+        state.time_passes(minutes=4)
+        state.marketer_archives_contact(contact=contact)
+
+
+def test_an_order_made_before_its_contact_is_archived_need_not_follow_the_new_contact():
+    # Oracle bug: the same when a customer change at the archive makes the person a new contact: the order
+    # did not change, so it need not be associated with the new contact.
+    with _played() as state:
+        customer = state.merchant_creates_customer(case="lower", name="Ada", person="edsger", shop="beta")
+        contact = state.marketer_creates_contact(name="Ada", person="edsger")
+        mug = state.merchant_creates_product(price=35, shop="beta", title="Mug", variants=3)
+        state.shopper_orders(customer=customer, paid=False, product=mug, quantity=1)
+        state.time_passes(minutes=4)
+        state.marketer_archives_contact(contact=contact)
+        state.merchant_renames_customer(customer=customer, name="Grace")
