@@ -90,26 +90,54 @@ class ContactGroup:
     unseen_in: set[str] = field(default_factory=set)
     archived_at: datetime | None = None  # when its HubSpot contact was last archived
     touched_at: datetime | None = None  # when a merchant last changed one of its customers
+    past: dict[str, list[Valued]] = field(default_factory=dict)  # what each field held before, oldest first
 
     def set(self, name: str, value: Any, at: datetime, *, creating: bool = False, system: str = "") -> None:
         # A record created with a field empty has not changed that field: matching it to a person
         # the other side already knows fills that person's values, it does not erase them (CNT-1).
         if creating and value in (None, ""):
             return
-        last_writer(self.fields, name, value, at, system)
+        last_writer(self.fields, name, value, at, system, self.past)
 
 
-def last_writer(fields: dict[str, Valued], name: str, value: Any, at: datetime, source: str) -> None:
+def last_writer(fields: dict[str, Valued], name: str, value: Any, at: datetime, source: str,
+                past: dict[str, list[Valued]] | None = None) -> None:
     """CNT-5: the later change wins. Changes by different sources (HubSpot, or one shop or another) at the
-    very same instant are equally late: a sync may keep either. Within one source the last one stands."""
+    very same instant are equally late: a sync may keep either. Within one source the last one stands.
+    `past` keeps each value a newer one replaces."""
     current = fields.get(name)
     if current is not None and at == current.at:
         if source == current.system:  # the same source again: its last value stands, the ties stay
             fields[name] = Valued(value, at, source, current.also)
         elif value != current.value:
             fields[name] = Valued(value, at, source, (*current.also, current.value))
+        else:
+            return
     elif current is None or at > current.at:
         fields[name] = Valued(value, at, source)
+    else:
+        return
+    if past is not None and current is not None:
+        past.setdefault(name, []).append(current)
+
+
+def forget_unseen(fields: dict[str, Valued], past: dict[str, list[Valued]], source: str, after: datetime) -> None:
+    """A record of `source` was removed: the values it wrote after `after` (within the latency bound of the
+    removal) a sync may never have seen, so each field it wrote last may also still hold what it held
+    before them."""
+    for name, current in list(fields.items()):
+        if current.system != source or current.at <= after:
+            continue
+        accepted = [current.value, *current.also]
+        prior = None
+        for older in reversed(past.get(name, [])):
+            if older.system == source and older.at > after:
+                accepted += [older.value, *older.also]
+                continue
+            prior = older
+            break
+        if prior is not None:
+            fields[name] = Valued(prior.value, prior.at, prior.system, (*prior.also, *accepted))
 
 
 @dataclass
@@ -127,18 +155,10 @@ class ProductGroup:
     # its delete archived the HubSpot product, PRD-2). Its shop is neither barred nor owed the product.
     archive_optional: bool = False
     unseen_in: set[str] = field(default_factory=set)
+    past: dict[str, list[Valued]] = field(default_factory=dict)  # what each field held before, oldest first
 
     def set(self, name: str, value: Any, at: datetime, source: str = "") -> None:
-        last_writer(self.fields, name, value, at, source)
-
-    def unsee(self, source: str, before: dict[str, Valued]) -> None:
-        """A source a sync may never have seen: each field it wrote last may also still hold the value it had
-        before (`before`: the fields when that source's product joined)."""
-        for name, current in list(self.fields.items()):
-            prior = before.get(name)
-            if current.system == source and prior is not None and prior.value != current.value:
-                self.fields[name] = Valued(prior.value, prior.at, prior.system,
-                                           (*prior.also, current.value, *current.also))
+        last_writer(self.fields, name, value, at, source, self.past)
 
 
 def _norm_domain(value: str | None) -> str | None:
@@ -230,6 +250,7 @@ class Oracle:
                     group = by_customer.pop((shop, cid), None)
                     if group is not None:
                         group.customers.pop(shop, None)
+                        forget_unseen(group.fields, group.past, f"shopify:{shop}", change.at - LATENCY_BOUND)
                         made = born_at.get(f"{shop}/{cid}")
                         quick = made is not None and change.at - made < LATENCY_BOUND
                         if not group.hubspot_ids and not group.customers and quick:
@@ -271,7 +292,8 @@ class Oracle:
                 if "default_address" in change.data:
                     address = change.data.get("default_address") or {}
                     for field_name in CONTACT_TO_HUBSPOT_ADDRESS:
-                        group.set(field_name, address.get(field_name), change.at, creating=creating)
+                        group.set(field_name, address.get(field_name), change.at, creating=creating,
+                                  system=f"shopify:{shop}")
             elif change.system == "hubspot" and change.object == "contacts":
                 key = norm_email(change.record.get("email"))
                 if change.op == "create":
@@ -440,9 +462,7 @@ class Oracle:
         groups: list[ProductGroup] = []
         by_product: dict[tuple[str, int], ProductGroup] = {}
         by_hubspot: dict[str, ProductGroup] = {}
-        # Per Shopify product: when it was made, and its group's fields as they were before it joined.
-        born_at: dict[tuple[str, int], datetime] = {}
-        before: dict[tuple[str, int], dict[str, Valued]] = {}
+        born_at: dict[tuple[str, int], datetime] = {}  # per Shopify product: when it was made
 
         def find(key: str) -> ProductGroup | None:
             return next((g for g in groups if g.key == key and g.hubspot_alive), None)
@@ -454,12 +474,12 @@ class Oracle:
                     group = by_product.pop((shop, pid), None)
                     if group is not None:
                         group.products.pop(shop, None)
+                        forget_unseen(group.fields, group.past, f"shopify:{shop}", change.at - LATENCY_BOUND)
                         made = born_at.get((shop, pid))
                         quick = made is not None and change.at - made < LATENCY_BOUND
                         if quick and (group.products or group.everywhere):
                             group.archive_optional = True
                             group.unseen_in.add(shop)
-                            group.unsee(f"shopify:{shop}", before.get((shop, pid), {}))
                         else:
                             group.deleted_in.add(shop)
                             group.hubspot_alive = False  # PRD-2
@@ -473,7 +493,6 @@ class Oracle:
                     group.products[shop] = pid
                     by_product[(shop, pid)] = group
                     born_at[(shop, pid)] = change.at
-                    before[(shop, pid)] = dict(group.fields)
                 group.key = key
                 source = f"shopify:{shop}"
                 if "title" in change.data:

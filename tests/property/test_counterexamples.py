@@ -204,3 +204,13 @@ def test_an_order_made_before_its_contact_is_archived_need_not_follow_the_new_co
         state.time_passes(minutes=4)
         state.marketer_archives_contact(contact=contact)
         state.merchant_renames_customer(customer=customer, name="Grace")
+
+
+def test_a_change_made_as_its_customer_is_deleted_may_go_unseen():
+    # Oracle bug: a customer renamed and deleted within the bound may be gone before a sync saw the rename,
+    # so its contact may keep the name it had (CNT-5 among the changes a sync could see; CNT-4 keeps it).
+    with _played() as state:
+        customer = state.merchant_creates_customer(case="lower", name="Ada", person="ada", shop="alpha")
+        state.time_passes(minutes=16)
+        state.merchant_renames_customer(customer=customer, name="Barbara")
+        state.merchant_deletes_customer(customer=customer)

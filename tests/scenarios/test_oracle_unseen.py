@@ -1,0 +1,56 @@
+"""The oracle's notion of values a sync may never have seen: what a removed record wrote within the bound."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from scenarios.dsl import LATENCY_BOUND
+from scenarios.oracle import Valued, forget_unseen, last_writer
+
+T0 = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)
+
+
+def _written(*changes: tuple[int, str, str]) -> tuple[dict[str, Valued], dict[str, list[Valued]]]:
+    """Fields after (minute, source, value) changes of one field, `name`."""
+    fields: dict[str, Valued] = {}
+    past: dict[str, list[Valued]] = {}
+    for minute, source, value in changes:
+        last_writer(fields, "name", value, T0 + timedelta(minutes=minute), source, past)
+    return fields, past
+
+
+def test_values_written_within_the_bound_of_the_removal_may_be_unseen():
+    fields, past = _written((0, "shopify:alpha", "Ada"), (16, "shopify:alpha", "Barbara"),
+                            (18, "shopify:alpha", "Carla"))
+    removed = T0 + timedelta(minutes=20)
+    forget_unseen(fields, past, "shopify:alpha", removed - LATENCY_BOUND)
+    assert [v for v in ("Ada", "Barbara", "Carla", "Dora") if fields["name"].accepts(v)] == ["Ada", "Barbara",
+                                                                                                "Carla"]
+
+
+def test_values_written_before_the_bound_must_have_been_seen():
+    fields, past = _written((0, "shopify:alpha", "Ada"), (5, "shopify:alpha", "Barbara"))
+    removed = T0 + timedelta(minutes=16)
+    forget_unseen(fields, past, "shopify:alpha", removed - LATENCY_BOUND)
+    assert fields["name"].accepts("Barbara") and not fields["name"].accepts("Ada")
+
+
+def test_only_the_removed_records_source_is_forgotten():
+    # HubSpot wrote last: what the removed customer wrote before no longer matters.
+    fields, past = _written((0, "shopify:alpha", "Ada"), (16, "shopify:alpha", "Barbara"), (17, "hubspot", "Edsger"))
+    forget_unseen(fields, past, "shopify:alpha", T0 + timedelta(minutes=18) - LATENCY_BOUND)
+    assert fields["name"].accepts("Edsger") and not fields["name"].accepts("Barbara")
+    # The removed shop wrote last, over another source's value within the bound: that value may stand.
+    fields, past = _written((0, "shopify:alpha", "Ada"), (12, "hubspot", "Edsger"), (16, "shopify:alpha", "Barbara"))
+    forget_unseen(fields, past, "shopify:alpha", T0 + timedelta(minutes=18) - LATENCY_BOUND)
+    assert [v for v in ("Ada", "Edsger", "Barbara") if fields["name"].accepts(v)] == ["Edsger", "Barbara"]
+
+
+def test_a_record_made_within_the_bound_leaves_the_values_from_before_it():
+    fields, past = _written((0, "shopify:alpha", "25.00"), (30, "shopify:beta", "39.00"))
+    forget_unseen(fields, past, "shopify:beta", T0 + timedelta(minutes=30) - LATENCY_BOUND)
+    assert fields["name"].accepts("25.00") and fields["name"].accepts("39.00")
+    # Nothing before it: its own value stands (nothing else could be there).
+    fields, past = _written((30, "shopify:beta", "39.00"))
+    forget_unseen(fields, past, "shopify:beta", T0 + timedelta(minutes=30) - LATENCY_BOUND)
+    assert fields["name"] == Valued("39.00", T0 + timedelta(minutes=30), "shopify:beta")
