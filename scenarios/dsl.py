@@ -687,6 +687,11 @@ class Sim:
             return not any(r.id in shown for r in self.hubspot.records("products"))
         self._watch("products", "delete", "to_hubspot", f"product {shop}/{product_id}", visible)
 
+    def _had_customers(self, key: str) -> bool:
+        """Whether a merchant ever made or changed a customer with this email."""
+        return any(c.system == "shopify" and c.object == "customer" and norm_email(c.record.get("email")) == key
+                   for c in self.history.changes)
+
     def _name_kept(self, name: str, shown: set[str]) -> bool:
         """Whether a product name lives on: in a shop's product, or in a HubSpot product a marketer made."""
         return any(p.title.strip() == name for shop in self.options.shops if shop not in self.uninstalled
@@ -749,6 +754,16 @@ class Sim:
             if key is None:
                 return
             first = props.get("firstname")
+            if op == "update":
+                # An update reaches the customers the person has; only a person with none yet (HubSpot-born,
+                # not synced) is owed every shop. One whose customers were all deleted has none to reach.
+                holders = [s for s in shops if any(norm_email(c.email) == key
+                                                   for c in self.world.shopify.shop(s).customers.values())]
+                if holders:
+                    shops = holders
+                elif self._had_customers(key):
+                    self._supersede(f"contact {record_id}")
+                    return
 
             def visible() -> bool:
                 return all(any(norm_email(c.email) == key and _same(c.first_name, first)

@@ -214,3 +214,15 @@ def test_a_change_made_as_its_customer_is_deleted_may_go_unseen():
         state.time_passes(minutes=16)
         state.merchant_renames_customer(customer=customer, name="Barbara")
         state.merchant_deletes_customer(customer=customer)
+
+
+def test_a_contact_renamed_once_its_customers_are_deleted_has_nothing_to_reach():
+    # Oracle bug: the latency watch of a contact's update wanted the name in every shop. The person was the
+    # customer's (made at the same instant as the contact) and the customer was deleted: an update reaches
+    # the customers a person has, and only a HubSpot-born person with none yet is owed every shop (LAT-1).
+    with _played() as state:
+        customer = state.merchant_creates_customer(case="lower", name="Ada", person="ada", shop="alpha")
+        contact = state.marketer_creates_contact(name="Ada", person="ada")
+        state.time_passes(minutes=5)
+        state.merchant_deletes_customer(customer=customer)
+        state.marketer_renames_contact(contact=contact, name="Łukasz")
