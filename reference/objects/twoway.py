@@ -327,6 +327,12 @@ class TwoWay(ABC):
         seen, listed = hubspot_time(rec.at) if rec else None, hubspot_time(record.get("updatedAt"))
         return seen is not None and listed is not None and seen > listed
 
+    @staticmethod
+    def _changed_since(rec: HubSpotRecord, record: dict) -> bool:
+        """Whether a listed HubSpot record changed after what the engine last knew of it (`rec.at`)."""
+        known, listed = hubspot_time(rec.at), hubspot_time(record.get("updatedAt"))
+        return known is None or listed is None or listed > known
+
     def _echo(self, ctx: Context, event: dict) -> bool:
         """Whether a HubSpot event only reports what the engine itself last wrote (no read needed, CNT-6)."""
         rec = ctx.state.record(self.name, str(event["objectId"]))
@@ -364,6 +370,7 @@ class TwoWay(ABC):
         rec = ctx.state.record(self.name, hid)
         if rec is not None:
             rec.archived = True
+            rec.at = ctx.now.isoformat()  # a copy listed before this is stale (see _groups)
             ctx.state.save_record(rec)
         for link in ctx.state.links_of(self.name, hid):
             if link.status != LIVE:
@@ -402,6 +409,8 @@ class TwoWay(ABC):
                 rec = ctx.state.record(self.name, hid)
                 if rec is not None and rec.view == view and not rec.archived:
                     continue  # our own write, or nothing we map (CNT-6)
+                if rec is not None and rec.archived and not self._changed_since(rec, record):
+                    continue  # listed before its archive (this very pass may have archived it, PRD-2)
                 if not self.eligible(ctx, view):
                     continue
                 groups[hid] = Group(hid, record, rec, hubspot_changed=True)

@@ -226,3 +226,13 @@ def test_a_contact_renamed_once_its_customers_are_deleted_has_nothing_to_reach()
         state.time_passes(minutes=5)
         state.merchant_deletes_customer(customer=customer)
         state.marketer_renames_contact(contact=contact, name="Łukasz")
+
+
+def test_a_product_archived_by_a_pass_is_not_written_to_the_shops_from_that_passs_listing():
+    # Engine bug: a pass archived the HubSpot product of a deleted Shopify product (PRD-2), then took the
+    # copy of it its HubSpot listing had read a moment before for a HubSpot-born product, and wrote it to
+    # the other shop (CON-2).
+    with _played() as state:
+        mug = state.merchant_creates_product(price=1, shop="alpha", title="Mug", variants=1)
+        state.time_passes(minutes=1)
+        state.merchant_deletes_product(product=mug)
