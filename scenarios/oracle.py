@@ -322,6 +322,7 @@ class Oracle:
                     if change.op == "archive":
                         group.hubspot_alive = False
                         group.archived_at = change.at
+                        forget_unseen(group.fields, group.past, "hubspot", change.at - LATENCY_BOUND)
                         made = born_at.get(change.id)
                         quick = made is not None and change.at - made < LATENCY_BOUND
                         if group.everywhere and quick and not any(group.customers.values()):
@@ -518,6 +519,7 @@ class Oracle:
                     by_hubspot[change.id] = group
                     if change.op == "archive":
                         group.hubspot_alive = False  # PRD-3: Shopify keeps its product
+                        forget_unseen(group.fields, group.past, "hubspot", change.at - LATENCY_BOUND)
                         continue
                     group.key = key
                 for name, prop in (("title", "name"), ("price", "price"), ("sku", "hs_sku"),

@@ -236,3 +236,13 @@ def test_a_product_archived_by_a_pass_is_not_written_to_the_shops_from_that_pass
         mug = state.merchant_creates_product(price=1, shop="alpha", title="Mug", variants=1)
         state.time_passes(minutes=1)
         state.merchant_deletes_product(product=mug)
+
+
+def test_a_contact_renamed_as_it_is_archived_may_leave_its_customers_the_old_name():
+    # Oracle bug: a contact renamed and archived within the bound may be gone before a sync saw the rename,
+    # so the customers it reached may keep the name they had (CNT-5 among the changes a sync could see).
+    with _played() as state:
+        contact = state.marketer_creates_contact(name="Barbara", person="barbara")
+        state.quiet_point()
+        state.marketer_renames_contact(contact=contact, name="Ada")
+        state.marketer_archives_contact(contact=contact)
