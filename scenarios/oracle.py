@@ -111,7 +111,8 @@ def last_writer(fields: dict[str, Valued], name: str, value: Any, at: datetime, 
             fields[name] = Valued(value, at, source, current.also)
         elif value != current.value:
             fields[name] = Valued(value, at, source, (*current.also, current.value))
-        else:
+        else:  # the same value: it stays this source's claim if the other source writes again at this instant
+            fields[name] = Valued(current.value, at, current.system, (*current.also, value))
             return
     elif current is None or at > current.at:
         fields[name] = Valued(value, at, source)

@@ -1,4 +1,4 @@
-"""The oracle's notion of values a sync may never have seen: what a removed record wrote within the bound."""
+"""The oracle's values a sync may keep: ties at one instant, and what a removed record wrote within the bound."""
 
 from __future__ import annotations
 
@@ -54,3 +54,11 @@ def test_a_record_made_within_the_bound_leaves_the_values_from_before_it():
     fields, past = _written((30, "shopify:beta", "39.00"))
     forget_unseen(fields, past, "shopify:beta", T0 + timedelta(minutes=30) - LATENCY_BOUND)
     assert fields["name"] == Valued("39.00", T0 + timedelta(minutes=30), "shopify:beta")
+
+
+def test_a_value_equal_to_the_current_one_at_the_same_instant_stays_a_tie():
+    # CNT-5: beta's "Alan" is as late as HubSpot's; HubSpot writing again at that instant does not drop it.
+    fields, _ = _written((0, "hubspot", "Alan"), (0, "shopify:beta", "Alan"), (0, "hubspot", "Ada"))
+    assert fields["name"].accepts("Ada") and fields["name"].accepts("Alan")
+    fields, _ = _written((0, "hubspot", "Alan"), (0, "hubspot", "Ada"))
+    assert not fields["name"].accepts("Alan")
