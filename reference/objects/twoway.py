@@ -327,11 +327,14 @@ class TwoWay(ABC):
         seen, listed = hubspot_time(rec.at) if rec else None, hubspot_time(record.get("updatedAt"))
         return seen is not None and listed is not None and seen > listed
 
-    @staticmethod
-    def _changed_since(rec: HubSpotRecord, record: dict) -> bool:
-        """Whether a listed HubSpot record changed after what the engine last knew of it (`rec.at`)."""
+    def _known_archived(self, ctx: Context, record: dict, rec: HubSpotRecord | None = None) -> bool:
+        """Whether a listed or found HubSpot record is one the engine knows archived, unchanged since: a copy
+        read before the archive, or a search hit its index still holds (API-FACTS 3.5)."""
+        rec = rec or ctx.state.record(self.name, str(record["id"]))
+        if rec is None or not rec.archived:
+            return False
         known, listed = hubspot_time(rec.at), hubspot_time(record.get("updatedAt"))
-        return known is None or listed is None or listed > known
+        return known is not None and listed is not None and listed <= known
 
     def _echo(self, ctx: Context, event: dict) -> bool:
         """Whether a HubSpot event only reports what the engine itself last wrote (no read needed, CNT-6)."""
@@ -409,7 +412,7 @@ class TwoWay(ABC):
                 rec = ctx.state.record(self.name, hid)
                 if rec is not None and rec.view == view and not rec.archived:
                     continue  # our own write, or nothing we map (CNT-6)
-                if rec is not None and rec.archived and not self._changed_since(rec, record):
+                if self._known_archived(ctx, record, rec):
                     continue  # listed before its archive (this very pass may have archived it, PRD-2)
                 if not self.eligible(ctx, view):
                     continue
@@ -514,7 +517,8 @@ class TwoWay(ABC):
         if fresh and not looked:  # after a full listing of HubSpot in this pass there is nothing more to find
             existing = self.hubspot_lookup(ctx, fresh, props)
             for group in fresh:
-                hit = next((existing[k] for k in group.key_hint if k in existing), None)
+                hit = next((existing[k] for k in group.key_hint if k in existing
+                            and not self._known_archived(ctx, existing[k])), None)
                 if hit is not None:
                     hid = str(hit["id"])
                     group.hid, group.h = hid, hit

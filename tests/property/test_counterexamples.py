@@ -255,3 +255,14 @@ def test_a_shops_value_equal_to_hubspots_at_one_instant_stays_a_tie_when_hubspot
         contact = state.marketer_creates_contact(name="Alan", person="ada")
         state.merchant_creates_customer(case="lower", name="Alan", person="ada", shop="beta")
         state.marketer_renames_contact(contact=contact, name="Ada")
+
+
+def test_a_new_product_is_not_matched_to_the_archived_one_a_lagging_search_still_finds():
+    # Engine bug: a pass archived the HubSpot product of a deleted Shopify product (PRD-2); looking up the name
+    # of a new product in another shop, HubSpot's search (which lags, API-FACTS 3.5) still found the archived
+    # one, so the new product was matched to it and never got a HubSpot product of its own (PRD-1).
+    with _played() as state:
+        tote = state.merchant_creates_product(price=13, shop="alpha", title="Tote", variants=1)
+        state.quiet_point()
+        state.merchant_deletes_product(product=tote)
+        state.merchant_creates_product(price=13, shop="beta", title="Tote", variants=3)
