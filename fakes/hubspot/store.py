@@ -975,7 +975,7 @@ class HubSpotStore:
             portal, otype = self.portal(actor.portal_id), resolve_type(object_type)
             actor.require(otype.write_scopes)
             values, assocs = self._check_create(portal, otype, body,
-                                                         marketer=actor.change_source in ("CRM_UI", "IMPORT"))
+                                                marketer=actor.change_source in ("CRM_UI", "IMPORT"))
             record = self._commit_create(portal, otype, values, assocs, actor)
             return self._view(portal, otype, record, None)
 
