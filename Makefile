@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test conform bench lint serve clean
+.PHONY: test conform sweep bench lint serve clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ test: $(STAMP)
 conform: $(STAMP)
 	$(BIN)/shopsync conform --impl reference --seed 0 --report-dir reports/out
 
+# The nightly run: the whole suite at every seed of SEEDS (~45 min on 2 cores for 100). Each seed's report
+# goes to reports/sweep/seed-N/; reports/sweep/sweep.html lists, per requirement, the seeds it failed at.
+SEEDS ?= 1-100
+sweep: $(STAMP)
+	$(BIN)/shopsync conform --impl reference --seeds $(SEEDS) --report-dir reports/sweep
+
 # Benchmarks need moto's server as the baseline fake (not a test dependency).
 bench: $(STAMP)
 	$(BIN)/pip install --quiet "moto[server]"
@@ -31,4 +37,4 @@ serve: $(STAMP)
 	$(BIN)/shopsync serve
 
 clean:
-	rm -rf $(VENV) reports/out .pytest_cache
+	rm -rf $(VENV) reports/out reports/sweep .pytest_cache

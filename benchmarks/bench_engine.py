@@ -94,12 +94,13 @@ def efficiency(obj: str, n: int, seed: int = 1) -> dict:
 
 
 def _hubspot_bound(calls: int) -> float:
-    """Seconds the 10-second window needs for `calls` (Professional: 190 per window, API-FACTS 3.10)."""
+    """Seconds the 10-second window needs for `calls` (Professional: 190 per window, docs/vendor-behaviour.md §3.10)."""
     return max(0, calls - 190) / 19.0
 
 
 def _shopify_bound(calls: int) -> float:
-    """Seconds the leaky bucket needs for `calls` (standard plan: 40 at once, then 2 per second, API-FACTS 1.5)."""
+    """Seconds the leaky bucket needs for `calls` (standard plan: 40 at once, then 2 per second,
+    docs/vendor-behaviour.md §1.5)."""
     return max(0, calls - 40) / 2.0
 
 

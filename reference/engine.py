@@ -33,6 +33,8 @@ __all__ = ["SettingsRefused", "SyncEngine"]
 VERSION = "0.1.0"
 CAPABILITIES = ["contacts", "companies", "products", "orders", "carts", "webhooks", "custom-mappings", "multi-shop"]
 log = logging.getLogger("reference")
+FIRST = ("contacts", "companies", "products")  # what orders and carts point at
+LAST = ("carts", "orders")
 
 
 class SyncEngine:
@@ -92,7 +94,7 @@ class SyncEngine:
         ctx.shops = {name: client for name, client in self.shops.items() if self._live(name)}
         arrived = self.state.last_event()  # events after this one arrived during the tick: the next one's
         self._uninstalls(ctx)
-        for stream in self.streams:
+        for stream in self._in_turn():
             if not self.settings.enabled(stream.name):
                 continue
             try:
@@ -163,6 +165,20 @@ class SyncEngine:
             token = shop.access_token or self.state.get(f"token:{shop.shop}:{shop.credential_key}")
             if token:
                 self.shops[shop.shop] = ShopClient(shop, token, self.transport, self._clock, self.rng)
+
+    def _in_turn(self) -> list:
+        """This tick's order of the streams: what others point at first, and the streams of one rank taking turns
+        to go first. One vendor budget serves every stream, and a stream whose call fails blocks it for the
+        rest (Retry-After, backoff): under a long 429 or 5xx storm a stream that always came last would never
+        be reached (LAT-3)."""
+        turn = int(self.state.get("turn", 0))
+        self.state.put("turn", turn + 1)
+        ranked: list = []
+        for rank in (FIRST, LAST):
+            group = [stream for stream in self.streams if stream.name in rank]
+            shift = turn % len(group) if group else 0
+            ranked += group[shift:] + group[:shift]
+        return ranked + [stream for stream in self.streams if stream not in ranked]
 
     def _live(self, shop: str) -> bool:
         entry = next((s for s in self.settings.shops if s.shop == shop), None) if self.settings else None

@@ -96,7 +96,8 @@ def hubspot_view(record: dict | None, mappings: Iterable[Mapping]) -> dict[str, 
 
 
 def humanize(value: str | None, default: str | None = None) -> str | None:
-    """Shopify status words as HubSpot shows them (`partially_paid` -> `Partially paid`, API-FACTS 5.3)."""
+    """Shopify status words as HubSpot shows them (`partially_paid` -> `Partially paid`,
+    docs/vendor-behaviour.md §5.3)."""
     if not value:
         return default
     text = str(value).replace("_", " ")

@@ -56,8 +56,8 @@ def _m(spec: str) -> tuple[Mapping, ...]:
     return tuple(out)
 
 
-# The default mappings (DESIGN.md field table, API-FACTS 5.3). Orders and carts are computed records
-# (objects/orders.py, objects/carts.py); their custom mappings add to_hubspot fields only.
+# The default mappings (docs/design.md#field-mappings, docs/vendor-behaviour.md §5.3). Orders and carts are computed
+# records (objects/orders.py, objects/carts.py); their custom mappings add to_hubspot fields only.
 DEFAULT_MAPPINGS: dict[str, tuple[Mapping, ...]] = {
     "contacts": _m("email=email firstname=first_name lastname=last_name phone=phone "
                    "address=default_address.address1:to_hubspot city=default_address.city:to_hubspot "
@@ -103,7 +103,7 @@ class ShopSettings:
 
     @property
     def api_base(self) -> str:
-        """The Admin REST base: `{admin_url}/api/{version}` (API-FACTS 1.1)."""
+        """The Admin REST base: `{admin_url}/api/{version}` (docs/vendor-behaviour.md §1.1)."""
         return f"{self.admin_url.rstrip('/')}/api/{self.api_version}"
 
     @property

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-MAX_AGE_SECONDS = 300  # HubSpot v3: reject requests older than five minutes (API-FACTS 4.2)
+MAX_AGE_SECONDS = 300  # HubSpot v3: reject requests older than five minutes (docs/vendor-behaviour.md §4.2)
 
-# Shopify topics the engine subscribes, by object type (API-FACTS 1.8). Not orders/paid, cancelled,
+# Shopify topics the engine subscribes, by object type (docs/vendor-behaviour.md §1.8). Not orders/paid, cancelled,
 # fulfilled or edited: orders/updated fires with each of them (Shopify's answer on
 # community.shopify.dev/t/27018, and the fake does the same), so they would bring every such change twice.
 SHOPIFY_TOPICS = {
@@ -55,7 +55,8 @@ def _headers(headers: dict[str, str]) -> dict[str, str]:
 
 
 def shopify_events(headers: dict[str, str], body: bytes, secret: str, shops_by_domain: dict[str, str]) -> list[Event]:
-    """Verify `X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the raw body, API-FACTS 2.1) and read the event."""
+    """Verify `X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the raw body, docs/vendor-behaviour.md §2.1) and
+    read the event."""
     h = _headers(headers)
     given = h.get("x-shopify-hmac-sha256") or h.get("shopify-hmac-sha256") or ""
     digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
@@ -72,7 +73,8 @@ def shopify_events(headers: dict[str, str], body: bytes, secret: str, shops_by_d
 
 
 def hubspot_events(headers: dict[str, str], body: bytes, secret: str, uri: str, now: datetime | None) -> list[Event]:
-    """Verify `X-HubSpot-Signature-v3` (method + uri + body + timestamp, API-FACTS 4.2) and read the events."""
+    """Verify `X-HubSpot-Signature-v3` (method + uri + body + timestamp, docs/vendor-behaviour.md §4.2) and
+    read the events."""
     h = _headers(headers)
     timestamp = h.get("x-hubspot-request-timestamp", "")
     given = h.get("x-hubspot-signature-v3", "")

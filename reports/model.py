@@ -7,11 +7,26 @@ Nothing here reads a clock: simulated instants come from the run, wall-clock dur
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 STATUSES = ("pass", "fail", "warn", "info", "skip", "error")
 LEVELS = ("MUST", "SHOULD", "MAY")
+_REQUIREMENT_ID = re.compile(r"[A-Z]{3}-\d+")
+
+
+def check_requirements(check: str) -> list[str]:
+    """The requirements a check names before its colon: "CNT-2, SET-6: ..." -> ["CNT-2", "SET-6"].
+
+    [] when the check has no such prefix, or when any part of it is not a requirement id: a misspelt
+    tag must not quietly drop the requirements spelt right (the scenario's own requirement takes over).
+    """
+    head, colon, _ = check.partition(":")
+    parts = [part.strip() for part in head.split(",")]
+    if not colon or not all(_REQUIREMENT_ID.fullmatch(part) for part in parts):
+        return []
+    return list(dict.fromkeys(parts))
 
 
 @dataclass
@@ -28,13 +43,20 @@ class TimelineEvent:
 class Evidence:
     """Why a check failed: what was expected, what was found, and the few calls that prove it."""
 
-    check: str  # the rule or check that failed, e.g. "CNT-3: customer still exists"
+    check: str  # the rules and check that failed, e.g. "CNT-3: customer still exists", "CNT-2, SET-6: ..."
     expected: Any
     found: Any
     calls: list[dict] = field(default_factory=list)  # audit-log entries (AuditEntry.as_json())
     timeline: list[TimelineEvent] = field(default_factory=list)
     record: str | None = None  # the record the timeline follows, e.g. "customer alpha/7100000001"
     scenario: str | None = None  # the ScenarioResult.id that produced it (the report links the two)
+    # Every requirement the evidence fails, as the run's aggregate resolved it (the check's prefix, else
+    # the scenario's first requirement). Added after schema 1 was published: empty in older documents.
+    requirements: list[str] = field(default_factory=list)
+
+    def requirement_ids(self) -> list[str]:
+        """The requirements it fails: as resolved by the aggregate, else as its check names them."""
+        return self.requirements or check_requirements(self.check)
 
 
 @dataclass
@@ -137,7 +159,7 @@ class LatencySummary:
 
 @dataclass
 class RequirementResult:
-    """The verdict on one requirement of SPEC.md."""
+    """The verdict on one requirement of docs/spec.md."""
 
     id: str
     level: str

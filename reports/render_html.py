@@ -41,7 +41,7 @@ _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefine
 
 
 def code_spans(text: str) -> Markup:
-    """SPEC.md text with its `code` spans as <code> (every piece escaped first)."""
+    """docs/spec.md text with its `code` spans as <code> (every piece escaped first)."""
     pieces = str(text).split("`")
     if len(pieces) % 2 == 0:  # an unpaired backtick: show the text as it is
         return Markup(escape(text))
@@ -80,6 +80,7 @@ class FailureCard:
     timeline: charts.Timeline | None
     replay: str
     bundle: bool  # the replay is the scenario's own bundle (else a rerun of the requirement on its seed)
+    requirements: list[str]  # every requirement this evidence fails, the card's own among them
 
 
 def pretty(value: Any) -> str:
@@ -109,7 +110,7 @@ def _replay(result: RunResult, requirement: RequirementResult, scenario: Scenari
 
 
 def failure_cards(result: RunResult) -> list[FailureCard]:
-    """A card per piece of evidence of every failed, erroneous, warned or waived requirement, in SPEC order."""
+    """A card per piece of evidence of every failed, erroneous, warned or waived requirement, in docs/spec.md order."""
     cards = []
     for requirement in result.requirements:
         kind = _card_kind(requirement)
@@ -122,7 +123,8 @@ def failure_cards(result: RunResult) -> list[FailureCard]:
             calls = [{column: call.get(column) for column in AUDIT_COLUMNS} for call in item.calls]
             cards.append(FailureCard(f"failure-{requirement.id}-{n}", requirement, item, scenario, kind,
                                      pretty(item.expected), pretty(item.found), calls, charts.timeline(item.timeline),
-                                     _replay(result, requirement, scenario), bool(scenario and scenario.replay)))
+                                     _replay(result, requirement, scenario), bool(scenario and scenario.replay),
+                                     list(dict.fromkeys([requirement.id, *item.requirement_ids()]))))
     return cards
 
 

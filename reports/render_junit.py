@@ -1,4 +1,4 @@
-"""`junit.xml`: one testsuite per SPEC.md section, one testcase per (requirement, scenario), for CI tools.
+"""`junit.xml`: one testsuite per docs/spec.md section, one testcase per (requirement, scenario), for CI tools.
 
 Mapping (JUnit has no "warning"):
 - a failing MUST requirement gives a `<failure>` (or `<error>` when the scenario crashed) in each scenario that
@@ -24,8 +24,11 @@ _NOT_XML = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010f
 
 
 def evidence_text(evidence: Evidence, replay: str = "") -> str:
-    """The evidence as plain text: check, expected, found, the calls that prove it, the replay command."""
+    """The evidence as plain text: check, the requirements it fails, expected, found, the calls that prove it,
+    the replay command."""
     lines = [evidence.check]
+    if evidence.requirement_ids():
+        lines.append(f"fails:    {', '.join(evidence.requirement_ids())}")
     if evidence.record:
         lines.append(f"record:   {evidence.record}")
     lines.append(f"expected: {_compact(evidence.expected)}")
@@ -99,7 +102,7 @@ def _requirement_cases(result: RunResult, requirement: RequirementResult, suite:
 
 
 def build_junit(result: RunResult) -> ET.ElementTree:
-    """The JUnit document as an ElementTree (sections in SPEC.md order, then any other prefix)."""
+    """The JUnit document as an ElementTree (sections in docs/spec.md order, then any other prefix)."""
     result = Redactor().copy(result)  # no credential in the file, whatever the result holds
     run = result.run
     root = ET.Element("testsuites", {"name": f"shopsync conformance: {run.implementation}",

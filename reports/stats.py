@@ -31,7 +31,7 @@ FAILING = ("fail", "error")
 
 
 def section(requirement_id: str) -> str:
-    """The SPEC.md section of an ID: "CNT-3" -> "CNT"."""
+    """The docs/spec.md section of an ID: "CNT-3" -> "CNT"."""
     return requirement_id.split("-", 1)[0]
 
 

@@ -1,4 +1,4 @@
-"""From per-scenario results to the verdict on every requirement of SPEC.md."""
+"""From per-scenario results to the verdict on every requirement of docs/spec.md."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from reports.model import (
     RunResult,
     ScenarioResult,
     Waiver,
+    check_requirements,
 )
 from scenarios.catalogue import requirements
 from scenarios.waivers import matching, paste_ready
@@ -45,9 +46,10 @@ def read_results(directory: Path) -> list[ScenarioResult]:
     return sorted(results, key=lambda r: r.id)
 
 
-def _requirement_of(evidence: Evidence, scenario: ScenarioResult) -> str:
-    head = evidence.check.split(":", 1)[0].strip()
-    return head if head[:3].isalpha() and "-" in head else scenario.requirements[0]
+def requirements_of(evidence: Evidence, scenario: ScenarioResult) -> list[str]:
+    """Every requirement a piece of evidence fails: those its check names ("CNT-2, SET-6: ..."), else the
+    scenario's first."""
+    return check_requirements(evidence.check) or scenario.requirements[:1]
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -80,7 +82,7 @@ def summarise_latency(samples: list[LatencySample]) -> list[LatencySummary]:
 
 def aggregate(results: list[ScenarioResult], info: RunInfo, waivers: list[Waiver], today: date,
               selected: set[str] | None = None) -> RunResult:
-    """The run's verdict: one RequirementResult per SPEC.md requirement, none missing, none invented."""
+    """The run's verdict: one RequirementResult per docs/spec.md requirement, none missing, none invented."""
     verdicts: dict[str, Verdict] = {r.id: Verdict() for r in requirements()}
     evidence: dict[str, list[tuple[ScenarioResult, Evidence]]] = {r.id: [] for r in requirements()}
     notes: dict[str, list[str]] = {r.id: [] for r in requirements()}
@@ -91,16 +93,18 @@ def aggregate(results: list[ScenarioResult], info: RunInfo, waivers: list[Waiver
                 if result.status == "error":
                     verdicts[rid].errored = True
         for item in result.evidence:
-            rid = _requirement_of(item, result)
-            if rid in verdicts:
-                verdicts[rid].failed = True
-                verdicts[rid].ran = True
-                evidence[rid].append((result, item))
+            # Written on the evidence so that every report shows which requirements it fails.
+            item.requirements = requirements_of(item, result)
+            for rid in item.requirements:
+                if rid in verdicts:
+                    verdicts[rid].failed = True
+                    verdicts[rid].ran = True
+                    evidence[rid].append((result, item))
         # A scenario demonstrates its primary requirement (the first): when it fails for any reason,
         # that requirement is not shown to hold, even if the evidence names another rule.
         primary = result.requirements[0] if result.requirements else None
         if result.status == "fail" and primary in verdicts and not any(
-                _requirement_of(item, result) == primary for item in result.evidence):
+                primary in item.requirements for item in result.evidence):
             verdicts[primary].failed = True
             evidence[primary].extend((result, item) for item in result.evidence[:3])
         for note in result.notes:

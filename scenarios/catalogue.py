@@ -1,4 +1,4 @@
-"""The requirement catalogue: SPEC.md's IDs with their level and text, loaded from one file."""
+"""The requirement catalogue: docs/spec.md's IDs with their level and text, loaded from one file."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ SPEC_LINE = re.compile(r"^- \*\*([A-Z]{3}-\d+) (MUST|SHOULD|MAY)\*\* (.*)")
 
 @dataclass(frozen=True)
 class Requirement:
-    """One requirement of SPEC.md."""
+    """One requirement of docs/spec.md."""
 
     id: str
     level: str  # MUST, SHOULD, MAY
@@ -28,7 +28,7 @@ class Requirement:
 
 @cache
 def requirements() -> tuple[Requirement, ...]:
-    """Every requirement, in SPEC.md order."""
+    """Every requirement, in docs/spec.md order."""
     data = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
     return tuple(Requirement(r["id"], r["level"], r["text"]) for r in data["requirements"])
 
@@ -38,8 +38,17 @@ def by_id() -> dict[str, Requirement]:
     return {r.id: r for r in requirements()}
 
 
+def closest(term: str) -> str | None:
+    """The requirement ID or section nearest to a mistyped `term` ("cnt-1" -> "CNT-1"), for "did you mean"."""
+    from difflib import get_close_matches
+
+    known = [r.id for r in requirements()] + list(dict.fromkeys(r.section for r in requirements()))
+    found = get_close_matches(term.strip().upper(), known, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 def parse_spec(text: str) -> list[Requirement]:
-    """The requirements written in a SPEC.md text (for checking the catalogue against the spec)."""
+    """The requirements written in a docs/spec.md text (for checking the catalogue against the spec)."""
     found: list[Requirement] = []
     open_item = False  # whether indented lines continue the last requirement
     for line in text.splitlines():

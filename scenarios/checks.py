@@ -3,8 +3,8 @@
 ORD-1 (no write to Shopify orders), CON-1 (the OAuth token is the only credential), CON-2 (no write
 to another store), CON-3 (no traffic after uninstall), CNT-6 (no writes after quiescence), deletes
 only where allowed (CNT-3, PRD-3, CMP-3), LAT-3 (no request repeated before a 429's Retry-After
-elapsed), and calls made between ticks (HAR-1). Each violation names
-its requirement and carries the few calls that prove it.
+elapsed), no product written while product sync is off (SET-1), and calls made between ticks
+(HAR-1). Each violation names its requirement and carries the few calls that prove it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SHOPIFY_ORDER_WRITE = re.compile(r"/admin/api/[^/]+/orders(\.json|/\d+(\.json|/.*))$")
 SHOPIFY_DELETE = re.compile(r"/admin/api/[^/]+/(customers|products)/\d+\.json$")
 HUBSPOT_ARCHIVE = re.compile(r"^/crm/v3/objects/(contacts|companies|0-1|0-2)(/\d+|/batch/archive)$")
+SHOPIFY_PRODUCT_WRITE = re.compile(r"/admin/api/[^/]+/(products|variants)(\.json|/\d+(\.json|/.*))$")
+HUBSPOT_PRODUCT_WRITE = re.compile(r"^/crm/v3/objects/(products|0-7)(/.*)?$")
 
 
 def _calls(entries: list[AuditEntry]) -> list[dict]:
@@ -72,6 +74,7 @@ def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evi
                                   f"{len(after)} request(s)", _calls(after)))
 
     found.extend(_oauth_checks(sim, entries))
+    found.extend(products_written_while_off(sim, entries))
 
     hammered = retried_before_retry_after(entries)
     if hammered:
@@ -108,6 +111,32 @@ def _oauth_checks(sim: Sim, entries: list[AuditEntry]) -> list[Evidence]:
             found.append(Evidence(f"CON-1: {shop} answered 401: a credential other than the installed token",
                                   "every call authorised", f"{len(unauthorised)} x 401", _calls(unauthorised)))
     return found
+
+
+def products_written_while_off(sim: Sim, entries: list[AuditEntry]) -> list[Evidence]:
+    """SET-1: product sync is switched on on its own; orders or carts on while it is off write no product,
+    in HubSpot or in Shopify (SET-3, SET-4 likewise once it was switched off or deleted).
+
+    A write is allowed when the settings in force just before it, or set at its very instant (a tick and a
+    settings change at one simulated instant may fall either way), had product sync on."""
+    settings = [(c.at, bool(((c.data.get("objects") or {}).get("products") or {}).get("enabled")))
+                for c in sim.history.changes if c.system == "settings" and c.op == "configure"]
+
+    def on_at(at: datetime) -> bool:
+        before = [on for when, on in settings if when < at]
+        return (bool(before) and before[-1]) or any(on for when, on in settings if when == at)
+
+    writes = [e for e in entries if e.method in WRITES and not e.read_only
+              and not e.path.endswith(("/search", "/batch/read"))
+              and ((e.fake == "hubspot" and HUBSPOT_PRODUCT_WRITE.search(e.path))
+                   or (e.fake == "shopify" and SHOPIFY_PRODUCT_WRITE.search(e.path)))]
+    off = [e for e in writes if not on_at(e.at)]
+    if not off:
+        return []
+    was_on = any(on and when < off[0].at for when, on in settings)
+    rule = "SET-3" if was_on else "SET-1"
+    return [Evidence(f"{rule}: products written while product sync was off", "no product write",
+                     f"{len(off)} write(s)", _calls(off))]
 
 
 def retried_before_retry_after(entries: list[AuditEntry]) -> list[AuditEntry]:

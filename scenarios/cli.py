@@ -84,18 +84,26 @@ def _conform(args: argparse.Namespace) -> int:
     from reports import write_all
     from reports.model import RunInfo
     from scenarios.aggregate import aggregate, read_results
-    from scenarios.runner import HARNESS_VERSION, ImplSpec, load_suites, select
+    from scenarios.runner import HARNESS_VERSION, ImplSpec, load_suites, only_advice, select, unmatched
     from scenarios.waivers import load_waivers
 
+    if args.seeds is not None:
+        from scenarios.sweep import run_sweep
+        return run_sweep(args)
     impl = ImplSpec(name=args.impl, command=args.impl_cmd, mode=args.mode)
     try:
         waivers = load_waivers(Path(args.waivers) if args.waivers else None)
     except (OSError, ValueError) as bad:
-        print(f"shopsync conform: cannot read the waivers file: {bad}", file=sys.stderr)
+        print(f"shopsync conform: cannot read the waivers file: {bad}; it is JSON: "
+              '{"waivers": [{"requirement", "scenario", "reason", "expires"}]} (see docs/design.md#judging)',
+              file=sys.stderr)
         return 2
     if args.only and not select(load_suites(), args.only):
-        print(f"shopsync conform: --only {args.only} selects no scenario", file=sys.stderr)
+        print(f"shopsync conform: {only_advice(unmatched(load_suites(), args.only))}", file=sys.stderr)
         return 2
+    if args.only and unmatched(load_suites(), args.only):
+        # The rest still runs, but a typo beside valid ids would otherwise drop a requirement unnoticed.
+        print(f"shopsync conform: warning: {only_advice(unmatched(load_suites(), args.only))}", file=sys.stderr)
     report_dir = Path(args.report_dir)
     results_dir = report_dir / "results"
     shutil.rmtree(results_dir, ignore_errors=True)
@@ -238,6 +246,25 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _spec(args: argparse.Namespace) -> int:
+    import textwrap
+
+    from scenarios.catalogue import closest, requirements
+
+    wanted = args.id.strip().upper() if args.id else None
+    chosen = [r for r in requirements() if wanted in (None, r.id, r.section)]
+    if not chosen:
+        near = closest(args.id)
+        hint = f" (did you mean {near}?)" if near else ""
+        print(f"shopsync spec: no requirement {args.id}{hint}; `shopsync spec` lists all {len(requirements())} "
+              "of them, and docs/spec.md gives each its context", file=sys.stderr)
+        return 2
+    blocks = [f"{r.id} {r.level}\n" + textwrap.fill(r.text, width=100, initial_indent="  ", subsequent_indent="  ")
+              for r in chosen]
+    print("\n\n".join(blocks))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="shopsync", description=__doc__)
@@ -263,7 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--impl-cmd", default=None, help="command speaking the process contract (any language)")
     conform.add_argument("--mode", default="inprocess", choices=("inprocess", "process"),
                          help="run --impl in-process or under the process contract")
-    conform.add_argument("--seed", type=int, default=0)
+    seeds = conform.add_mutually_exclusive_group()
+    seeds.add_argument("--seed", type=int, default=0)
+    seeds.add_argument("--seeds", default=None, help="a sweep: the suite once per seed, e.g. 1-100 or 3,7,11-20; "
+                                                     "each seed's report in REPORT_DIR/seed-N/, the summary in "
+                                                     "REPORT_DIR/sweep.json and sweep.html")
     conform.add_argument("--only", default=None, help="requirement ids or prefixes, e.g. CNT-1,ORD")
     conform.add_argument("--profile", default="ci", choices=("dev", "ci", "certify"))
     conform.add_argument("--report-dir", default="reports/out")
@@ -280,6 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="re-render the HTML and JUnit reports from DIR/conformance.json")
     report.add_argument("directory")
     report.set_defaults(run=_report)
+
+    spec = sub.add_parser("spec", help="print a requirement of docs/spec.md (an ID such as CNT-1, or a section "
+                                       "such as ORD), or all of them")
+    spec.add_argument("id", nargs="?", default=None)
+    spec.set_defaults(run=_spec)
     return parser
 
 

@@ -61,6 +61,17 @@ class Watch:
                              _iso(self.visible_at) if self.visible_at else None, seconds)
 
 
+@dataclass(frozen=True)
+class LinesSeen:
+    """The line items a synced order or cart had in HubSpot just before a merchant or shopper removed a line."""
+
+    object_type: str  # orders or carts
+    shop: str
+    id: int  # the Shopify order or checkout
+    hubspot_id: str
+    names: dict[str, str]  # line item id -> name
+
+
 def _iso(instant: datetime) -> str:
     return instant.isoformat().replace("+00:00", "Z")
 
@@ -314,8 +325,25 @@ class Merchant:
 
     def remove_order_line(self, ref: OrderRef, index: int) -> None:
         """An order edit removes one line (PRD-4)."""
+        self._line_items_before_removal("orders", ref.shop, ref.id, self.sim.hubspot.order_for(ref))
         self.store.remove_order_line(ref.shop, ref.id, ref.line_ids[index])
         self._order_changed(ref.shop, ref.id, "update")
+
+    def _line_items_before_removal(self, object_type: str, shop: str, rid: int, found: Any) -> None:
+        """PRD-4: the HubSpot line items of an order or cart (`found`) in sync with Shopify just before a line is
+        removed. The other lines must keep these very records; the oracle compares their ids at the end."""
+        if found is None:
+            return
+        state = self.store.shop(shop)
+        if object_type == "orders":
+            want = sorted((li.title, li.live_quantity) for li in state.orders[rid].line_items if li.live_quantity > 0)
+        else:
+            want = sorted((li.title, li.quantity) for li in state.checkouts[rid].line_items if li.quantity > 0)
+        items = self.sim.hubspot.line_items(object_type, found.id)
+        have = sorted(((li.properties.get("name") or ""), _quantity(li.properties.get("quantity"))) for li in items)
+        if want == have:  # in sync: what the sync must keep is known
+            self.sim.lines_seen.append(LinesSeen(object_type, shop, rid, found.id,
+                                                 {li.id: li.properties.get("name") or "" for li in items}))
 
     def delete_order(self, ref: OrderRef) -> None:
         """The order is deleted (ORD-5: archived in HubSpot)."""
@@ -342,6 +370,7 @@ class Merchant:
 
     def remove_checkout_line(self, ref: CheckoutRef, index: int) -> None:
         """The shopper removes a product from the checkout (PRD-4)."""
+        self._line_items_before_removal("carts", ref.shop, ref.id, self.sim.hubspot.cart_for(ref))
         self.store.update_checkout(ref.shop, ref.id, remove_line_item_id=ref.line_ids[index])
         self._checkout_changed(ref.shop, ref.id, "update")
 
@@ -502,6 +531,7 @@ class Sim:
         self.notes: list[str] = []
         self.hostile: dict[str, int] = {}  # odd and hostile inputs tried, by kind (the report's reliability)
         self.refused = 0  # of those, how many the implementation refused
+        self.lines_seen: list[LinesSeen] = []  # line items of orders and carts just before a line was removed
         world.open_portal(tier=options.tier, ops_hub=options.ops_hub)
         for shop in options.shops:
             world.install_shop(shop, currency=options.currency)
@@ -600,6 +630,7 @@ class Sim:
         self._supersede(record)
         made = Watch(obj, op, direction, self.now(), record, visible, key=key)
         if key is not None:
+            self._overtake(key, direction)
             tied = [w for w in self.watches if w.key == key and w.changed_at == made.changed_at and w.record != record
                     and not w.superseded and w.visible_at is None]
             for other in tied:
@@ -611,6 +642,16 @@ class Sim:
         """A record's changes not yet visible are overtaken by a newer one."""
         for watch in self.watches:
             if watch.record == record and watch.visible_at is None:
+                watch.superseded = True
+
+    def _overtake(self, key: str, direction: str) -> None:
+        """A later change to the same person (or product) on the other side wins over the changes not yet visible
+        there (CNT-5: the later change wins), so their values may never show. One already past the bound when
+        overtaken was late all the same and stays."""
+        now = self.now()
+        for watch in self.watches:
+            if watch.key == key and watch.direction != direction and watch.visible_at is None \
+                    and watch.changed_at < now and now - watch.changed_at < LATENCY_BOUND:
                 watch.superseded = True
 
     def drop_pending_watches(self, record_id: str) -> None:
@@ -783,6 +824,13 @@ class Sim:
                 return all(any(c.name.strip().lower() == name for c in self.world.shopify.company_book(s).list())
                            for s in shops)
             self._watch("companies", op, "to_shopify", f"hubspot company {record_id}", visible)
+
+
+def _quantity(value: Any) -> int | None:
+    try:
+        return int(Decimal(str(value)))
+    except Exception:
+        return None
 
 
 def _same(a: Any, b: Any) -> bool:

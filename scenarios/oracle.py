@@ -1,4 +1,4 @@
-"""The oracle: an executable model of SPEC.md that computes the expected end state from the history.
+"""The oracle: an executable model of docs/spec.md that computes the expected end state from the history.
 
 It reads only the history of changes people made (scenarios/history.py) and the final records of
 both fakes; it shares no code with `reference/`, so a bug in the engine is not mirrored by the judge.
@@ -26,13 +26,14 @@ ORDER_STAGE_IDS = {
     "delivered": "3725360f-519b-4b18-a593-494d60a29c9f",
     "cancelled": "3c85a297-e9ce-400b-b42e-9f16853d69d6",
 }
-# Default contact mapping (DESIGN.md / API-FACTS 5.3): both ways, and to HubSpot only.
+# Default contact mapping (docs/design.md#field-mappings / docs/vendor-behaviour.md §5.3): both ways, and to
+# HubSpot only.
 CONTACT_BOTH = {"first_name": "firstname", "last_name": "lastname"}
 CONTACT_TO_HUBSPOT_ADDRESS = {"city": "city", "zip": "zip", "country": "country"}
 
 
 def expected_stage(order: dict) -> str:
-    """The order pipeline stage a Shopify order must be in (API-FACTS 5.3, in order of precedence)."""
+    """The order pipeline stage a Shopify order must be in (docs/vendor-behaviour.md §5.3, in order of precedence)."""
     if order.get("cancelled_at"):
         return "cancelled"
     fulfillments = [f for f in order.get("fulfillments", []) if f.get("status") != "cancelled"]
@@ -43,6 +44,22 @@ def expected_stage(order: dict) -> str:
     if order.get("financial_status") in ("paid", "partially_refunded", "refunded"):
         return "processed"
     return "open"
+
+
+def order_statuses(order: dict) -> dict[str, str | None]:
+    """The payment and fulfilment status a Shopify order shows in HubSpot: Shopify's words humanized
+    (docs/vendor-behaviour.md §5.3: `partially_refunded` -> "Partially refunded", no fulfilment -> "Unfulfilled")."""
+    def humanized(word: str | None) -> str | None:
+        return word.replace("_", " ").capitalize() if word else None
+    return {"hs_payment_status": humanized(order.get("financial_status")),
+            "hs_fulfillment_status": humanized(order.get("fulfillment_status")) or "Unfulfilled"}
+
+
+def _status_word(value: str | None) -> str | None:
+    """A status compared as a word: case and `_` versus space do not matter ("Partially refunded")."""
+    if value is None:
+        return None
+    return " ".join(str(value).replace("_", " ").lower().split()) or None
 
 
 @dataclass
@@ -219,6 +236,7 @@ class Oracle:
         """Every difference between the expected and the actual end state."""
         if self._enabled_at_end("contacts"):
             self.judge_contacts()
+            self.judge_custom_mappings()
         if self._enabled_at_end("products"):
             self.judge_products()
         if self._enabled_at_end("companies"):
@@ -304,6 +322,13 @@ class Oracle:
                     if group is None:
                         group = ContactGroup(key, everywhere=True)
                         groups.append(group)
+                    elif not group.customers:
+                        # Made afresh when the person has no customer left, and no live contact either, whatever
+                        # a sync made of the last changes (HubSpot refuses a second live contact of one email): a
+                        # HubSpot-born record like any other, owed to every shop, a shop that deleted the person's
+                        # customer before included (CNT-4 bars only the records that customer was linked to).
+                        group.everywhere = True
+                        group.deleted_in.clear()
                     elif group.fleeting and not group.customers:
                         group.everywhere = True  # the person a sync never saw is born in HubSpot after all
                     elif not group.everywhere and group.customers and all(
@@ -577,7 +602,8 @@ class Oracle:
                 elif shop not in wanted and products and shop not in group.deleted_in | group.unseen_in \
                         and not shadowed:
                     self.fail("CON-2", f"product {group.key!r} written to {shop}", "absent", products[0].id, label)
-        known = {g.key for g in groups if g.hubspot_alive}
+        # A product left live after its Shopify delete is PRD-2's failure, told above; not a stray variant too.
+        known = {g.key for g in groups if g.hubspot_alive or g.deleted_in}
         for name, found in by_name.items():
             if name not in known:
                 self.fail("PRD-5", f"unexpected HubSpot product {name!r} (a variant synced as a product?)", "absent",
@@ -646,10 +672,18 @@ class Oracle:
                 self.fail("CMP-1", f"duplicate HubSpot companies for {entry['name']!r}", 1,
                           [r.properties.get("name") for r in matches], label)
             wanted = set(self.shops) if entry["everywhere"] else entry["shops"]
+            if not entry["name"]:
+                # Decision (docs/spec.md, CMP): Shopify requires a company name, so a HubSpot company with a
+                # domain but no name is not written to Shopify until it has one.
+                wanted = set()
             for shop in self._live_shops():
                 book = self.sim.world.shopify.company_book(shop)
                 have = [c for c in book.list() if (entry["name"] and c.name.lower() == entry["name"].lower()) or
                         (entry["domain"] and _norm_domain(book.domain_of(c)) == entry["domain"])]
+                if not entry["name"] and have:
+                    self.fail("CMP-1", f"the nameless HubSpot company {entry['domain']!r} was written to {shop}",
+                              "not written until it has a name", [c.name for c in have], label)
+                    continue
                 if shop in wanted and not have and shop not in entry["deleted_in"]:
                     self.fail("CMP-3" if not entry["alive"] else "CMP-1", f"no Shopify company {entry['name']!r} "
                               f"in {shop}", "present", None, label)
@@ -663,6 +697,97 @@ class Oracle:
                        or (entry["domain"] and _norm_domain(record.properties.get("domain")) == entry["domain"])):
                 self.fail("CMP-1", f"unexpected HubSpot company {record.properties.get('name')!r}", "absent",
                           record.properties)
+
+    # ------------------------------------------------------------------ custom mappings (SET-5)
+
+    def steady_mappings(self, obj: str) -> list[dict]:
+        """The custom mappings of `obj` in force at the end that never changed direction, nor shared their
+        property or field with another mapping, in any settings accepted during the scenario: only for those
+        does the history alone say what each side must hold."""
+        final = (self.sim.sync.objects.get(obj) or {}).get("mappings") or []
+        every = [m for c in self.history if c.system == "settings" and c.op == "configure"
+                 for m in ((c.data.get("objects") or {}).get(obj) or {}).get("mappings") or []]
+        return [m for m in final if all(other == m for other in every if other["hubspot_property"] ==
+                                        m["hubspot_property"] or other["shopify_field"] == m["shopify_field"])]
+
+    def judge_custom_mappings(self) -> None:
+        """SET-5: each custom contact mapping carries values in its direction only, matched by email.
+
+        Against its direction nothing is ever written: a to-HubSpot mapping's Shopify field holds what merchants
+        last gave that customer, a to-Shopify mapping's HubSpot property what marketers last gave that contact
+        (nothing, for a record the sync made). Along it the later change wins (CNT-5) among the sources that flow
+        to that side. A person whose record was removed or whose email changed is judged on direction alone."""
+        live_shops = self._live_shops()
+        for mapping in self.steady_mappings("contacts"):
+            prop, path, direction = mapping["hubspot_property"], mapping["shopify_field"], mapping["direction"]
+            head = path.split(".")[0]
+            merchant: dict[tuple[str, int], Any] = {}  # customer -> what merchants last set in the field
+            marketer: dict[str, Any] = {}  # contact id -> what marketers last set in the property
+            events: dict[str, list[tuple[datetime, str, Any]]] = {}  # email -> (at, source, value), in order
+            key_of: dict[str, str | None] = {}
+            unsettled: set[str | None] = set()
+            for change in self.history:
+                if change.system == "shopify" and change.object == "customer":
+                    record_key, source, shape = f"{change.shop}/{change.id}", f"shopify:{change.shop}/{change.id}", \
+                        head in change.data
+                    value = _read_path(change.record, path) if shape else None
+                elif change.system == "hubspot" and change.object == "contacts":
+                    record_key, source, shape = change.id, "hubspot", prop in change.data
+                    value = change.data.get(prop)
+                else:
+                    continue
+                key = norm_email(change.record.get("email"))
+                if change.op in ("delete", "archive") or key_of.get(record_key, key) != key:
+                    unsettled |= {key_of.get(record_key), key}
+                key_of[record_key] = key
+                if change.op in ("delete", "archive") or not shape or (change.op == "create" and _blank(value)):
+                    continue
+                if source == "hubspot":
+                    marketer[change.id] = value
+                else:
+                    merchant[(change.shop or "", int(change.id))] = value
+                events.setdefault(key or "", []).append((change.at, source, value))
+            label = f"{prop} <-> {path} ({direction})"
+            contacts = {norm_email(c.properties.get("email")): c for c in self.sim.hubspot.records("contacts")}
+            for shop in live_shops:
+                for customer in self.sim.world.shopify.shop(shop).customers.values():
+                    key = norm_email(customer.email)
+                    if key is None:
+                        continue
+                    have = _read_path(customer.rest(self.sim.world.shopify.shop(shop).info), path)
+                    if direction == "to_hubspot":
+                        want = merchant.get((shop, customer.id))
+                        if not _same_text(have, want):
+                            self.fail("SET-5", f"{label} written to the customer {key} in {shop}", want, have,
+                                      f"customer {shop}/{customer.id}")
+                        continue
+                    own = f"shopify:{shop}/{customer.id}"
+                    flowing = [e for e in events.get(key, []) if direction == "both" or e[1] in ("hubspot", own)]
+                    self._mapped_value_holds(flowing, have, key in unsettled, f"{label}: customer {key} in {shop}",
+                                             f"customer {shop}/{customer.id}")
+            for key, contact in contacts.items():
+                if key is None:
+                    continue
+                have = contact.properties.get(prop)
+                if direction == "to_shopify":
+                    want = marketer.get(contact.id)
+                    if not _same_text(have, want):
+                        self.fail("SET-5", f"{label} written to the contact {key}", want, have, f"contact {key}")
+                    continue
+                self._mapped_value_holds(events.get(key, []), have, key in unsettled, f"{label}: contact {key}",
+                                         f"contact {key}")
+
+    def _mapped_value_holds(self, events: list[tuple[datetime, str, Any]], have: Any, unsettled: bool, what: str,
+                            label: str) -> None:
+        """Along a mapping's direction: the side holds the latest value of the sources that flow to it."""
+        fields: dict[str, Valued] = {}
+        for at, source, value in events:
+            last_writer(fields, "value", value, at, source)
+        want = fields.get("value")
+        if want is None or unsettled:
+            return
+        if not any(_same_text(have, value) for value in (want.value, *want.also)):
+            self.fail("SET-5", f"{what} does not hold the latest mapped value", want.value, have, label)
 
     # ------------------------------------------------------------------ orders
 
@@ -700,6 +825,8 @@ class Oracle:
                 if edited_at is None or last_shopify_change.get((shop, order_id), edited_at) > edited_at:
                     self._order_fields(record, data, label)
                 self._order_lines(record, data, label)
+                self._kept_line_items("orders", shop, order_id, record.id, label,
+                                      {li["title"] for li in data["line_items"] if li["current_quantity"] > 0})
                 self._order_associations(record, data, label, shop)
 
     def _order_fields(self, record, data: dict, label: str) -> None:
@@ -715,6 +842,9 @@ class Oracle:
         if props.get("hs_pipeline_stage") != stage:
             self.fail("ORD-5", f"{label} pipeline stage", f"{expected_stage(data)} ({stage})",
                       props.get("hs_pipeline_stage"), label)
+        for name, want in order_statuses(data).items():
+            if _status_word(props.get(name)) != _status_word(want):
+                self.fail("ORD-5", f"{label} {name}", want, props.get(name), label)
 
     def _order_lines(self, record, data: dict, label: str) -> None:
         lines = self.sim.hubspot.line_items("orders", record.id)
@@ -731,6 +861,21 @@ class Oracle:
                 if product_id and line.properties.get("hs_product_id") != product_id:
                     self.fail("ORD-2", f"{label} line item {line.properties.get('name')!r} not tied to its product",
                               product_id, line.properties.get("hs_product_id"), label)
+
+    def _kept_line_items(self, object_type: str, shop: str, rid: int, hubspot_id: str, label: str,
+                         kept: set[str]) -> None:
+        """PRD-4: "other line items stay": a line that stays keeps the very HubSpot line item it had before another
+        line was removed (the DSL noted their ids then), not one archived and made again."""
+        live = self.sim.hubspot.line_items(object_type, hubspot_id)
+        for seen in self.sim.lines_seen:
+            if (seen.object_type, seen.shop, seen.id, seen.hubspot_id) != (object_type, shop, rid, hubspot_id):
+                continue
+            names = set(seen.names.values())
+            again = [li for li in live if li.id not in seen.names and (li.properties.get("name") or "") in kept & names]
+            if again:
+                self.fail("PRD-4", f"{label}: the line items of the lines that stayed were archived and made again",
+                          sorted(lid for lid, name in seen.names.items() if name in kept),
+                          sorted(li.id for li in again), label)
 
     def _order_associations(self, record, data: dict, label: str, shop: str) -> None:
         contacts = self.sim.hubspot.associated("orders", record.id, "contacts")
@@ -775,6 +920,8 @@ class Oracle:
                 have = sorted(((li.properties.get("name") or ""), _int(li.properties.get("quantity"))) for li in lines)
                 if checkout.completed_at is None and want != have:
                     self.fail("PRD-4" if len(have) > len(want) else "CRT-1", f"{label} line items", want, have, label)
+                self._kept_line_items("carts", shop, checkout_id, cart.id, label,
+                                      {li.title for li in checkout.line_items if li.quantity > 0})
                 contacts = self.sim.hubspot.associated("carts", cart.id, "contacts")
                 email = norm_email(checkout.email)
                 if email and self._enabled_at_end("contacts") and (self.sim.sync.objects["contacts"] or {}).get(
@@ -801,6 +948,28 @@ def _int(value: Any) -> int:
         return int(Decimal(str(value)))
     except Exception:
         return -1
+
+
+def _read_path(record: dict | None, path: str) -> Any:
+    """The value at a dotted path of a Shopify record (`note`, `default_address.city`)."""
+    current: Any = record
+    for part in path.split("."):
+        if isinstance(current, list):
+            current = current[int(part)] if part.isdigit() and int(part) < len(current) else None
+        elif isinstance(current, dict):
+            current = current.get(part)
+        else:
+            return None
+    return current
+
+
+def _blank(value: Any) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def _same_text(have: Any, want: Any) -> bool:
+    """Whether two field values are the same text (trimmed; empty is none)."""
+    return (None if _blank(have) else str(have).strip()) == (None if _blank(want) else str(want).strip())
 
 
 def changes_of(history: Iterable[Change], obj: str) -> list[Change]:

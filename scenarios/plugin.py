@@ -86,5 +86,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "requirements(*ids): the SPEC.md requirements a scenario covers")
+    config.addinivalue_line("markers", "requirements(*ids): the docs/spec.md requirements a scenario covers")
     os.environ.setdefault("SHOPSYNC_SUITE", "1")

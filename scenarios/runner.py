@@ -226,6 +226,25 @@ def select(specs: dict[str, ScenarioSpec], only: str | None) -> dict[str, Scenar
     return {k: v for k, v in specs.items() if matches(v)}
 
 
+def unmatched(specs: dict[str, ScenarioSpec], only: str | None) -> list[str]:
+    """The terms of `--only` that select no scenario: a typo, or an id no scenario covers."""
+    terms = [w.strip() for w in (only or "").split(",") if w.strip()]
+    return [term for term in terms if not select(specs, term)]
+
+
+def only_advice(terms: list[str]) -> str:
+    """What to do about `--only` terms that select nothing: the nearest IDs, and where the list is."""
+    from scenarios.catalogue import closest
+
+    named = []
+    for term in terms:
+        near = closest(term)
+        named.append(f"{term} (did you mean {near}?)" if near and near != term else term)
+    return (f"--only {', '.join(named)}: selects no scenario. --only takes requirement ids (CNT-1), sections "
+            "(ORD) or scenario ids, comma-separated; `shopsync spec` lists the requirements (docs/spec.md), "
+            "see docs/design.md#the-command-line")
+
+
 def result_to_file(result: ScenarioResult, directory: Path) -> Path:
     """Write one scenario's result for the run to collect (one file each, so xdist workers never clash)."""
     from dataclasses import asdict

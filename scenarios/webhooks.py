@@ -99,7 +99,7 @@ class Webhooks:
         return self._send(kind, "shopify", topic, shop, event_id, headers, body)
 
     def hubspot_event(self, subscription_type: str, object_id: str | int, **extra: Any) -> dict:
-        """One event of a HubSpot delivery (API-FACTS 4.2), e.g. `contact.propertyChange` with
+        """One event of a HubSpot delivery (docs/vendor-behaviour.md §4.2), e.g. `contact.propertyChange` with
         `propertyName` and `propertyValue`."""
         portal = self.sim.world.portal
         event = {"eventId": INJECTED_IDS + self._next(), "subscriptionId": INJECTED_IDS, "portalId": portal.portal_id,
@@ -137,7 +137,7 @@ class Webhooks:
 
     def withhold(self, source: str, where: Callable[[Delivery], bool]) -> list[Delivery]:
         """Take genuine deliveries not yet carried out of the vendor's queue, to `replay` them later: an
-        event that arrives after newer ones (delivery is at-least-once and unordered, API-FACTS 2.1)."""
+        event that arrives after newer ones (delivery is at-least-once and unordered, docs/vendor-behaviour.md §2.1)."""
         outbox = self.sim.world.shopify.outbox if source == "shopify" else self.sim.world.hubspot.outbox
         held = [d for d in outbox.pending() if where(d)]
         for delivery in held:

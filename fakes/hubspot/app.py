@@ -80,7 +80,7 @@ def create_app(store: HubSpotStore | None = None, *, clock: SimClock | None = No
         g.actor = store.authenticate(token, request.args.get("portalId"))
         g.caller = g.actor.label
         # Search is exempt from the ten-second window but has its own secondly limit; v4 batch association
-        # endpoints are exempt too (API-FACTS 3.5, 3.6).
+        # endpoints are exempt too (docs/vendor-behaviour.md §3.5, §3.6).
         is_search = request.method == "POST" and path.endswith("/search")
         exempt = path.startswith("/crm/v4/associations/") and "/batch/" in path
         g.rate_headers = store.rate_limit(g.actor, search=is_search, burst_exempt=exempt)

@@ -1,8 +1,8 @@
 """Apps, tokens and users: who may call the API of which portal, and who may install an app.
 
 Private-app tokens (`pat-na1-...`) belong to one portal; OAuth access tokens come from the
-authorization-code flow of a public app installed in a portal (API-FACTS.md 4.1). Only a super admin
-or a user with the App Marketplace permission may install an app (SPEC CON-4).
+authorization-code flow of a public app installed in a portal (docs/vendor-behaviour.md §4.1). Only a super admin
+or a user with the App Marketplace permission may install an app (docs/spec.md CON-4).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from fakes.hubspot.errors import MissingScopes
 
-ACCESS_TOKEN_TTL = 1800  # seconds (API-FACTS 4.1: about 30 minutes)
+ACCESS_TOKEN_TTL = 1800  # seconds (docs/vendor-behaviour.md §4.1: about 30 minutes)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Associations v4: the HUBSPOT_DEFINED type ids and a per-portal index of links between records.
 
-Type ids and their reverses are those of API-FACTS.md 3.6 (from `hubspot/crm/association_type.py`).
+Type ids and their reverses are those of docs/vendor-behaviour.md §3.6 (from `hubspot/crm/association_type.py`).
 Every link is stored in both directions, so the reverse association is visible from the other side.
 Products take part in no association: a line item points at its product through `hs_product_id`.
 """
@@ -36,7 +36,7 @@ class AssociationType:
         return f"{base}_unlabeled" if self.type_id in _UNLABELED_SUFFIX else base
 
 
-# (id, from, to, reverse id, label, default?) as in API-FACTS 3.6.
+# (id, from, to, reverse id, label, default?) as in docs/vendor-behaviour.md §3.6.
 _TABLE: list[tuple[int, str, str, int, str | None, bool]] = [
     (1, "contacts", "companies", 2, "Primary", False),
     (2, "companies", "contacts", 1, "Primary", False),
@@ -65,7 +65,7 @@ _TABLE: list[tuple[int, str, str, int, str | None, bool]] = [
     (590, "carts", "line_items", 591, None, True),
     (591, "line_items", "carts", 590, None, True),
     # "line item -> abandoned cart": a second HubSpot-defined line item -> cart type; its reverse is the
-    # ordinary cart -> line item type (a guess: the table in API-FACTS gives no reverse).
+    # ordinary cart -> line item type (a guess: the table in docs/vendor-behaviour.md §3.6 gives no reverse).
     (571, "line_items", "carts", 590, None, False),
     (67, "quotes", "line_items", 68, None, True),
     (68, "line_items", "quotes", 67, None, True),

@@ -10,7 +10,7 @@ Paths carry the portal id because there is no token to find it from:
 * Marketer edits (as in HubSpot's UI; events say `CRM_UI`): `POST/PATCH/DELETE
   /_harness/portals/{id}/objects/{type}[/{recordId}]`, `PUT /_harness/portals/{id}/associations`;
   judge reads: `GET /_harness/portals/{id}/objects/{type}[/{recordId}]` (archived records included).
-* E-commerce reports and dashboards (SPEC DSH-1..3, see `reports.py`):
+* E-commerce reports and dashboards (docs/spec.md DSH-1..3, see `reports.py`):
   `GET /_harness/ecommerce/{id}/reports?start=&end=&currency=`, `POST/GET /_harness/ecommerce/{id}/dashboards`,
   `GET /_harness/ecommerce/{id}/dashboards/{dashboardId}[?userId=]` (JSON) and `.../view` (HTML page).
 """

@@ -1,6 +1,6 @@
 """HubSpot's error responses, one exception per kind, each carrying the exact status and body.
 
-Bodies follow API-FACTS.md 3.9 (generic `Error`: `status`, `message`, `correlationId`, `category`,
+Bodies follow docs/vendor-behaviour.md §3.9 (generic `Error`: `status`, `message`, `correlationId`, `category`,
 optional `subCategory`, `context`, `errors`, `links`), 3.8 (409 duplicate contact) and 3.10 (429).
 The `correlationId` is filled in when the response is rendered (see `app.py`), so the store can raise
 these without knowing about requests.
@@ -45,7 +45,7 @@ def _error(category: str, message: str, **extra: Any) -> dict[str, Any]:
 
 
 class InvalidAuthentication(HubSpotError):
-    """401: missing, unknown or foreign token (API-FACTS 3.9)."""
+    """401: missing, unknown or foreign token (docs/vendor-behaviour.md §3.9)."""
 
     status = 401
 
@@ -64,7 +64,7 @@ class ExpiredAuthentication(HubSpotError):
 
 
 class MissingScopes(HubSpotError):
-    """403 MISSING_SCOPES with `errors[0].context.requiredGranularScopes` (API-FACTS 3.9)."""
+    """403 MISSING_SCOPES with `errors[0].context.requiredGranularScopes` (docs/vendor-behaviour.md §3.9)."""
 
     status = 403
 
@@ -80,12 +80,12 @@ class MissingScopes(HubSpotError):
 
 
 class ObjectNotFound(HubSpotError):
-    """404 for an unknown or archived record id (API-FACTS 3.9: "resource not found")."""
+    """404 for an unknown or archived record id (docs/vendor-behaviour.md §3.9: "resource not found")."""
 
     status = 404
 
     def __init__(self, message: str = "resource not found") -> None:
-        # API-FACTS open question 5: captures differ on the category; we send OBJECT_NOT_FOUND because the
+        # docs/vendor-behaviour.md §7 q.5: captures differ on the category; we send OBJECT_NOT_FOUND because the
         # SDK's `Error` model requires a category.
         super().__init__(_error("OBJECT_NOT_FOUND", message))
 
@@ -125,7 +125,7 @@ class UnknownObjectType(ValidationError):
 
 
 class PropertyValueError(HubSpotError):
-    """400 VALIDATION_ERROR whose message embeds a JSON list of per-property problems (API-FACTS 3.9).
+    """400 VALIDATION_ERROR whose message embeds a JSON list of per-property problems (docs/vendor-behaviour.md §3.9).
 
     Each problem is `{"isValid": false, "message", "error", "name", "localizedErrorMessage", "portalId"}`;
     `error` is PROPERTY_DOESNT_EXIST, READ_ONLY_VALUE, INVALID_EMAIL, INVALID_OPTION, INVALID_INTEGER or
@@ -157,7 +157,7 @@ class ContactExists(HubSpotError):
 
 
 class InvalidAssociation(HubSpotError):
-    """400 for an association to a missing record or of an unknown type (API-FACTS 3.6)."""
+    """400 for an association to a missing record or of an unknown type (docs/vendor-behaviour.md §3.6)."""
 
     status = 400
 
@@ -166,7 +166,7 @@ class InvalidAssociation(HubSpotError):
 
 
 class RateLimited(HubSpotError):
-    """429 from a rate-limit policy; the body's `policyName` is what SDKs retry on (API-FACTS 3.10)."""
+    """429 from a rate-limit policy; the body's `policyName` is what SDKs retry on (docs/vendor-behaviour.md §3.10)."""
 
     status = 429
 
@@ -189,7 +189,7 @@ class OAuthError(HubSpotError):
 
 
 class InstallRefused(HubSpotError):
-    """403 at the authorize step: the user may not install apps in this account (SPEC CON-4)."""
+    """403 at the authorize step: the user may not install apps in this account (docs/spec.md CON-4)."""
 
     status = 403
 

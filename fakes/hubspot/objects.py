@@ -1,6 +1,6 @@
 """The CRM object types the fake knows, and their HubSpot-defined properties.
 
-Names, type ids, scopes, default property sets and modified-date properties follow API-FACTS.md 3.1,
+Names, type ids, scopes, default property sets and modified-date properties follow docs/vendor-behaviour.md §3.1,
 3.2 and 3.7. A portal adds its own custom properties on top (see `store.Portal.custom_properties`).
 """
 
@@ -34,7 +34,7 @@ class PropertyOption:
 
 @dataclass
 class PropertyDefinition:
-    """A property of an object type, HubSpot-defined or custom (API-FACTS 3.7)."""
+    """A property of an object type, HubSpot-defined or custom (docs/vendor-behaviour.md §3.7)."""
 
     name: str
     label: str
@@ -172,7 +172,7 @@ def _type(name: str, type_id: str, singular: str, props: dict[str, PropertyDefin
     read = (f"crm.objects.{scope}.read",)
     write = (f"crm.objects.{scope}.write",)
     if name == "products":
-        # API-FACTS 3.1: products use the `e-commerce` scope (newer granular scopes also accepted).
+        # docs/vendor-behaviour.md §3.1: products use the `e-commerce` scope (newer granular scopes also accepted).
         read, write = ("e-commerce", "crm.objects.products.read"), ("e-commerce", "crm.objects.products.write")
     return ObjectType(name=name, type_id=type_id, singular=singular, label=singular.upper(),
                       default_properties=tuple(defaults.split()), modified_property=modified,
@@ -218,7 +218,7 @@ _ALIASES["lineitems"] = "line_items"
 
 
 def resolve_type(name: str) -> ObjectType:
-    """The object type for a path segment: plural name, singular name or type id (API-FACTS 3.1)."""
+    """The object type for a path segment: plural name, singular name or type id (docs/vendor-behaviour.md §3.1)."""
     key = _ALIASES.get(str(name).lower())
     if key is None:
         raise UnknownObjectType(name)

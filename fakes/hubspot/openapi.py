@@ -411,7 +411,7 @@ _PROPERTY = {**_SAME_TYPE, "propertyName": "$response.body#/name"}
 LINKS: LinkTable = {
     ("createObject", "201"): {op: _CREATED for op in ("getObject", "updateObject", "archiveObject",
                                                       "listAssociations", "associateDefault", "associate")},
-    # Search-then-read/update is how a sync finds a record by its match key (API-FACTS 3.5).
+    # Search-then-read/update is how a sync finds a record by its match key (docs/vendor-behaviour.md §3.5).
     ("searchObjects", "200"): {op: _FIRST_RESULT for op in ("getObject", "updateObject")},
     ("batchCreateObjects", "201"): {op: _FIRST_RESULT for op in ("getObject", "archiveObject")},
     ("associate", "201"): {"listAssociations": _SAME_PAIR, "removeAssociations": _SAME_RECORDS},

@@ -1,4 +1,4 @@
-"""Default pipelines: the order pipeline with the stage ids of API-FACTS.md 3.7 and the deal pipeline."""
+"""Default pipelines: the order pipeline with the stage ids of docs/vendor-behaviour.md §3.7 and the deal pipeline."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class Pipeline:
 
 
 ORDER_PIPELINE_ID = "14a2e10e-5471-408a-906e-c51f3b04369e"
-# Same ids in several unrelated portals, so apparently global defaults (API-FACTS 3.7, I-3p).
+# Same ids in several unrelated portals, so apparently global defaults (docs/vendor-behaviour.md §3.7, I-3p).
 ORDER_STAGES = {
     "Open": "4b27b500-f031-4927-9811-68a0b525cbae",
     "Processed": "937ea84d-0a4f-4dcf-9028-3f9c2aafbf03",

@@ -1,4 +1,4 @@
-"""HubSpot's rate limits on the simulated clock (API-FACTS.md 3.10 and 3.5).
+"""HubSpot's rate limits on the simulated clock (docs/vendor-behaviour.md §3.10 and §3.5).
 
 * Ten-second rolling window per portal for private apps (100 free/starter, 190 professional and
   enterprise, 250 with the API limit increase), per app per portal for OAuth apps (110, I-mem).
@@ -50,7 +50,7 @@ class RateLimiter:
             limit = 250 if limit_increase else TEN_SECOND_LIMITS.get(tier, 100)
             key, group = f"{portal_id}", f"publicapi:private-apps:{portal_id}"
         if not oauth:
-            # Daily headers are not sent on OAuth calls (API-FACTS 3.10).
+            # Daily headers are not sent on OAuth calls (docs/vendor-behaviour.md §3.10).
             daily_max = DAILY_LIMITS.get(tier, 250_000) + (1_000_000 if limit_increase else 0)
             seen_day, used = self.daily.get(key, (day, 0))
             used = used if seen_day == day else 0

@@ -1,4 +1,4 @@
-"""JSON shapes of HubSpot responses, built from the store's views (API-FACTS.md 3.2, 3.3, 3.6, 3.7)."""
+"""JSON shapes of HubSpot responses, built from the store's views (docs/vendor-behaviour.md §3.2, §3.3, §3.6, §3.7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""E-commerce reports and dashboards (SPEC DSH-1, DSH-2, DSH-3): a harness extension.
+"""E-commerce reports and dashboards (docs/spec.md DSH-1, DSH-2, DSH-3): a harness extension.
 
 Real HubSpot has no public API for these, so they live under `/_harness/ecommerce/{portalId}/...`
 (see `control.py`), never in the public OpenAPI document. Every figure is computed from the portal's

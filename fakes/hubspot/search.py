@@ -1,4 +1,4 @@
-"""The CRM search API's request checks and filter semantics (API-FACTS.md 3.5).
+"""The CRM search API's request checks and filter semantics (docs/vendor-behaviour.md §3.5).
 
 Filters inside a group are AND-ed, groups are OR-ed; at most 5 groups, 10 filters per group and 25
 filters in all; `limit` at most 200; no more than 10,000 results reachable by paging. Search reads an
@@ -82,7 +82,7 @@ def parse_request(body: Any, known: Callable[[str], bool]) -> SearchRequest:
     if not isinstance(sorts, list):
         raise ValidationError("sorts must be a list")
     if sorts:
-        # Only the first sort is effectively used (API-FACTS 3.5); strings "-name" or objects both work.
+        # Only the first sort is effectively used (docs/vendor-behaviour.md §3.5); strings "-name" or objects both work.
         first = sorts[0]
         if isinstance(first, str):
             descending = first.startswith("-")
@@ -163,7 +163,7 @@ def comparable(value: str | None, kind: str) -> Any:
 
 
 def to_millis(value: str) -> int | None:
-    """Epoch milliseconds from a string of digits, an ISO instant or a date (API-FACTS 3.5)."""
+    """Epoch milliseconds from a string of digits, an ISO instant or a date (docs/vendor-behaviour.md §3.5)."""
     text = value.strip()
     if re.fullmatch(r"-?\d+", text):
         return int(text)

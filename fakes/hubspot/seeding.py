@@ -1,7 +1,7 @@
 """Seeded Faker data for a portal: contacts, companies, products, and optionally orders and carts.
 
 The same seed always gives the same records, property values and ids (the store's id counter is
-deterministic too). Names and addresses mix the `en_US` and `fr_FR` locales (DESIGN.md: Seed).
+deterministic too). Names and addresses mix the `en_US` and `fr_FR` locales (docs/design.md#the-simulated-world, Seed).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Everything the vendor validates is validated here (property values, uniqueness, 
 limits, association types, scopes); the Flask routes only parse, call one method and render. All
 timestamps come from the SimClock. Record ids come from one counter per store, so a seed fixes them.
 
-Search is eventually consistent, as in the real API (API-FACTS.md 3.5): every change appends a version
+Search is eventually consistent, as in the real API (docs/vendor-behaviour.md §3.5): every change appends a version
 of the record, and search reads, for each record, the newest version at least `search_index_delay` old.
 """
 
@@ -74,7 +74,7 @@ from fakes.hubspot.ratelimit import SEARCH_PER_SECOND, RateLimiter
 from fakes.hubspot.webhooks import CrmEvent, event_json, make_deliveries, matches, valid_event_type
 from fakes.outbox import Outbox
 
-BATCH_LIMIT = 100  # inputs per batch request (API-FACTS 3.3)
+BATCH_LIMIT = 100  # inputs per batch request (docs/vendor-behaviour.md §3.3)
 HISTORY_BATCH_LIMIT = 50  # batch read with propertiesWithHistory
 LIST_MAX, LIST_DEFAULT = 100, 10
 ASSOC_LIST_MAX = 500
@@ -179,7 +179,7 @@ class AssociationLink:
 
 @dataclass
 class Dashboard:
-    """An e-commerce dashboard (SPEC DSH-2): a name, a subset of reports, an access level."""
+    """An e-commerce dashboard (docs/spec.md DSH-2): a name, a subset of reports, an access level."""
 
     id: str
     name: str
@@ -239,7 +239,7 @@ class HubSpotStore:
                  search_index_delay: float = 5.0, webhook_delay: float = 1.0) -> None:
         self.clock = clock
         self.outbox = outbox if outbox is not None else Outbox()
-        # Simulated seconds before a change is visible to search (API-FACTS 3.5: "a few moments").
+        # Simulated seconds before a change is visible to search (docs/vendor-behaviour.md §3.5: "a few moments").
         self.search_index_delay = timedelta(seconds=search_index_delay)
         self.webhook_delay = timedelta(seconds=webhook_delay)
         self._lock = threading.RLock()
@@ -390,7 +390,7 @@ class HubSpotStore:
                   state: str | None = None, optional_scope: str = "") -> str:
         """The install step: an allowed user of a portal grants scopes; returns the redirect URL with code.
 
-        Only a super admin or a user with App Marketplace permission may install (SPEC CON-4).
+        Only a super admin or a user with App Marketplace permission may install (docs/spec.md CON-4).
         """
         with self._lock:
             app = next((a for a in self.apps.values() if a.kind == "public" and a.client_id == client_id), None)
@@ -418,7 +418,7 @@ class HubSpotStore:
             return f"{redirect_uri}{sep}{urlencode(query)}"
 
     def exchange_token(self, form: dict[str, str]) -> dict[str, Any]:
-        """`POST /oauth/v1/token`: authorization_code and refresh_token grants (API-FACTS 4.1)."""
+        """`POST /oauth/v1/token`: authorization_code and refresh_token grants (docs/vendor-behaviour.md §4.1)."""
         with self._lock:
             grant = form.get("grant_type")
             app = next((a for a in self.apps.values()
@@ -516,7 +516,7 @@ class HubSpotStore:
             if isinstance(value, (dict, list)):
                 raise ValidationError(f"Invalid input JSON: the value of {name} must be a string")
             if value is None or value == "":
-                out[name] = None  # an empty string clears the value (API-FACTS 3.2)
+                out[name] = None  # an empty string clears the value (docs/vendor-behaviour.md §3.2)
                 continue
             text = ("true" if value else "false") if isinstance(value, bool) else str(value)
             problem = self._check_value(portal, otype, definition, text)
@@ -545,7 +545,7 @@ class HubSpotStore:
             if not number.is_finite():
                 return property_problem(pid, name, "INVALID_INTEGER", f"{text} was not a valid number.")
             if otype.name == "line_items" and name == "price" and number < 0:
-                # Line item prices cannot be negative (API-FACTS 3.6, line-items guide).
+                # Line item prices cannot be negative (docs/vendor-behaviour.md §3.6, line-items guide).
                 return property_problem(pid, name, "INVALID_INTEGER", f"{text} must not be negative.")
             return text.strip()
         if definition.type == DATETIME:
@@ -862,7 +862,8 @@ class HubSpotStore:
                           if k[0] in _PARENTS and k != parent.key
                           and not portal.of_type(k[0]).get(k[1], parent).archived]
                 if others:
-                    # A line item belongs to exactly one parent object (API-FACTS 3.6, line-items guide).
+                    # A line item belongs to exactly one parent object (docs/vendor-behaviour.md §3.6,
+                    # line-items guide).
                     raise InvalidAssociation(f"Line item {item.id} is already associated with "
                                              f"{OBJECT_TYPES[others[0][0]].label} {others[0][1]}; a line item "
                                              "can belong to one parent object only.")
@@ -899,8 +900,8 @@ class HubSpotStore:
             if pending_emails is not None and email in pending_emails:
                 raise ValidationError(f"Duplicate email {email} in batch input")
             # Only a live contact holds its email: the email of one in the recycle bin makes a new contact,
-            # and the archived one stays archived. API-FACTS 3.4 has the recycle bin; HubSpot's knowledge
-            # base ("Restore deleted records", 2025-11-10) has the rest: an active contact with a deleted
+            # and the archived one stays archived. docs/vendor-behaviour.md §3.4 has the recycle bin; HubSpot's
+            # knowledge base ("Restore deleted records", 2025-11-10) has the rest: an active contact with a deleted
             # contact's email is possible, and it blocks that contact's restore.
             existing = self._find(portal, otype, email, "email")
             if existing is not None:
@@ -1306,7 +1307,7 @@ class HubSpotStore:
     # ---------------------------------------------------------------------------------- search
 
     def search(self, actor: Actor, object_type: str, body: Any) -> Page:
-        """`POST /crm/v3/objects/{t}/search` over the lagging index (API-FACTS 3.5)."""
+        """`POST /crm/v3/objects/{t}/search` over the lagging index (docs/vendor-behaviour.md §3.5)."""
         with self._lock:
             portal, otype = self.portal(actor.portal_id), resolve_type(object_type)
             actor.require(otype.read_scopes)

@@ -1,6 +1,6 @@
 """Webhook events and deliveries: which subscriptions an event matches, payloads, v3 signatures.
 
-API-FACTS.md 4.2: a delivery is a JSON array of events (at most 100), POSTed to the app's target URL
+docs/vendor-behaviour.md §4.2: a delivery is a JSON array of events (at most 100), POSTed to the app's target URL
 with `X-HubSpot-Signature-v3` = base64(HMAC-SHA256(client secret, method + uri + body + timestamp)) and
 `X-HubSpot-Request-Timestamp` in epoch milliseconds; the legacy v1 header (hex SHA-256 of secret + body)
 is sent too. The events of one store operation are batched together; the delivery is stamped with the
@@ -66,7 +66,7 @@ def matches(sub: WebhookSubscription, event: CrmEvent) -> bool:
 
 
 def event_json(sub: WebhookSubscription, app: App, event: CrmEvent, event_id: int) -> dict[str, Any]:
-    """The payload entry HubSpot sends for one matched event (API-FACTS 4.2)."""
+    """The payload entry HubSpot sends for one matched event (docs/vendor-behaviour.md §4.2)."""
     out: dict[str, Any] = {
         "eventId": event_id, "subscriptionId": sub.id, "portalId": event.portal_id, "appId": app.app_id,
         "occurredAt": round(event.occurred_at.timestamp() * 1000), "subscriptionType": sub.event_type,

@@ -20,7 +20,7 @@ from fakes.shopify.values import parse_time_param
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Versions that answer as themselves; anything older or unknown "falls forward" to the oldest
-# supported stable version (API-FACTS 1.1).
+# supported stable version (docs/vendor-behaviour.md §1.1).
 SUPPORTED_VERSIONS = ("2024-10", "2025-01", "2025-04", "2025-07", "2025-10", "2026-01", "2026-04", "2026-07",
                       "2026-10", "unstable")
 VERSION_RE = re.compile(r"^(\d{4}-(0[1-9]|1[0-2])|unstable)$")

@@ -1,6 +1,6 @@
 """B2B companies of one shop: the state behind the fake's GraphQL `companies` API and `companies/*` webhooks.
 
-Shopify has no REST resource for companies (API-FACTS 1.6 "B2B companies"): they exist only in the
+Shopify has no REST resource for companies (docs/vendor-behaviour.md §1.6 "B2B companies"): they exist only in the
 GraphQL Admin API, so this module is the store side of `graphql_api.py`. It is pure Python: no Flask,
 no GraphQL. Validation that Shopify performs lives here (it is behaviour); the GraphQL layer only
 renders a `CompanyUserError` as a `userErrors` entry.
@@ -431,7 +431,7 @@ class CompanyBook:
         Keys and order follow the sample payloads of companies/create|update|delete in Shopify's webhook
         reference (https://shopify.dev/docs/api/webhooks?reference=toml, "companies/create"): no numeric
         `id`, the GID in `admin_graphql_api_id`, and the same full shape on delete (unlike the id-only
-        deletes of REST resources, API-FACTS 1.8). Times carry the shop's UTC offset. When the
+        deletes of REST resources, docs/vendor-behaviour.md §1.8). Times carry the shop's UTC offset. When the
         subscription asked for `metafield_namespaces`, the matching metafields are added as REST does.
         """
         body: dict[str, Any] = {

@@ -1,6 +1,6 @@
 """Shopify's error responses, one exception per kind, each carrying the exact status and body.
 
-Bodies follow API-FACTS.md 1.2-1.5: a top-level `errors` key whose value is a string, a
+Bodies follow docs/vendor-behaviour.md §1.2-1.5: a top-level `errors` key whose value is a string, a
 `{field: [messages]}` dict (validation) or a `{field: message}` dict (bad parameters).
 """
 
@@ -21,7 +21,7 @@ class ShopifyError(Exception):
 
 
 class NotFound(ShopifyError):
-    """Unknown id or route (API-FACTS 1.3: `{"errors":"Not Found"}`)."""
+    """Unknown id or route (docs/vendor-behaviour.md §1.3: `{"errors":"Not Found"}`)."""
 
     status = 404
 
@@ -30,7 +30,7 @@ class NotFound(ShopifyError):
 
 
 class Unauthorized(ShopifyError):
-    """Missing or invalid access token (API-FACTS 1.2)."""
+    """Missing or invalid access token (docs/vendor-behaviour.md §1.2)."""
 
     status = 401
 
@@ -39,7 +39,7 @@ class Unauthorized(ShopifyError):
 
 
 class MissingScope(ShopifyError):
-    """The token lacks the scope the endpoint needs (API-FACTS 1.2)."""
+    """The token lacks the scope the endpoint needs (docs/vendor-behaviour.md §1.2)."""
 
     status = 403
 
@@ -48,7 +48,7 @@ class MissingScope(ShopifyError):
 
 
 class Invalid(ShopifyError):
-    """422 validation failure: `{"errors": {field: [messages]}}` (API-FACTS 1.3)."""
+    """422 validation failure: `{"errors": {field: [messages]}}` (docs/vendor-behaviour.md §1.3)."""
 
     status = 422
 
@@ -85,7 +85,7 @@ class MethodNotAllowed(ShopifyError):
 
 
 class RateLimited(ShopifyError):
-    """429 from the leaky bucket, with Retry-After (API-FACTS 1.5)."""
+    """429 from the leaky bucket, with Retry-After (docs/vendor-behaviour.md §1.5)."""
 
     status = 429
 
@@ -99,5 +99,5 @@ class RateLimited(ShopifyError):
 
 
 def missing_root(root: str) -> BadParameter:
-    """The body has no `{root: {...}}` object (API-FACTS 1.3)."""
+    """The body has no `{root: {...}}` object (docs/vendor-behaviour.md §1.3)."""
     return BadParameter(root, "Required parameter missing or invalid")

@@ -14,7 +14,7 @@ bp = Blueprint("graphql", __name__)
 
 
 def _unmetered(view):
-    # GraphQL has its own cost-based bucket (API-FACTS 1.5), not the REST leaky bucket.
+    # GraphQL has its own cost-based bucket (docs/vendor-behaviour.md §1.5), not the REST leaky bucket.
     view.shopify_unmetered = True
     return view
 

@@ -1,4 +1,4 @@
-"""The records of a fake shop, and how each renders as Shopify's REST JSON (API-FACTS.md 1.6)."""
+"""The records of a fake shop, and how each renders as Shopify's REST JSON (docs/vendor-behaviour.md §1.6)."""
 
 from __future__ import annotations
 

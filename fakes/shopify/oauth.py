@@ -1,4 +1,4 @@
-"""Shopify's OAuth authorization-code install flow (API-FACTS 2.2).
+"""Shopify's OAuth authorization-code install flow (docs/vendor-behaviour.md §2.2).
 
 The merchant's consent screen is simulated as an immediate approval: `authorize` redirects to the
 app's `redirect_uri` with `code, hmac, host, shop, state, timestamp`, signed the way ShopifyAPI
@@ -22,7 +22,8 @@ bp = Blueprint("oauth", __name__)
 
 
 def callback_hmac(params: dict[str, str], secret: str) -> str:
-    """Hex HMAC-SHA256 of the sorted `k=v` pairs joined by `&`, without `hmac` itself (API-FACTS 2.2)."""
+    """Hex HMAC-SHA256 of the sorted `k=v` pairs joined by `&`, without `hmac` itself
+    (docs/vendor-behaviour.md §2.2)."""
     # Delimiters inside a pair are escaped first (`%` -> %25, `&` -> %26, and `=` -> %3D in keys), so a
     # value such as a `state` holding `&` signs the same here as in ShopifyAPI's `Session.calculate_hmac`.
     pairs = (f"{k.replace('%', '%25').replace('=', '%3D')}={v.replace('%', '%25')}".replace("&", "%26")

@@ -97,7 +97,7 @@ SHOP = _entity({"id": _i(), "name": _s(), "domain": _s(), "myshopify_domain": _s
 ERRORS = _obj({"errors": {"anyOf": [_s(), {"type": "object"}, {"type": "array"}]}})
 COUNT = _obj({"count": _i()})
 
-# Request bodies: the writable attributes the API reads (API-FACTS 1.6). What the real API requires on
+# Request bodies: the writable attributes the API reads (docs/vendor-behaviour.md §1.6). What the real API requires on
 # create is `required` here, so generated requests can succeed and their ids feed the links below.
 NON_BLANK = _s(pattern=r"\S", maxLength=255)
 MONEY_IN = {"anyOf": [_s(pattern=r"^\d{1,12}(\.\d{1,2})?$"), {"type": "number", "minimum": 0, "maximum": 1e12}]}
@@ -238,7 +238,8 @@ def _resource(plural: str, singular: str, schema: str, *, writable: bool = True,
 
 CUSTOMER_ID = {"customer_id": "$response.body#/customer/id"}
 PRODUCT_ID = {"product_id": "$response.body#/product/id"}
-# Every product is created with at least one variant (API-FACTS 1.6 "Product"), so the first is always there.
+# Every product is created with at least one variant (docs/vendor-behaviour.md §1.6 "Product"), so the first is
+# always there.
 FIRST_VARIANT = {"variant_id": "$response.body#/product/variants/0/id"}
 VARIANT_ID = {"variant_id": "$response.body#/variant/id"}
 ORDER_ID = {"order_id": "$response.body#/order/id"}

@@ -1,4 +1,7 @@
-"""Cursor pagination as Shopify's REST API does it: opaque `page_info` and the `Link` header (API-FACTS 1.4)."""
+"""Cursor pagination as Shopify's REST API does it: opaque `page_info` and the `Link` header.
+
+The shapes are those of docs/vendor-behaviour.md §1.4.
+"""
 
 from __future__ import annotations
 
@@ -51,7 +54,7 @@ class Cursor:
 
 
 def parse_limit(raw: str | None) -> int:
-    """`limit`: default 50, at most 250 (larger values are clamped; API-FACTS 7 q.9 leaves it open)."""
+    """`limit`: default 50, at most 250 (larger values are clamped; docs/vendor-behaviour.md §7 q.9 leaves it open)."""
     if raw is None or raw == "":
         return DEFAULT_LIMIT
     try:
@@ -142,7 +145,7 @@ class Selection(Generic[T]):
 
 
 def link_header(base_url: str, page: Page, limit: int, fields: str | None) -> str | None:
-    """The `Link` header with the exact `, ` and `; ` spacing ShopifyAPI splits on (API-FACTS 1.4)."""
+    """The `Link` header with the exact `, ` and `; ` spacing ShopifyAPI splits on (docs/vendor-behaviour.md §1.4)."""
     links = []
     for rel, cursor in (("previous", page.prev_cursor), ("next", page.next_cursor)):
         if cursor is None:

@@ -1,4 +1,4 @@
-"""Shopify's REST leaky bucket, per app per shop, leaking on simulated time (API-FACTS.md 1.5)."""
+"""Shopify's REST leaky bucket, per app per shop, leaking on simulated time (docs/vendor-behaviour.md §1.5)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class BucketPlan:
     leak_per_second: float
 
 
-# Standard plans 40 / 2 per s, Advanced 40 / 4 per s, Plus 400 / 20 per s (API-FACTS 1.5).
+# Standard plans 40 / 2 per s, Advanced 40 / 4 per s, Plus 400 / 20 per s (docs/vendor-behaviour.md §1.5).
 PLANS: dict[str, BucketPlan] = {
     "basic": BucketPlan(40, 2.0),
     "shopify": BucketPlan(40, 2.0),

@@ -70,11 +70,17 @@ def normalise_phone(raw: str) -> str | None:
     return None
 
 
+def remove_white_space(text: str) -> str:
+    """A customer email as Shopify stores it: every white-space character taken out."""
+    return re.sub(r"\s+", "", text)
+
+
 def email_key(email: str | None) -> str | None:
-    """The uniqueness key of an email: trimmed, lower-case."""
+    """The uniqueness key of an email: without white space, lower-case ("Email has already been taken" ignores
+    both)."""
     if email is None:
         return None
-    key = email.strip().lower()
+    key = remove_white_space(email).lower()
     return key or None
 
 

@@ -1,7 +1,7 @@
 """Implementation adapters: how the world talks to a sync implementation, in-process or as a process.
 
-Both speak the process contract of DESIGN.md: start and report health, take settings, tick at a
-simulated instant, receive webhooks; a process adapter can also be killed and restarted on the same
+Both speak the process contract of docs/design.md#the-process-contract: start and report health, take
+settings, tick at a simulated instant, receive webhooks; a process adapter can also be killed and restarted on the same
 state directory.
 """
 
@@ -30,6 +30,9 @@ from fakes.clock import parse_iso8601
 
 CONTRACT_VERSION = "1"
 ENTRY_POINT_GROUP = "shopsync.implementations"
+# Where a user reads what the harness expects; every message about a broken contract points there.
+CONTRACT_DOC = "docs/design.md#the-process-contract"
+TROUBLE_DOC = "docs/design.md#when-the-harness-cannot-run"
 
 
 class ImplementationError(Exception):
@@ -49,7 +52,9 @@ class Health:
     def from_json(cls, body: Any) -> Health:
         """Read a health body; ImplementationError when it is not one."""
         if not isinstance(body, dict) or not isinstance(body.get("capabilities", []), list):
-            raise ImplementationError(f"/health answered {body!r}, not a contract health document")
+            raise ImplementationError(f"GET /health answered {body!r}, not a contract health document: answer "
+                                      '{"contract": "1", "implementation": NAME, "version": V, "capabilities": '
+                                      f'[...]}} (see {CONTRACT_DOC})')
         return cls(str(body.get("contract", "")), str(body.get("implementation", "?")), str(body.get("version", "?")),
                    tuple(str(c) for c in body.get("capabilities", [])))
 
@@ -258,7 +263,8 @@ class Process(Implementation):
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise ImplementationError(f"{self.name} exited with {self.proc.returncode} before it was ready:\n"
+                raise ImplementationError(f"{self.name} exited with {self.proc.returncode} before it answered GET "
+                                          f"/health (command: {self.command}; see {TROUBLE_DOC}); its output:\n"
                                           f"{self.output()[-2000:]}")
             try:
                 response = self.http.get(f"{self.webhook_base}/health", timeout=1.0)
@@ -270,7 +276,11 @@ class Process(Implementation):
                 pass
             time.sleep(0.05)
         self.kill()
-        raise ImplementationError(f"{self.name} did not answer /health within {self.startup_timeout:g} s")
+        raise ImplementationError(f"{self.name} did not answer GET /health on 127.0.0.1:{self.port} within "
+                                  f"{self.startup_timeout:g} s: it must serve the contract on "
+                                  f"127.0.0.1:$SHOPSYNC_CONTROL_PORT and answer 200 once ready. Run the command "
+                                  f"({self.command}) by hand with the SHOPSYNC_* variables set to see why "
+                                  f"(see {TROUBLE_DOC})")
 
     def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         if self.proc is None or self.env is None:
@@ -278,9 +288,12 @@ class Process(Implementation):
         try:
             return self.http.request(method, f"{self.webhook_base}{path}", timeout=self.env.call_timeout, **kwargs)
         except httpx.TimeoutException:
-            raise ImplementationError(f"{method} {path} took longer than {self.env.call_timeout:g} s") from None
+            raise ImplementationError(f"{method} {path} took longer than {self.env.call_timeout:g} s; a contract "
+                                      "call must answer within that limit: do a long job over several ticks and "
+                                      f'answer {{"busy": true}} to be ticked again (see {CONTRACT_DOC})') from None
         except httpx.HTTPError as error:
-            raise ImplementationError(f"{method} {path} failed: {error!r}") from None
+            raise ImplementationError(f"{method} {path} failed: {error!r}; the implementation stopped answering "
+                                      f"on 127.0.0.1:{self.port} (see {TROUBLE_DOC})") from None
 
     def configure(self, settings: dict) -> SettingsReply:
         response = self._call("PUT", "/settings", json=settings)
@@ -291,13 +304,16 @@ class Process(Implementation):
         except (ValueError, AttributeError):
             message = response.text[:500]
         if response.status_code != 422:
-            raise ImplementationError(f"PUT /settings answered {response.status_code}: {message}")
+            raise ImplementationError(f"PUT /settings answered {response.status_code}: {message}; the contract "
+                                      'allows 200 (accepted) or 422 with {"error": "..."} (refused), see '
+                                      f"{CONTRACT_DOC}")
         return SettingsReply(422, message)
 
     def tick(self, now: datetime) -> TickReply:
         response = self._call("POST", "/tick", json={"now": _iso(now)})
         if response.status_code != 200:
-            raise ImplementationError(f"POST /tick answered {response.status_code}: {response.text[:500]}")
+            raise ImplementationError(f"POST /tick answered {response.status_code}: {response.text[:500]}; the "
+                                      f"contract wants 200 once the due work is done (see {CONTRACT_DOC})")
         try:
             return TickReply.from_json(response.json())
         except ValueError:
@@ -357,10 +373,14 @@ def load_implementation(name: str) -> InProcess:
         try:
             factory = getattr(importlib.import_module(module_name), attribute)
         except (ImportError, AttributeError) as missing:
-            raise LookupError(f"cannot import implementation {name!r}: {missing}") from None
+            raise LookupError(f"cannot import implementation {name!r}: {missing} (an import path is "
+                              f"package.module:Factory, importable from the current directory; see "
+                              f"{CONTRACT_DOC})") from None
         return InProcess(factory, attribute)
     found = installed_implementations().get(name)
     if found is None:
         known = ", ".join(sorted(installed_implementations())) or "none"
-        raise LookupError(f"no implementation {name!r} in entry-point group {ENTRY_POINT_GROUP} (installed: {known})")
+        raise LookupError(f"no implementation {name!r} in entry-point group {ENTRY_POINT_GROUP} (installed: {known});"
+                          " register yours there, give an import path package.module:Factory, or run a program "
+                          f'with --impl-cmd "CMD" (see {CONTRACT_DOC})')
     return InProcess(found.load(), name)

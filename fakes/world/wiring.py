@@ -12,7 +12,8 @@ from fakes.audit import AuditLog
 from fakes.clock import SimClock
 from fakes.world.faults import ApiFault, FaultSchedule, seconds_between
 
-# Vendor-shaped bodies for injected failures (API-FACTS 1.3 / 1.5 for Shopify, 3.9 / 3.10 for HubSpot).
+# Vendor-shaped bodies for injected failures (docs/vendor-behaviour.md §1.3 / §1.5 for Shopify, §3.9 / §3.10
+# for HubSpot).
 _SHOPIFY_BODIES = {
     429: {"errors": "Exceeded 2 calls per second for api client. "
                     "Reduce request rates to resume uninterrupted service."},

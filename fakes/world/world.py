@@ -34,9 +34,10 @@ from fakes.world.wiring import FaultMiddleware, RoutingTransport, SimulatedCrash
 SHOPIFY_HOST = "shopify.sim"
 HUBSPOT_HOST = "hubspot.sim"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MIN_WAKE = timedelta(seconds=1)  # the soonest the world steps again at an implementation's request
 
-# Vendor retry schedules for failed webhook deliveries (API-FACTS 2.1: Shopify 8 tries over 4 h;
-# 4.2: HubSpot 10 tries over 24 h). Seconds after the previous attempt.
+# Vendor retry schedules for failed webhook deliveries (docs/vendor-behaviour.md §2.1: Shopify 8 tries over 4 h;
+# §4.2: HubSpot 10 tries over 24 h). Seconds after the previous attempt.
 RETRY_DELAYS = {
     "shopify": (60, 120, 300, 600, 1200, 2400, 4800),
     "hubspot": (60, 300, 900, 1800, 3600, 7200, 14400, 21600, 36000),
@@ -88,6 +89,7 @@ class World:
         self._crash_countdown = 0
         self._crash_writes_only = False
         self._crash_pending = False
+        self._wake_at: datetime | None = None  # the implementation's own next wake-up, when before the next tick
         self._mount_fakes()
         self._workdir = workdir
         self._tmp: tempfile.TemporaryDirectory | None = None
@@ -405,6 +407,11 @@ class World:
 
     def _count_down_to_crash(self, environ: dict) -> None:
         path = environ.get("PATH_INFO", "")
+        if path.endswith("/oauth/access_token"):
+            # A kill between the code exchange and the implementation's record of the token loses the shop
+            # for good, at Shopify as here: a code is good once, and only the merchant installing again mints
+            # another. No sync can survive it, so the harness never kills there.
+            return
         if self._crash_writes_only and (environ.get("REQUEST_METHOD") not in WRITE_METHODS
                                         or path.endswith(("/search", "/batch/read", "/graphql.json"))):
             return
@@ -441,18 +448,32 @@ class World:
             self._recover_from_crash()
             reply = TickReply(busy=True)
         self.stats.ticks += 1
+        self._wake_at = reply.next_wakeup
         for listener in self.on_tick:
             listener(now)
         return reply
 
+    def _next_step(self, length: timedelta, target: datetime) -> datetime:
+        """When the next step falls: the next tick, or sooner the wake-up the implementation asked for.
+
+        A real implementation sleeps for a Retry-After of 2 s, not for the harness's tick: waking it only
+        every tick would starve it under a 429 storm that no real deployment would find hard (LAT-3).
+        A wake-up is honoured at least MIN_WAKE after now, so an implementation cannot spin the world."""
+        step_to = min(self.now() + length, target)
+        wake = self._wake_at
+        if wake is not None and self.now() < wake < step_to:
+            step_to = min(max(wake, self.now() + MIN_WAKE), step_to)
+        return step_to
+
     def advance(self, duration: timedelta | float = 0, tick: timedelta | None = None) -> TickReply:
-        """Move time forward by `duration`, one tick at a time, stepping at each tick."""
+        """Move time forward by `duration`, one tick at a time (sooner when the implementation asks), stepping
+        at each."""
         length = tick or self.tick_length
         total = duration if isinstance(duration, timedelta) else timedelta(seconds=float(duration))
         target = self.now() + total
         reply = TickReply()
         while self.now() < target:
-            self.clock.advance(min(length, target - self.now()))
+            self.clock.advance(self._next_step(length, target) - self.now())
             reply = self.step()
         return reply
 
@@ -474,7 +495,7 @@ class World:
         while self.now() - began < limit:
             pending = self.pending_deliveries()
             next_due = min((d.due_at for d in pending), default=None)
-            self.clock.advance(length)
+            self.clock.advance(self._next_step(length, self.now() + length) - self.now())
             reply = self.step()
             fresh = self.audit.since(seen)
             seen += len(fresh)

@@ -154,7 +154,7 @@ def _retry_after(response: httpx.Response) -> float:
     try:
         return max(1.0, float(response.headers.get("Retry-After", "")))
     except ValueError:
-        return 10.0  # HubSpot's ten-second window when no header says otherwise (API-FACTS 3.10)
+        return 10.0  # HubSpot's ten-second window when no header says otherwise (docs/vendor-behaviour.md §3.10)
 
 
 def _body(response: httpx.Response) -> Any:

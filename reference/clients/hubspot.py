@@ -1,7 +1,7 @@
 """The HubSpot CRM API as the engine uses it: v3 objects (list, search, batches of 100), v4 associations,
 and the app's webhook settings.
 
-Budgets follow `X-HubSpot-RateLimit-*` (API-FACTS 3.10): the ten-second window for most calls, a
+Budgets follow `X-HubSpot-RateLimit-*` (docs/vendor-behaviour.md §3.10): the ten-second window for most calls, a
 per-second allowance for search (exempt from the window), so the engine never spends a call it
 knows will be refused.
 """
@@ -18,9 +18,9 @@ import httpx
 from reference.clients.http import Api, Budget, VendorError
 from reference.clients.listing import Listing
 
-BATCH = 100  # inputs per batch request (API-FACTS 3.3)
+BATCH = 100  # inputs per batch request (docs/vendor-behaviour.md §3.3)
 SEARCH_PAGE = 200
-SEARCH_REACH = 10_000  # results reachable by paging one search (API-FACTS 3.5)
+SEARCH_REACH = 10_000  # results reachable by paging one search (docs/vendor-behaviour.md §3.5)
 DEFINED = "HUBSPOT_DEFINED"
 
 
@@ -84,7 +84,7 @@ class HubSpotClient(Api):
 
     def search(self, object_type: str, filters: list[dict], properties: list[str],
                listing: Listing | None = None) -> list[dict]:
-        """Every record matching all `filters`, in ascending ids, kept in `listing` (API-FACTS 3.5).
+        """Every record matching all `filters`, in ascending ids, kept in `listing` (docs/vendor-behaviour.md §3.5).
 
         Pages of 200 reach 10,000 results; more are read in further windows above the last id read,
         since many records can share one filter value (an initial sync writes thousands in one instant).
@@ -113,7 +113,8 @@ class HubSpotClient(Api):
 
     def modified_since(self, object_type: str, modified_property: str, since: datetime,
                        properties: list[str], listing: Listing | None = None) -> list[dict]:
-        """Records modified at or after `since` (the polling reconciliation, API-FACTS 3.5), kept in `listing`."""
+        """Records modified at or after `since` (the polling reconciliation, docs/vendor-behaviour.md §3.5), kept
+        in `listing`."""
         millis = str(int(since.timestamp() * 1000))
         return self.search(object_type, [{"propertyName": modified_property, "operator": "GTE", "value": millis}],
                            properties, listing)

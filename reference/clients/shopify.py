@@ -1,8 +1,8 @@
 """The Shopify Admin API as the engine uses it: OAuth code exchange, REST pages of 250, GraphQL companies.
 
-One `ShopClient` per connected shop; its base URL is `{admin_url}/api/{version}` (API-FACTS 1.1), its
+One `ShopClient` per connected shop; its base URL is `{admin_url}/api/{version}` (docs/vendor-behaviour.md §1.1), its
 only credential the token obtained through OAuth (CON-1), its budget the shop's leaky bucket read
-from `X-Shopify-Shop-Api-Call-Limit` (API-FACTS 1.5).
+from `X-Shopify-Shop-Api-Call-Limit` (docs/vendor-behaviour.md §1.5).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from reference.clients.http import Api, Budget, Deferred, VendorError
 from reference.clients.listing import Listing
 from reference.settings import ShopSettings
 
-PAGE = 250  # the largest REST page (API-FACTS 1.4)
+PAGE = 250  # the largest REST page (docs/vendor-behaviour.md §1.4)
 WEBSITE = ("custom", "website")  # where a B2B company keeps its website (fakes/shopify/companies.py)
 COMPANY_FIELDS = "id name updatedAt website: metafield(namespace: \"custom\", key: \"website\") { value }"
 
 
 def exchange_code(shop: ShopSettings, client_id: str, client_secret: str,
                   transport: httpx.BaseTransport | None) -> str:
-    """Trade the one-time OAuth code for the shop's offline token (API-FACTS 2.2 step 3)."""
+    """Trade the one-time OAuth code for the shop's offline token (docs/vendor-behaviour.md §2.2 step 3)."""
     with httpx.Client(transport=transport, timeout=30.0, trust_env=False) as http:
         response = http.post(f"{shop.admin_url.rstrip('/')}/oauth/access_token",
                              data={"client_id": client_id, "client_secret": client_secret,
@@ -57,7 +57,7 @@ class ShopClient(Api):
             used, _, bucket = header.partition("/")
             try:
                 capacity = float(bucket)
-                # Standard plans leak 2/s from a bucket of 40, Plus 20/s from 400 (API-FACTS 1.5).
+                # Standard plans leak 2/s from a bucket of 40, Plus 20/s from 400 (docs/vendor-behaviour.md §1.5).
                 budget.leak_per_second = capacity / 20.0
                 budget.observe(self.clock(), float(used), capacity)
             except ValueError:
@@ -119,7 +119,8 @@ class ShopClient(Api):
         return self.pages("products", {"title": title})
 
     def destroyed_products(self, since: datetime) -> list[dict]:
-        """`destroy` events of products since `since` (how a poller learns of deletions, API-FACTS 1.8)."""
+        """`destroy` events of products since `since` (how a poller learns of deletions,
+        docs/vendor-behaviour.md §1.8)."""
         return self.pages("events", {"filter": "Product", "verb": "destroy", "created_at_min": since.isoformat()})
 
     def subscribe_webhooks(self, address: str, topics: list[str]) -> int:
@@ -207,7 +208,8 @@ def _company(node: dict) -> dict:
 
 
 def _next_link(header: str | None) -> str | None:
-    """The `rel="next"` URL of a Link header (API-FACTS 1.4: `<url>; rel="next", <url>; rel="previous"`)."""
+    """The `rel="next"` URL of a Link header (docs/vendor-behaviour.md §1.4:
+    `<url>; rel="next", <url>; rel="previous"`)."""
     for part in (header or "").split(", "):
         url, _, rel = part.partition("; ")
         if rel.strip() == 'rel="next"':

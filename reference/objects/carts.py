@@ -47,7 +47,9 @@ class Carts(OneWay):
             "hs_source_store": domain, "hs_currency_code": record.get("currency"),
             "hs_total_price": record.get("total_price"), "hs_subtotal_price": record.get("subtotal_price"),
             "hs_external_status": "completed" if completed else "open",
-            "hs_cart_url": record.get("abandoned_checkout_url"), **self.custom(record, mappings),
+            "hs_cart_url": record.get("abandoned_checkout_url"),
+            "hs_external_created_date": record.get("created_at"),  # reports count carts by it (DSH-3)
+            **self.custom(record, mappings),
         }
         waiting: list[str] = []
         lines = {str(item["id"]): self.line(ctx, shop, item, int(item.get("quantity", 0)), waiting)

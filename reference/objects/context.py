@@ -13,7 +13,8 @@ from reference.settings import Settings
 from reference.state import State
 
 log = logging.getLogger("reference")
-OVERLAP = timedelta(seconds=120)  # re-read this much before a cursor: page order and indexing lag (API-FACTS 1.7, 3.5)
+# Re-read this much before a cursor: page order and indexing lag (docs/vendor-behaviour.md §1.7, §3.5).
+OVERLAP = timedelta(seconds=120)
 # Changed records a stream handles at a time: memory holds one chunk, whatever the stores' size. A multiple
 # of HubSpot's batch (100) and Shopify's page (250), so that chunking costs no extra call.
 CHUNK = 500

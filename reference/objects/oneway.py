@@ -12,6 +12,7 @@ the next pass looks the record up by its external id and reads its actual line i
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ from reference.state import DELETED, LIVE, HubSpotRecord, Link
 
 DEPENDENCY_WAIT = timedelta(minutes=8)  # how long a record waits for its contact or products to be synced
 RECONCILE_EVERY = timedelta(minutes=3)  # how often linked records are checked for deletions lost with webhooks
-SEARCH_LAG = timedelta(seconds=60)  # how long a write may take to show in search results (API-FACTS 3.5)
+# How long a write may take to show in search results (docs/vendor-behaviour.md §3.5).
+SEARCH_LAG = timedelta(seconds=60)
 LINE_PROPS = ("name", "quantity", "price", "hs_sku", "hs_product_id")
 
 
@@ -94,7 +96,8 @@ class OneWay(ABC):
 
     def holding(self, ctx: Context) -> bool:
         """Whether records wait for their contact or products: work the engine still has, though idle now."""
-        return any(ref.split("/", 1)[0] in ctx.shops for ref in ctx.state.get(f"waiting:{self.name}", {}))
+        return any(ref.split("/", 1)[0] in ctx.shops for ref in [*ctx.state.get(f"waiting:{self.name}", {}),
+                                                                   *ctx.state.get(f"retry:{self.name}", {})])
 
     # ------------------------------------------------------------------ what subclasses provide
 
@@ -172,10 +175,14 @@ class OneWay(ABC):
                 deleted += self._reconcile(ctx, shop, client)
         # Records waiting for their contact or products, and records whose create (or line items) had an
         # unknown outcome, come back every pass until they are written: no later listing may show them.
+        # So do records whose write a rate limit cut before it was sent (`retry`): they were taken out of
+        # those sources when the write began, and nothing else would bring them back.
         waiting = ctx.state.get(f"waiting:{self.name}", {})
+        retry: dict[str, str] = ctx.state.get(f"retry:{self.name}", {})
         again: dict[str, list[str]] = {}
         unsure = {*ctx.state.intents(self.name), *ctx.state.intents(f"{self.name}-lines")}
-        for shop, rid in sorted({tuple(ref.split("/", 1)) for ref in waiting} | unsure):
+        brought_back = {tuple(ref.split("/", 1)) for ref in [*waiting, *retry]} | unsure
+        for shop, rid in sorted(brought_back):
             if shop in ctx.shops and (shop, rid) not in changed:
                 again.setdefault(shop, []).append(rid)
         for shop, rids in sorted(again.items()):
@@ -183,10 +190,12 @@ class OneWay(ABC):
             for rid in rids:
                 if rid in found:
                     changed[(shop, rid)] = found[rid]
-                else:
-                    waiting.pop(f"{shop}/{rid}", None)  # deleted in Shopify meanwhile: nothing left to wait for
+                else:  # deleted in Shopify meanwhile: nothing left to wait for or to write
+                    waiting.pop(f"{shop}/{rid}", None)
+                    retry.pop(f"{shop}/{rid}", None)
+        ctx.state.put(f"retry:{self.name}", retry)
         self._archive(ctx, deleted)
-        self._sync(ctx, mappings, changed, waiting, existing)
+        self._sync(ctx, mappings, changed, waiting, existing, brought_back)
         for shop, listing in kept:
             while part := listing.records[listing.written:listing.written + CHUNK]:
                 fresh = {(shop, str(r["id"])): r for r in part if (shop, str(r["id"])) not in changed}
@@ -256,7 +265,8 @@ class OneWay(ABC):
             ctx.state.save_link(link)
 
     def _sync(self, ctx: Context, mappings: tuple[Mapping, ...], changed: dict[tuple[str, str], dict],
-              waiting: dict[str, str], existing: Imported | None) -> None:
+              waiting: dict[str, str], existing: Imported | None,
+              brought_back: set[tuple[str, str]] = frozenset()) -> None:
         plans: list[tuple[str, dict, Desired, Link | None]] = []
         for (shop, rid), record in sorted(changed.items()):
             link = ctx.state.link(self.name, shop, rid)
@@ -279,7 +289,19 @@ class OneWay(ABC):
             ctx.wake(ctx.now + timedelta(seconds=30))
         # In slices of a batch, so that a pass cut short by a rate limit still makes progress.
         for start in range(0, len(plans), 100):
-            self._write(ctx, plans[start:start + 100], existing)
+            try:
+                self._write(ctx, plans[start:start + 100], existing)
+            except Deferred:
+                self._retry_later(ctx, [ref for shop, record, _, _ in plans[start:]
+                                        if (ref := (shop, str(record["id"]))) in brought_back])
+                raise
+
+    def _retry_later(self, ctx: Context, refs: list[tuple[str, str]]) -> None:
+        """Records a cut write leaves unwritten that no listing or event will show again: kept until written."""
+        if refs:
+            retry: dict[str, str] = ctx.state.get(f"retry:{self.name}", {})
+            retry.update({f"{shop}/{rid}": ctx.now.isoformat() for shop, rid in refs})
+            ctx.state.put(f"retry:{self.name}", retry)
 
     def _write(self, ctx: Context, plans: list[tuple[str, dict, Desired, Link | None]],
                existing: Imported | None) -> None:
@@ -326,13 +348,20 @@ class OneWay(ABC):
                         ctx.state.settle_intents(self.name, shop, [rid])
         # Updates of linked and adopted records go in one batch, as do their contact associations: a slice
         # costs a handful of calls however many records it adopts (a rate limit must not cut it every time).
+        # A step that went through for this version of a record is not made again when a later step of the
+        # same write was cut: under a storm a write made of five calls that always starts over may never end.
         updates = {link.hubspot_id: _blank(desired.props) for shop, record, desired, link in plans
-                   if link is not None and link.hubspot_id}
+                   if link is not None and link.hubspot_id and link.extra.get("written") != _step(record, desired)}
         updates |= {adopted[(shop, str(record["id"]))]: _blank(desired.props) for shop, record, desired, link in plans
                     if link is None and (shop, str(record["id"])) in adopted}
         gone: set[str] = set()
         if updates:
             _, gone = ctx.hubspot.batch_update(self.hubspot_type, updates)
+            with ctx.state.transaction():
+                for _, record, desired, link in plans:
+                    if link is not None and link.hubspot_id in updates and link.hubspot_id not in gone:
+                        link.extra["written"] = _step(record, desired)
+                        ctx.state.save_link(link)
         ready: list[tuple[str, dict, Desired, Link]] = []
         associate: list[tuple[str, str, int]] = []
         for shop, record, desired, link in plans:
@@ -355,9 +384,18 @@ class OneWay(ABC):
             ready.append((shop, record, desired, link))
         if associate:
             ctx.hubspot.associate(self.hubspot_type, "contacts", associate)
+            with ctx.state.transaction():
+                for shop, record, desired, link in ready:
+                    if ctx.state.link(self.name, shop, str(record["id"])) is not None:  # saved: linked before
+                        link.extra["contact_email"] = desired.contact_email
+                        ctx.state.save_link(link)
         # Line items of every record in the slice go together, in batches of 100 (not a call per record).
         self._lines(ctx, [(shop, str(record["id"]), link, desired) for shop, record, desired, link in ready])
+        retry: dict[str, str] = ctx.state.get(f"retry:{self.name}", {})
+        written = {f"{shop}/{record['id']}" for shop, record, _, _ in plans}
         with ctx.state.transaction():
+            if written & retry.keys():
+                ctx.state.put(f"retry:{self.name}", {ref: at for ref, at in retry.items() if ref not in written})
             for shop, record, desired, link in ready:
                 rid = str(record["id"])
                 link.view, link.at = desired.view(), record["updated_at"]
@@ -407,7 +445,8 @@ class OneWay(ABC):
         return out
 
     def _ripe(self, ctx: Context, refs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
-        """Unsure creates old enough to be found by search (it lags behind writes, API-FACTS 3.5), and the rest."""
+        """Unsure creates old enough to be found by search (it lags behind writes, docs/vendor-behaviour.md §3.5),
+        and the rest."""
         key = f"unsure:{self.name}"
         seen: dict[str, str] = ctx.state.get(key, {})
         ripe: list[tuple[str, str]] = []
@@ -521,6 +560,12 @@ class OneWay(ABC):
         if extra:
             ctx.hubspot.batch_archive("line_items", extra)
         return out
+
+
+def _step(record: dict, desired: Desired) -> str:
+    """What a step of a write was made for: this version of the Shopify record, these properties."""
+    digest = hashlib.sha256(repr(sorted(desired.props.items())).encode()).hexdigest()[:16]
+    return f"{record.get('updated_at')}:{digest}"
 
 
 def _assoc(to_id: str, type_id: int) -> dict:

@@ -1,6 +1,6 @@
 """Orders -> HubSpot orders, one way (ORD-1..5), with line items, pipeline stage and associations.
 
-Stage from Shopify status (API-FACTS 5.3): Cancelled > Delivered > Shipped > Processed > Open.
+Stage from Shopify status (docs/vendor-behaviour.md §5.3): Cancelled > Delivered > Shipped > Processed > Open.
 Associations: contact of the customer's email (507; none without email, ORD-3), line items (513),
 company (509) when the order is B2B and the company is synced, and the cart of its checkout
 (cart -> order 592) when that cart was synced (ORD-2, CRT-4).
@@ -18,14 +18,14 @@ from reference.objects.oneway import Desired, OneWay
 from reference.settings import Mapping
 from reference.state import LIVE, Link
 
-ORDER_PIPELINE = "14a2e10e-5471-408a-906e-c51f3b04369e"  # the default order pipeline (API-FACTS 3.7)
+ORDER_PIPELINE = "14a2e10e-5471-408a-906e-c51f3b04369e"  # the default order pipeline (docs/vendor-behaviour.md §3.7)
 STAGES = {"open": "4b27b500-f031-4927-9811-68a0b525cbae", "processed": "937ea84d-0a4f-4dcf-9028-3f9c2aafbf03",
           "shipped": "aa99e8d0-c1d5-4071-b915-d240bbb1aed9", "delivered": "3725360f-519b-4b18-a593-494d60a29c9f",
           "cancelled": "3c85a297-e9ce-400b-b42e-9f16853d69d6"}
 
 
 def order_stage(order: dict) -> str:
-    """The pipeline stage of a Shopify order (API-FACTS 5.3, rules in order of precedence)."""
+    """The pipeline stage of a Shopify order (docs/vendor-behaviour.md §5.3, rules in order of precedence)."""
     if order.get("cancelled_at"):
         return "cancelled"
     if order.get("fulfillment_status") == "fulfilled":
@@ -51,7 +51,7 @@ class Orders(OneWay):
     to_contact = 507
 
     def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
-        params = {"status": "any"}  # closed and cancelled orders too (API-FACTS 1.6)
+        params = {"status": "any"}  # closed and cancelled orders too (docs/vendor-behaviour.md §1.6)
         return shop.pages("orders", {**params, "updated_at_min": since.isoformat()} if since else params, listing)
 
     def desired(self, ctx: Context, shop: str, record: dict, mappings: tuple[Mapping, ...]) -> Desired:
@@ -64,6 +64,8 @@ class Orders(OneWay):
             "hs_payment_status": humanize(record.get("financial_status")),
             "hs_fulfillment_status": humanize(record.get("fulfillment_status"), "Unfulfilled"),
             "hs_pipeline": ORDER_PIPELINE, "hs_pipeline_stage": STAGES[order_stage(record)],
+            # The shop's order date, not the day the sync wrote it: reports count orders by it (DSH-3).
+            "hs_external_created_date": record.get("processed_at") or record.get("created_at"),
             **self.custom(record, mappings),
         }
         waiting: list[str] = []

@@ -248,7 +248,7 @@ class TwoWay(ABC):
             # Shopify's lists are consistent at once: everything changed before the listing began was in it.
             cursors[key] = listing.started.isoformat()
 
-        # -------- pull: HubSpot (webhook hints are read by id: search lags behind, API-FACTS 3.5)
+        # -------- pull: HubSpot (webhook hints are read by id: search lags behind, docs/vendor-behaviour.md §3.5)
         h_key = f"cursor:{self.name}:hubspot"
         h_cursor = ctx.state.get(h_key)
         h_polled = h_cursor is None or ctx.poll_due(f"{self.name}:hubspot")
@@ -329,7 +329,7 @@ class TwoWay(ABC):
 
     def _known_archived(self, ctx: Context, record: dict, rec: HubSpotRecord | None = None) -> bool:
         """Whether a listed or found HubSpot record is one the engine knows archived, unchanged since: a copy
-        read before the archive, or a search hit its index still holds (API-FACTS 3.5)."""
+        read before the archive, or a search hit its index still holds (docs/vendor-behaviour.md §3.5)."""
         rec = rec or ctx.state.record(self.name, str(record["id"]))
         if rec is None or not rec.archived:
             return False

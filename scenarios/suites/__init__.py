@@ -1,1 +1,1 @@
-"""The conformance suites, one module per SPEC.md section (`suite_*.py`), and the pytest entry module."""
+"""The conformance suites, one module per docs/spec.md section (`suite_*.py`), and the pytest entry module."""

@@ -34,6 +34,22 @@ def nameless_company(w: Sim) -> None:
              found=names)
 
 
+@scenario("CMP-1", "CMP-2", title="a HubSpot company with a domain but no name waits for a name to reach Shopify",
+          shops=("alpha", "beta"))
+def domain_only_company_waits_for_a_name(w: Sim) -> None:
+    # Decision (docs/spec.md, CMP): Shopify requires a company name, so the company is not written to Shopify
+    # until it has one; the judge holds the end state (one named, one still nameless) to it.
+    w.sync.enable("companies")
+    w.settle()
+    named_later = w.hubspot.create("companies", domain="later.example")
+    w.hubspot.create("companies", domain="nameless.example")
+    w.settle()
+    names = sorted(c["name"] for shop in ("alpha", "beta") for c in w.shopify.companies(shop))
+    w.expect(names == [], "CMP-1: no nameless company was written to Shopify", expected=[], found=names)
+    w.hubspot.update(named_later, name="Later Named")
+    w.settle()
+
+
 @scenario("CMP-3", title="deleting a company in HubSpot leaves the Shopify company")
 def hubspot_company_delete(w: Sim) -> None:
     company = w.shopify.create_company(name="Durable Goods", website="durable.example")

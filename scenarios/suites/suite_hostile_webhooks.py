@@ -3,8 +3,8 @@
 A webhook receiver is an open door: anybody can POST to it. These scenarios send what the vendors
 never sent: a Shopify delivery signed with the wrong secret (or not at all) claiming a change that
 never happened, one about a customer that does not exist, a HubSpot v3 delivery with a bad
-signature, one correctly signed over a timestamp more than five minutes old (API-FACTS 4.2), and a
-genuine old delivery replayed after a newer change (API-FACTS 2.1: delivery is at-least-once and
+signature, one correctly signed over a timestamp more than five minutes old (docs/vendor-behaviour.md §4.2), and a
+genuine old delivery replayed after a newer change (docs/vendor-behaviour.md §2.1: delivery is at-least-once and
 unordered). Where a forged delete could unlink a record, a genuine change follows that must still
 propagate.
 
@@ -14,10 +14,10 @@ What is judged, and how hard:
   state, plus explicit checks that no forged value ever appeared in the other system. For HubSpot,
   "ever" is the property history of every record, archived ones included (the fake keeps every
   value a property had); the fake Shopify keeps no history, so its records are looked at each tick.
-- The receiver's answer is a note, not a failure. SPEC.md has no requirement on authenticating
-  webhooks and DESIGN.md fixes no status for a refused delivery; an implementation that answers 200
-  to a forged delivery and never acts on it (one that takes webhooks as hints and re-reads the
-  records, say) conforms. A 2xx to a forged or stale delivery is noted on the scenario's first
+- The receiver's answer is a note, not a failure. docs/spec.md has no requirement on authenticating
+  webhooks and docs/design.md#the-process-contract fixes no status for a refused delivery; an
+  implementation that answers 200 to a forged delivery and never acts on it (one that takes webhooks
+  as hints and re-reads the records, say) conforms. A 2xx to a forged or stale delivery is noted on the scenario's first
   requirement, and every 4xx is counted as refused in the report's reliability section.
 """
 

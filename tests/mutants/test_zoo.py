@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mutants.zoo import MUTANTS, SELECTIONS
+from tests.mutants.catalogue import MUTANTS, SELECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "tests" / "artifacts" / "mutants"

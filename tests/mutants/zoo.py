@@ -1,4 +1,4 @@
-"""The mutant zoo: small broken copies of the reference engine, each breaking one rule of SPEC.md.
+"""The mutant zoo: small broken copies of the reference engine, each breaking one rule of docs/spec.md.
 
 Each mutant is the reference engine with one behaviour changed at run time, by a subclass of the
 engine, of one of its streams, of the tick's `Context` or of a vendor client; `reference/` itself is
@@ -573,6 +573,25 @@ class ArchivesCompanyOnShopifyDelete(SyncEngine):
         _swap(self, {Companies: _CompaniesArchivedWithShopify})
 
 
+class _CompaniesNamedByDomain(Companies):
+    def shopify_write(self, shop, record, values, mappings):
+        fields = {m.hubspot_property: m.shopify_field for m in mappings if m.to_shopify}
+        by_field = {fields[k]: k for k in values if k in fields}
+        name_property = next((k for k, f in fields.items() if f == "name"), "name")
+        if record is None and not values.get(name_property) and "website" in by_field:
+            values = {**values, name_property: values[by_field["website"]]}
+        return super().shopify_write(shop, record, values, mappings)
+
+
+class NamesCompaniesByDomain(SyncEngine):
+    """A HubSpot company with a domain but no name is written to Shopify named by its domain (breaks the CMP
+    decision: not written until it has a name)."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        _swap(self, {Companies: _CompaniesNamedByDomain})
+
+
 # ---------------------------------------------------------------------- hostile input: webhooks and settings
 
 
@@ -709,6 +728,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "OrdersWithoutContact": ("ORD-2",),
     _Z + "CartNotLinkedToOrder": ("CRT-4",),
     _Z + "ArchivesCompanyOnShopifyDelete": ("CMP-4",),
+    _Z + "NamesCompaniesByDomain": ("CMP-1",),
     _Z + "AcceptsForgedWebhooks": ("PRD-2", "LAT-1"),
     _Z + "TrustsWebhookPayloads": ("CNT-1", "LAT-3"),
     _Z + "AcceptsMalformedSettings": ("SET-1", "SET-5", "CON-1"),
@@ -741,6 +761,7 @@ SELECTIONS: dict[str, str] = {
     _Z + "OrdersWithoutContact": "ORD-2/order-with-associations",
     _Z + "CartNotLinkedToOrder": "CRT-4",
     _Z + "ArchivesCompanyOnShopifyDelete": "CMP-4",
+    _Z + "NamesCompaniesByDomain": "CMP-1/domain-only-company-waits-for-a-name",
     _Z + "AcceptsForgedWebhooks": "PRD-2/forged-shopify-product-change,CNT-5/stale-hubspot-webhook",
     _Z + "TrustsWebhookPayloads": "CNT-1/forged-shopify-unknown-customer,LAT-3/replayed-old-webhooks",
     _Z + "AcceptsMalformedSettings": "SET-1/malformed-settings-refused,SET-5/one-way-mapping-directions-refused,"

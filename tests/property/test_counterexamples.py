@@ -153,8 +153,8 @@ def test_a_customer_changed_at_the_instant_its_contact_is_archived_may_bring_it_
 
 def test_a_contact_made_again_after_its_archive_is_a_new_hubspot_born_contact():
     # Fake bug: making a contact with an archived contact's email restored the archived record, unstamped
-    # and silent, so no sync could see the new HubSpot-born contact. HubSpot makes a new record (API-FACTS
-    # 3.4); the sync must carry it to every shop (CNT-5).
+    # and silent, so no sync could see the new HubSpot-born contact. HubSpot makes a new record
+    # (docs/vendor-behaviour.md §3.4); the sync must carry it to every shop (CNT-5).
     with _played() as state:
         contact = state.marketer_creates_contact(name="Barbara", person="barbara")
         state.marketer_archives_contact(contact=contact)
@@ -259,10 +259,26 @@ def test_a_shops_value_equal_to_hubspots_at_one_instant_stays_a_tie_when_hubspot
 
 def test_a_new_product_is_not_matched_to_the_archived_one_a_lagging_search_still_finds():
     # Engine bug: a pass archived the HubSpot product of a deleted Shopify product (PRD-2); looking up the name
-    # of a new product in another shop, HubSpot's search (which lags, API-FACTS 3.5) still found the archived
-    # one, so the new product was matched to it and never got a HubSpot product of its own (PRD-1).
+    # of a new product in another shop, HubSpot's search (which lags, docs/vendor-behaviour.md §3.5) still found the
+    # archived one, so the new product was matched to it and never got a HubSpot product of its own (PRD-1).
     with _played() as state:
         tote = state.merchant_creates_product(price=13, shop="alpha", title="Tote", variants=1)
         state.quiet_point()
         state.merchant_deletes_product(product=tote)
         state.merchant_creates_product(price=13, shop="beta", title="Tote", variants=3)
+
+
+def test_a_contact_made_after_its_persons_last_customer_was_deleted_is_hubspot_born():
+    # Oracle bug (thorough run, --hypothesis-seed=20261203): the customer's deletion barred the person from its
+    # shop for good (CNT-4), so a contact a marketer made afresh once the person had no customer and no contact
+    # left could not reach that shop; it is a HubSpot-born record like any other, owed to every shop.
+    with _played() as state:
+        contact = state.marketer_creates_contact(name="Ada", person="ada")
+        customer = state.merchant_creates_customer(case="lower", name="Ada", person="ada", shop="alpha")
+        state.quiet_point()
+        state.marketer_archives_contact(contact=contact)
+        state.quiet_point()
+        state.merchant_renames_customer(customer=customer, name="محمد")
+        state.merchant_deletes_customer(customer=customer)
+        state.time_passes(minutes=18)
+        state.marketer_creates_contact(name="Ada", person="ada")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fakes.world import ApiFault, FaultSchedule, WebhookFault
+from reference.objects.products import Products
 
 STORM = FaultSchedule(
     api=[ApiFault("shopify", "429", start=0, end=900, probability=0.5, retry_after=2.0),
@@ -73,3 +74,35 @@ def test_initial_sync_uses_pages_and_batches(sim) -> None:  # LAT-2, efficiency
     shop = [e for e in s.w.audit.entries() if e.fake == "shopify" and e.path.endswith("/customers.json")]
     # Minimum: 3 Shopify pages of 250, 6 upserts of 100, 1 HubSpot listing.
     assert len(shop) <= 3 + 2 and len(crm) <= 6 + 1 + 3
+
+
+
+class _ProductsAsleep(Products):
+    """A products stream that does nothing: orders wait for their products (DEPENDENCY_WAIT), then go without."""
+
+    def run(self, ctx) -> None:
+        return None
+
+
+def test_a_record_done_waiting_whose_write_is_cut_before_it_is_sent_is_still_made(sim) -> None:  # ORD-5
+    # Found at seed 6 of the suite: a record brought back only by the engine's own lists (waiting for its product,
+    # or an unsure create) was taken off them when its write began; a 429 refused the write before it was sent,
+    # and nothing brought the record back again: an order lost for good.
+    create = "/crm/v3/objects/orders/batch/create"
+    s = sim(faults=FaultSchedule(webhooks=[WebhookFault("drop")]))  # polling alone: no event brings it back
+    engine = s.w.implementation.obj
+    engine.streams = [_ProductsAsleep() if isinstance(st, Products) else st for st in engine.streams]
+    mug = s.product("alpha", "Mug", "8.00")
+    s.enable("contacts", "products", "orders")
+    s.settle()
+    t0 = s.w.elapsed()
+    # The order waits 8 minutes for its product, long past any listing's overlap; its first create is refused.
+    s.w.faults.api.append(ApiFault("hubspot", "429", route=create, start=t0, max_hits=1, retry_after=10.0))
+    order = s.w.shopify.create_order("alpha", {"line_items": [{"variant_id": mug.variants[0].id, "quantity": 2}],
+                                               "email": "buyer@example.com"})
+    s.settle()
+    made = [(e.at - s.w.clock.start).total_seconds() - t0 for e in s.w.audit.entries() if e.path == create]
+    statuses = [e.status for e in s.w.audit.entries() if e.path == create]
+    assert statuses[0] == 429 and made[0] >= 8 * 60  # refused once the wait was over
+    [found] = s.external("orders", "hs_external_order_id", order.id)
+    assert s.line_items("orders", found.id) == [("Mug", 2)]

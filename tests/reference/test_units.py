@@ -302,3 +302,20 @@ def test_hubspot_v3_signature_and_age_are_verified() -> None:
         hubspot_events(signed(ts), body, "hs-secret", uri, T0 + timedelta(seconds=301))
     with pytest.raises(Rejected, match="signature"):
         hubspot_events(signed(ts), body, "other-secret", uri, T0)
+
+
+def test_streams_of_one_rank_take_turns_to_go_first() -> None:
+    # Every stream shares one budget per vendor, and a failed call blocks it for the rest of the tick: under a
+    # long 429 storm the stream that always came last (orders) missed the 10-minute bound (LAT-3, seed 4).
+    from reference.engine import SyncEngine
+
+    engine = SyncEngine()
+    try:
+        turns = [[stream.name for stream in engine._in_turn()] for _ in range(3)]
+    finally:
+        engine.close()
+    assert turns[0] == ["contacts", "companies", "products", "carts", "orders"]
+    assert turns[1] == ["companies", "products", "contacts", "orders", "carts"]
+    assert turns[2] == ["products", "contacts", "companies", "carts", "orders"]
+    for order in turns:  # what orders and carts point at always goes first
+        assert set(order[:3]) == {"contacts", "companies", "products"}

@@ -1,4 +1,4 @@
-"""A realistic RunResult built by hand: every SPEC.md requirement, one MUST failure with its evidence and timeline,
+"""A realistic RunResult built by hand: every docs/spec.md requirement, one MUST failure with its evidence and timeline,
 a waived MUST, a SHOULD warning, MAY information, a requirement not exercised, and latencies past the bound."""
 
 from __future__ import annotations
@@ -22,18 +22,14 @@ from reports.model import (
 )
 from reports.stats import summarise_latency
 
-SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "SPEC.md"
+SPEC = Path(__file__).resolve().parents[2] / "docs" / "spec.md"
 SPEC_LINE = re.compile(r"^- \*\*([A-Z]{3}-\d+) (MUST|SHOULD|MAY)\*\* (.*)")
 T0 = datetime(2031, 1, 1, 9, 0, tzinfo=UTC)
 SEED = 4242
 
 
 def spec_requirements() -> list[tuple[str, str, str]]:
-    """(id, level, text) of every requirement in SPEC.md, continuation lines joined."""
-    if not SPEC.exists():  # a checkout without shared/: the catalogue is checked against SPEC.md elsewhere
-        from scenarios.catalogue import requirements
-
-        return [(r.id, r.level, r.text) for r in requirements()]
+    """(id, level, text) of every requirement in docs/spec.md, continuation lines joined."""
     found: list[list[str]] = []
     open_item = False
     for line in SPEC.read_text(encoding="utf-8").splitlines():

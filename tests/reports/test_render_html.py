@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import subprocess
 import tempfile
@@ -15,6 +14,7 @@ from reports import write_all
 from reports.model import RunResult
 from reports.render_html import code_spans, render_html, write_html
 from tests.reports.sample import build_result, passing_result, spec_requirements
+from tests.system_tools import CHROMIUM, require_tool
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -112,9 +112,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 
 def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    # .ci/run installs Debian's chromium; without it this check cannot run, which is a failure, not a skip.
-    assert Path(chromium).exists(), "chromium is not installed (apt-get install -y chromium)"
+    chromium = require_tool(CHROMIUM)  # skipped without Chromium; a failure under CI=true (.ci/run installs it)
     page = write_html(build_result(), tmp_path)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "report.png"
@@ -134,3 +132,12 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
 def test_code_spans_are_escaped() -> None:
     assert code_spans("from `<b>` & `x`") == "from <code>&lt;b&gt;</code> &amp; <code>x</code>"
     assert code_spans("one ` <i>") == "one ` &lt;i&gt;"
+
+
+def test_a_failure_card_names_every_requirement_its_evidence_fails() -> None:
+    result = build_result()
+    cnt3 = next(r for r in result.requirements if r.id == "CNT-3")
+    cnt3.evidence[0].requirements = ["CNT-3", "CNT-4"]
+    card = _section(render_html(result), "failures")
+    card = card[card.index('id="failure-CNT-3-1"'):]
+    assert re.search(r'fails <a href="#req-CNT-3"><b>CNT-3</b></a>, <a href="#req-CNT-4"><b>CNT-4</b></a>', card)

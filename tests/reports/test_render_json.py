@@ -1,4 +1,4 @@
-"""conformance.json: round trip, stable text, one entry per SPEC.md requirement."""
+"""conformance.json: round trip, stable text, one entry per docs/spec.md requirement."""
 
 from __future__ import annotations
 
@@ -75,3 +75,19 @@ def test_values_json_cannot_hold_are_written_as_text(tmp_path: Path) -> None:
     result.requirements[0].evidence = [Evidence("CON-1: total", expected=Decimal("1.50"), found=None)]
     loaded = read_json(write_json(result, tmp_path))
     assert loaded.requirements[0].evidence[0].expected == "1.50"
+
+
+def test_evidence_carries_its_requirements_and_older_documents_still_read(tmp_path: Path) -> None:
+    result = build_result()
+    cnt3 = next(r for r in result.requirements if r.id == "CNT-3")
+    cnt3.evidence[0].requirements = ["CNT-3", "CNT-4"]
+    document = json.loads(write_json(result, tmp_path).read_text(encoding="utf-8"))
+    entry = next(r for r in document["requirements"] if r["id"] == "CNT-3")
+    assert entry["evidence"][0]["requirements"] == ["CNT-3", "CNT-4"]
+    assert entry["evidence"][0]["check"].startswith("CNT-3: ")  # kept as it was
+    for requirement in document["requirements"]:
+        for evidence in requirement["evidence"]:
+            del evidence["requirements"]  # as written before the field existed
+    (tmp_path / "conformance.json").write_text(json.dumps(document), encoding="utf-8")
+    loaded = next(r for r in read_json(tmp_path).requirements if r.id == "CNT-3").evidence[0]
+    assert loaded.requirements == [] and loaded.requirement_ids() == ["CNT-3"]

@@ -1,4 +1,4 @@
-"""junit.xml: parses, one suite per SPEC.md section, MUST failures are failures and nothing else is."""
+"""junit.xml: parses, one suite per docs/spec.md section, MUST failures are failures and nothing else is."""
 
 from __future__ import annotations
 
@@ -69,3 +69,20 @@ def test_text_xml_cannot_carry_is_replaced(tmp_path: Path) -> None:
     root = ET.parse(write_junit(result, tmp_path)).getroot()
     assert any("\ufffd" in (c.find("failure").get("message", "")) for c in root.iter("testcase")
                if c.find("failure") is not None)
+
+
+def test_evidence_naming_two_requirements_fails_both_testcases(tmp_path: Path) -> None:
+    result = build_result()
+    tagged = Evidence("CNT-2, SET-6: the email-less customer made no contact", expected=["", "has.email"],
+                      found=["", "has.email", "walk.in"], scenario="CNT-2/basic", requirements=["CNT-2", "SET-6"])
+    for requirement in result.requirements:
+        if requirement.id in ("CNT-2", "SET-6"):
+            requirement.status, requirement.evidence = "fail", [tagged]
+            requirement.scenarios = [{"id": "CNT-2/basic", "seed": 7, "status": "fail"}]
+    scenario = next(s for s in result.scenarios if s.id == "CNT-2/basic")
+    scenario.status, scenario.requirements, scenario.evidence = "fail", ["CNT-2", "SET-6"], [tagged]
+    root = ET.parse(write_junit(result, tmp_path)).getroot()
+    for rid in ("CNT-2", "SET-6"):
+        [case] = _cases(root, rid)
+        failure = case.find("failure")
+        assert failure is not None and "fails:    CNT-2, SET-6" in failure.text, rid

@@ -92,3 +92,41 @@ def test_a_failed_scenario_fails_its_primary_requirement_whatever_its_evidence_n
     results = every_requirement_passes() + [result("CNT-3/x", ["CNT-3", "CNT-5"], "fail", ["CNT-1: no contact"])]
     statuses = {r.id: r.status for r in aggregate(results, info(), [], TODAY).requirements}
     assert (statuses["CNT-3"], statuses["CNT-1"], statuses["CNT-5"]) == ("fail", "fail", "pass")
+
+
+def test_evidence_naming_several_requirements_fails_each_of_them():
+    # The scenario is written for CNT-2 first; its check also proves SET-6 (the limit left at its default).
+    # The old aggregate read "CNT-2, SET-6" as one unknown id and failed CNT-2 alone.
+    results = every_requirement_passes() + [result("CNT-2/x", ["CNT-2", "SET-6"], "fail",
+                                                   ["CNT-2, SET-6: the email-less customer made no contact"])]
+    run = aggregate(results, info(), [], TODAY)
+    statuses = {r.id: r.status for r in run.requirements}
+    assert (statuses["CNT-2"], statuses["SET-6"], run.exit_code) == ("fail", "fail", 1)
+    [evidence] = next(r for r in run.requirements if r.id == "SET-6").evidence
+    assert evidence.requirements == ["CNT-2", "SET-6"]
+    assert run.to_json()["scenarios"][-1]["evidence"][0]["requirements"] == ["CNT-2", "SET-6"]
+
+
+def test_a_tag_naming_a_requirement_outside_the_scenario_fails_it_too():
+    results = every_requirement_passes() + [result("CNT-2/x", ["CNT-2"], "fail", ["CNT-2, SET-6: contact made"])]
+    statuses = {r.id: r.status for r in aggregate(results, info(), [], TODAY).requirements}
+    assert (statuses["CNT-2"], statuses["SET-6"]) == ("fail", "fail")
+
+
+def test_an_untagged_or_mistagged_check_fails_the_scenarios_first_requirement():
+    results = every_requirement_passes() + [result("CNT-2/x", ["CNT-2", "SET-6"], "fail",
+                                                   ["no contact", "CNT-2, SETT-6: misspelt"])]
+    run = aggregate(results, info(), [], TODAY)
+    statuses = {r.id: r.status for r in run.requirements}
+    assert (statuses["CNT-2"], statuses["SET-6"]) == ("fail", "pass")
+    assert [e.requirements for e in run.scenarios[-1].evidence] == [["CNT-2"], ["CNT-2"]]
+
+
+def test_check_requirements_reads_the_prefix():
+    from reports.model import check_requirements
+
+    assert check_requirements("CNT-2, SET-6: x: y") == ["CNT-2", "SET-6"]
+    assert check_requirements("CNT-3: customer deleted") == ["CNT-3"]
+    assert check_requirements("CNT-2,CNT-2 : twice") == ["CNT-2"]
+    assert check_requirements("no prefix at all") == []
+    assert check_requirements("CNT-2, oops: half a prefix") == []

@@ -1,4 +1,4 @@
-"""Associations v4: single and batch create/read/archive, labels (API-FACTS.md 3.6)."""
+"""Associations v4: single and batch create/read/archive, labels (docs/vendor-behaviour.md §3.6)."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ def body() -> Any:
 
 
 def flag(name: str, default: bool = False) -> bool:
-    """A boolean query parameter, case-insensitive (the SDK sends `True`/`False`, API-FACTS 6.2)."""
+    """A boolean query parameter, case-insensitive (the SDK sends `True`/`False`, docs/vendor-behaviour.md §6.2)."""
     value = request.args.get(name)
     if value is None or value == "":
         return default

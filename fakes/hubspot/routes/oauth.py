@@ -1,4 +1,4 @@
-"""OAuth (API-FACTS.md 4.1): the install (authorize) step, the token endpoint, token information.
+"""OAuth (docs/vendor-behaviour.md §4.1): the install (authorize) step, the token endpoint, token information.
 
 The real authorize page lives on app.hubspot.com, where a logged-in user picks an account; here the
 caller names them with `portal_id` and `user_id`, and only a user allowed to install apps gets a code.

@@ -1,4 +1,4 @@
-"""CRM v3 objects: CRUD, batch, search, merge, GDPR delete (API-FACTS.md 3.3-3.5)."""
+"""CRM v3 objects: CRUD, batch, search, merge, GDPR delete (docs/vendor-behaviour.md §3.3-3.5)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def list_objects(object_type: str) -> Response:
 
 @bp.post("/<object_type>")
 def create_object(object_type: str) -> tuple[Response, int, dict[str, str]]:
-    """Create a record: 201 with a Location header (the SDK maps only 201, API-FACTS 3.2)."""
+    """Create a record: 201 with a Location header (the SDK maps only 201, docs/vendor-behaviour.md §3.2)."""
     view = store().create(actor(), object_type, body())
     return jsonify(record_json(view)), 201, {"Location": f"{request.base_url}/{view.id}"}
 

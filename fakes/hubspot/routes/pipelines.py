@@ -1,4 +1,4 @@
-"""Pipelines API (API-FACTS.md 3.7): the default order pipeline and the default deal pipeline."""
+"""Pipelines API (docs/vendor-behaviour.md §3.7): the default order pipeline and the default deal pipeline."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Properties API (API-FACTS.md 3.7): list, read, create (201), update, archive, batch."""
+"""Properties API (docs/vendor-behaviour.md §3.7): list, read, create (201), update, archive, batch."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Webhooks API v3: an app's target URL and its event subscriptions (API-FACTS.md 4.2).
+"""Webhooks API v3: an app's target URL and its event subscriptions (docs/vendor-behaviour.md §4.2).
 
 Public apps authenticate with their developer API key (`hapikey`), as in the real API; a private app
 may manage its own webhooks with its bearer token (real private apps do this in the UI).

@@ -1,4 +1,4 @@
-"""Abandoned checkouts, read-only (API-FACTS 1.6 "Abandoned checkouts")."""
+"""Abandoned checkouts, read-only (docs/vendor-behaviour.md §1.6 "Abandoned checkouts")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Customers (API-FACTS 1.6 "Customer")."""
+"""Customers (docs/vendor-behaviour.md §1.6 "Customer")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Orders, their fulfillments and refunds (API-FACTS 1.6 "Order")."""
+"""Orders, their fulfillments and refunds (docs/vendor-behaviour.md §1.6 "Order")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Products and their variants (API-FACTS 1.6 "Product")."""
+"""Products and their variants (docs/vendor-behaviour.md §1.6 "Product")."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def _variant_of(product_id: int, variant_id: int):
 
 
 # ShopifyAPI's Variant reads and saves under its product (`products/{product_id}/variants/{id}.json`) whenever
-# it knows the product id, which it always does after a find (API-FACTS 1.6 "Product"; SPY variant.py).
+# it knows the product id, which it always does after a find (docs/vendor-behaviour.md §1.6 "Product"; SPY variant.py).
 @bp.get("/products/<int:product_id>/variants/<int:variant_id>.json")
 @api.scope("read_products")
 def get_product_variant(product_id: int, variant_id: int):

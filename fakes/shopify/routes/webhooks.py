@@ -1,4 +1,4 @@
-"""Webhook subscriptions over REST (API-FACTS 1.6 "Webhook subscriptions")."""
+"""Webhook subscriptions over REST (docs/vendor-behaviour.md §1.6 "Webhook subscriptions")."""
 
 from __future__ import annotations
 

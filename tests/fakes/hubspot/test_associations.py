@@ -1,4 +1,4 @@
-"""Associations v4 (single, batch, labels) and v3 associations on create/read (API-FACTS 3.6)."""
+"""Associations v4 (single, batch, labels) and v3 associations on create/read (docs/vendor-behaviour.md §3.6)."""
 
 from __future__ import annotations
 

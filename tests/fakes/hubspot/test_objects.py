@@ -16,7 +16,8 @@ def test_create_returns_201_location_and_string_properties(api: Api, clock) -> N
     body = response.json
     assert response.headers["Location"].endswith(f"/crm/v3/objects/contacts/{body['id']}")
     assert body["id"].isdigit()
-    # Default property set of contacts (API-FACTS 3.2), email stored lower-case, times from the SimClock.
+    # Default property set of contacts (docs/vendor-behaviour.md §3.2), email stored lower-case, times from the
+    # SimClock.
     assert set(body["properties"]) == {"createdate", "email", "firstname", "hs_object_id", "lastmodifieddate",
                                        "lastname"}
     assert body["properties"]["email"] == "ada@example.com"
@@ -180,7 +181,7 @@ def test_id_property_email_lookup_and_update(api: Api) -> None:
 
 
 def test_the_email_of_an_archived_contact_makes_a_new_contact(api: Api, clock) -> None:
-    # API-FACTS 3.4 (the recycle bin) and HubSpot's knowledge base, "Restore deleted records": an active
+    # docs/vendor-behaviour.md §3.4 (the recycle bin) and HubSpot's knowledge base, "Restore deleted records": an active
     # contact may have a deleted contact's email (it then blocks the restore), so only a live contact
     # holds its email and the archived one stays in the bin.
     old = api.create("contacts", email="back@x.com", firstname="A")["id"]

@@ -1,4 +1,4 @@
-"""Properties API (including custom properties) and Pipelines API (API-FACTS 3.7)."""
+"""Properties API (including custom properties) and Pipelines API (docs/vendor-behaviour.md §3.7)."""
 
 from __future__ import annotations
 

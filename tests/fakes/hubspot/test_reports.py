@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 import tempfile
@@ -14,6 +13,7 @@ from flask.testing import FlaskClient
 from fakes.hubspot.apps import PortalUser
 from fakes.hubspot.pipelines import ORDER_STAGES
 from fakes.hubspot.store import HubSpotStore
+from tests.system_tools import CHROMIUM, require_tool
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 PERIOD = "start=2031-01-01T00:00:00Z&end=2031-01-08T00:00:00Z"
@@ -141,7 +141,7 @@ def test_dashboard_page_renders_in_headless_chromium(harness: FlaskClient, shop:
     small = harness.get(f"/_harness/ecommerce/101/dashboards/{only.json['id']}/view?{PERIOD}").data.decode()
     assert "<svg" not in small and 'id="abandoned_carts"' in small and 'id="revenue"' not in small
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    chromium = require_tool(CHROMIUM)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "hubspot-dashboard.png"
     shot.unlink(missing_ok=True)

@@ -37,7 +37,8 @@ from tests.fakes.stateful_links import (
 
 pytestmark = pytest.mark.schema
 
-# No `use_after_free`: archiving is a soft delete, and `?archived=true` reads the record back (API-FACTS 3.4).
+# No `use_after_free`: archiving is a soft delete, and `?archived=true` reads the record back
+# (docs/vendor-behaviour.md §3.4).
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, ensure_resource_availability]
 
 CLOCK = SimClock()

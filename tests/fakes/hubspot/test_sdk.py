@@ -262,7 +262,7 @@ def test_listing_and_polling_search_reach_every_record(client: HubSpot, clock: S
     millis = str(int(since.timestamp() * 1000))
     polled, after = [], "0"
     while after is not None:
-        clock.advance(1)  # stay inside the search API's per-second allowance (API-FACTS 3.5)
+        clock.advance(1)  # stay inside the search API's per-second allowance (docs/vendor-behaviour.md §3.5)
         page = contacts.search_api.do_search(public_object_search_request=PublicObjectSearchRequest(
             filter_groups=[FilterGroup(filters=[Filter(property_name="lastmodifieddate", operator="GTE",
                                                        value=millis)])],
@@ -316,7 +316,8 @@ def test_companies_and_products_batch_create_with_traces_and_search_in(client: H
         BatchInputSimplePublicObjectBatchInput(inputs=[SimplePublicObjectBatchInput(
             id=made["p0"], properties={"price": "21", "hs_sku": ""})])))
     p0 = client.crm.products.basic_api.get_by_id(made["p0"], properties=["price", "hs_sku"])
-    assert p0.properties["price"] == "21" and not p0.properties["hs_sku"]  # "" clears a value (API-FACTS 3.2)
+    # "" clears a value (docs/vendor-behaviour.md §3.2)
+    assert p0.properties["price"] == "21" and not p0.properties["hs_sku"]
     client.crm.products.batch_api.archive(batch_input_simple_public_object_id=BatchInputSimplePublicObjectId(
         inputs=[ObjectId(id=made["p0"])]))
     assert sorted(r.id for r in client.crm.products.get_all()) == sorted([made["p1"], made["p2"]], key=int)

@@ -1,4 +1,4 @@
-"""Auth, scopes, tenants, the leaky bucket and API versions (API-FACTS.md 1.1, 1.2, 1.5)."""
+"""Auth, scopes, tenants, the leaky bucket and API versions (docs/vendor-behaviour.md §1.1, §1.2, §1.5)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def test_write_scope_implies_read(app, store):
 
 
 def test_leaky_bucket_in_simulated_time(admin, store, clock):
-    store.shops["demo"].plan = "basic"  # 40 requests, 2 per second (API-FACTS 1.5)
+    store.shops["demo"].plan = "basic"  # 40 requests, 2 per second (docs/vendor-behaviour.md §1.5)
     limits = [admin.get("/shop.json").headers["X-Shopify-Shop-Api-Call-Limit"] for _ in range(40)]
     assert limits[0] == "1/40" and limits[-1] == "40/40"
     refused = admin.get("/shop.json")

@@ -1,4 +1,4 @@
-"""Customers endpoints of the fake Shopify (API-FACTS.md 1.3, 1.6 "Customer")."""
+"""Customers endpoints of the fake Shopify (docs/vendor-behaviour.md §1.3, §1.6 "Customer")."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_create_returns_201_and_the_rest_shape(admin):
                 addresses=[{"address1": "1 Main St", "city": "Boston", "country": "United States"}])
     assert isinstance(body["id"], int)
     assert body["email"] == "ada@example.com"
-    # Money is a string, timestamps carry the shop's offset (API-FACTS 1.6 notes).
+    # Money is a string, timestamps carry the shop's offset (docs/vendor-behaviour.md §1.6 notes).
     assert body["total_spent"] == "0.00"
     assert re.fullmatch(r"2031-01-06T04:00:00-05:00", body["created_at"])
     assert body["default_address"]["city"] == "Boston"
@@ -153,3 +153,13 @@ def test_marketing_consent(admin):
     bad = admin.post("/customers.json", {"customer": {"email": "x@example.com",
                                                       "email_marketing_consent": {"state": "maybe"}}})
     assert bad.status_code == 422
+
+
+def test_white_space_in_an_email_is_removed_everywhere_without_an_error(admin):
+    # Shopify takes every white-space character out of a customer's email, inside it too, and answers 201; the
+    # duplicate check ignores white space and case (docs/vendor-behaviour.md, customer emails).
+    body = make(admin, email="  Ada.Love lace@Example.com ")
+    assert body["email"] == "Ada.Lovelace@Example.com"
+    response = admin.post("/customers.json", {"customer": {"email": "ada.lovelace @example.com"}})
+    assert response.status_code == 422
+    assert response.json == {"errors": {"email": ["has already been taken"]}}

@@ -1,4 +1,4 @@
-"""OAuth install flow (API-FACTS.md 2.2) and the harness control API."""
+"""OAuth install flow (docs/vendor-behaviour.md §2.2) and the harness control API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Orders and abandoned checkouts (API-FACTS.md 1.6 "Order", "Abandoned checkouts")."""
+"""Orders and abandoned checkouts (docs/vendor-behaviour.md §1.6 "Order", "Abandoned checkouts")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cursor pagination with page_info and the Link header (API-FACTS.md 1.4)."""
+"""Cursor pagination with page_info and the Link header (docs/vendor-behaviour.md §1.4)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_link_header_has_the_exact_spacing_shopifyapi_splits_on(admin, store):
     assert next_link(first) and prev_link(first) is None
     second = admin.follow(next_link(first))
     header = second.headers["Link"]
-    # Entries separated by ", ", URL and rel by "; ", previous first (API-FACTS 1.4).
+    # Entries separated by ", ", URL and rel by "; ", previous first (docs/vendor-behaviour.md §1.4).
     entries = header.split(", ")
     assert [LINK_ENTRY.match(e).group(1) for e in entries] == ["previous", "next"]
 

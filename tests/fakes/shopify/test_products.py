@@ -1,4 +1,4 @@
-"""Products and variants (API-FACTS.md 1.6 "Product")."""
+"""Products and variants (docs/vendor-behaviour.md §1.6 "Product")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The unmodified official ShopifyAPI package against the fake over real HTTP (API-FACTS.md 6.1).
+"""The unmodified official ShopifyAPI package against the fake over real HTTP (docs/vendor-behaviour.md §6.1).
 
 The later tests follow reference/clients/shopify.py family by family (customers, products and variants,
 events, orders, abandoned checkouts, webhook subscriptions, B2B companies over GraphQL, the OAuth
@@ -33,7 +33,7 @@ def sdk_server(store: ShopifyStore) -> Iterator[RunningServer]:
 
 @pytest.fixture
 def sdk(store: ShopifyStore, sdk_server: RunningServer) -> Iterator[ShopifyStore]:
-    # Option A of API-FACTS 6.1: point the resource site straight at the shop's Admin API base.
+    # Option A of docs/vendor-behaviour.md §6.1: point the resource site straight at the shop's Admin API base.
     shopify.ShopifyResource.site = f"{sdk_server.url}/shops/demo/admin/api/2024-10"
     shopify.ShopifyResource.headers["X-Shopify-Access-Token"] = DEMO_TOKEN
     yield store
@@ -140,7 +140,7 @@ def test_customers_by_ids_updated_since_fields_and_addresses(sdk, clock):
         customer.last_name = "Changed"
         assert customer.save()
     # The poll: the filter goes on the first page only; next_page() follows the Link URL verbatim, so the
-    # cursor alone must carry updated_at_min (API-FACTS 1.4).
+    # cursor alone must carry updated_at_min (docs/vendor-behaviour.md §1.4).
     page = shopify.Customer.find(updated_at_min=cutoff.isoformat(), limit=2)
     polled = [c.id for c in page]
     while page.has_next_page():
@@ -192,7 +192,7 @@ def test_products_title_filter_variant_update_and_destroy_events(sdk, clock):
     assert extra.save(), extra.errors.full_messages()
     assert shopify.Variant.count(product_id=product.id) == 2
 
-    # A poller learns of deleted products from the Events API (API-FACTS 1.8).
+    # A poller learns of deleted products from the Events API (docs/vendor-behaviour.md §1.8).
     clock.advance(30)
     deleted_since = clock.now()
     shopify.Product.find(product.id).destroy()
@@ -274,7 +274,7 @@ def test_abandoned_checkouts_list_paginate_and_leave_when_completed(sdk, clock):
     assert shopify.Order.find(order.id).checkout_id == checkouts[0].id
 
 
-# The topics a sync may subscribe (API-FACTS 1.8), the narrower order ones included.
+# The topics a sync may subscribe (docs/vendor-behaviour.md §1.8), the narrower order ones included.
 SYNC_TOPICS = [*(f"customers/{v}" for v in ("create", "update", "delete")),
                *(f"products/{v}" for v in ("create", "update", "delete")),
                *(f"orders/{v}" for v in ("create", "updated", "delete", "paid", "cancelled", "fulfilled",
@@ -369,7 +369,8 @@ def test_companies_through_graphql(sdk, clock):
 
 def test_graphql_throttling_body_through_the_sdk(sdk):
     store = sdk
-    store.shops["demo"].plan = "basic"  # the standard bucket: 2,000 points, 100 back a second (API-FACTS 1.5)
+    # The standard bucket: 2,000 points, 100 back a second (docs/vendor-behaviour.md §1.5).
+    store.shops["demo"].plan = "basic"
     for i in range(250):
         store.create_company("demo", f"Co {i:03}")
     # 756 points requested and spent per call; the simulated clock stands still, so nothing comes back.
@@ -402,8 +403,8 @@ def test_rest_errors_carry_shopifys_status_and_body(sdk):
 
 
 def test_oauth_callback_is_signed_the_way_shopifyapi_verifies_it(sdk_server):
-    """API-FACTS 2.2 step 2. The token exchange itself is out of the SDK's reach: `Session.request_token`
-    hard-codes https:// and the fakes serve plain HTTP (API-FACTS 6.1)."""
+    """docs/vendor-behaviour.md §2.2 step 2. The token exchange itself is out of the SDK's reach:
+    `Session.request_token` hard-codes https:// and the fakes serve plain HTTP (docs/vendor-behaviour.md §6.1)."""
     url = urlsplit(sdk_server.url)
     redirect_uri = "https://sync.example.com/oauth/callback"
     for state in ("nonce-123", "a&b=c%d e+f"):  # delimiters in a value are escaped before signing

@@ -1,4 +1,4 @@
-"""Webhook subscriptions and signed deliveries in the outbox (API-FACTS.md 1.6, 1.8, 2.1)."""
+"""Webhook subscriptions and signed deliveries in the outbox (docs/vendor-behaviour.md §1.6, §1.8, §2.1)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def test_delivery_is_signed_and_carries_every_header(admin, store, outbox, clock
     assert headers["X-Shopify-Event-Id"] == delivery.event_id
     assert headers["X-Shopify-Triggered-At"] == "2031-01-06T09:00:00Z"
     assert headers["X-Shopify-Webhook-Id"]
-    # The body is the resource without its root key (API-FACTS 1.8).
+    # The body is the resource without its root key (docs/vendor-behaviour.md §1.8).
     payload = json.loads(delivery.body)
     assert payload["id"] == customer.id and payload["email"] == "hook@example.com"
 
