@@ -561,13 +561,14 @@ class Oracle:
         by_name: dict[str, list] = {}
         for record in live:
             by_name.setdefault((record.properties.get("name") or "").strip(), []).append(record)
-        alive = {group.key for group in groups if group.hubspot_alive}
-        for group in groups:
+        latest = {group.key: index for index, group in enumerate(groups)}  # groups are made in history order
+        for index, group in enumerate(groups):
             label = f"product {group.key}"
             found = by_name.get(group.key, [])
             # A name a deleted product had may be taken again by a new one: what HubSpot and the shops then hold
-            # under that name is the new group's (judged as such), not a survivor of the delete.
-            shadowed = not group.hubspot_alive and group.key in alive
+            # under that name is the newest group's (judged as such, whether its product lives or was deleted in
+            # turn), not a survivor of the first delete.
+            shadowed = not group.hubspot_alive and latest[group.key] != index
             if group.hubspot_alive:
                 if not found:
                     if not group.archive_optional:

@@ -282,3 +282,19 @@ def test_a_contact_made_after_its_persons_last_customer_was_deleted_is_hubspot_b
         state.merchant_deletes_customer(customer=customer)
         state.time_passes(minutes=18)
         state.marketer_creates_contact(name="Ada", person="ada")
+
+
+def test_a_name_taken_again_after_a_fleeting_product_belongs_to_the_newest_product_of_that_name():
+    # Oracle bug (thorough run, --hypothesis-seed=41): a product made and deleted at one instant left a dead group
+    # under its name; the name's later products (one in each shop, then the first deleted) made a second group,
+    # dead in turn, and the first group still judged the shops' products of that name, calling the merchant's
+    # own product in the other shop a write there (CON-2). The newest group of a name judges what the name holds.
+    with _played() as state:
+        fleeting = state.merchant_creates_product(price=64, shop="alpha", title="Mug", variants=2)
+        state.merchant_deletes_product(product=fleeting)
+        state.quiet_point()
+        mug = state.merchant_creates_product(price=71, shop="alpha", title="Mug", variants=3)
+        state.time_passes(minutes=10)
+        state.merchant_creates_product(price=84, shop="beta", title="Mug", variants=3)
+        state.time_passes(minutes=5)
+        state.merchant_deletes_product(product=mug)
