@@ -295,6 +295,11 @@ class Oracle:
                     group.customers[shop] = cid
                     group.deleted_in.discard(shop)
                     group.unseen_in.discard(shop)
+                    if group.fleeting and group.everywhere:
+                        # Its HubSpot-born contacts lived too briefly for a sync to have to see them: the person
+                        # is this customer's now, and other shops may or may not have been given it meanwhile.
+                        group.everywhere = False
+                        group.elsewhere_optional = True
                     group.fleeting = False  # a live customer carries the person again
                     by_customer[(shop, cid)] = group
                 elif key != group.key:

@@ -45,7 +45,10 @@ def test_concurrent_load_loses_nothing_and_never_5xx():
     statuses = tally["statuses"]
     server_errors = {name: {c: n for c, n in codes.items() if c.startswith("5")} for name, codes in statuses.items()}
     assert not any(server_errors.values()), server_errors
-    assert statuses["shopify-duplicate"].get("422", 0) == sum(statuses["shopify-duplicate"].values())
+    # Every duplicate is refused: 422 "has already been taken", or 429 when the bucket was full at that instant
+    # (a loaded machine bunches the clients' calls; the bucket is still Shopify's, docs/vendor-behaviour.md §1.5).
+    duplicates = statuses["shopify-duplicate"]
+    assert set(duplicates) <= {"422", "429"} and duplicates.get("422", 0) > 0, duplicates
     # No lost write: every acknowledged create is stored, once.
     customers = shopify_store.shops["demo"].customers
     assert len(tally["customers"]) == len(set(tally["customers"])) == len(customers)
