@@ -384,10 +384,11 @@ class OneWay(ABC):
             ready.append((shop, record, desired, link))
         if associate:
             ctx.hubspot.associate(self.hubspot_type, "contacts", associate)
+            associated = {pair[0] for pair in associate}
             with ctx.state.transaction():
                 for shop, record, desired, link in ready:
-                    if ctx.state.link(self.name, shop, str(record["id"])) is not None:  # saved: linked before
-                        link.extra["contact_email"] = desired.contact_email
+                    if link.hubspot_id in associated and ctx.state.link(self.name, shop, str(record["id"])):
+                        link.extra["contact_email"] = desired.contact_email  # saved links only: linked before
                         ctx.state.save_link(link)
         # Line items of every record in the slice go together, in batches of 100 (not a call per record).
         self._lines(ctx, [(shop, str(record["id"]), link, desired) for shop, record, desired, link in ready])
