@@ -525,6 +525,9 @@ class Sim:
         self.history = History()
         self.failures: list[Evidence] = []
         self.watches: list[Watch] = []
+        # Shopify products whose name's HubSpot product a namesake's delete archived (PRD-2): their changes are
+        # not owed to HubSpot any more (PRD-1 matches them to an archived product).
+        self.orphaned_products: set[tuple[str, int]] = set()
         self.uninstalled: set[str] = set()
         self.crashes = 0
         self.fake_restarts = 0
@@ -699,7 +702,7 @@ class Sim:
 
     def watch_product(self, shop: str, product_id: int, op: str) -> None:
         product = self.world.shopify.shop(shop).products.get(product_id)
-        if product is None or not self._live("products", shop):
+        if product is None or not self._live("products", shop) or (shop, product_id) in self.orphaned_products:
             return
         title, price = product.title.strip(), product.variants[0].price
 
@@ -715,6 +718,7 @@ class Sim:
         # again at once by a new product (and its HubSpot product then lives on under it).
         name = title.strip()
         shown = {r.id for r in self.hubspot.records("products") if r.properties.get("name", "").strip() == name}
+        self._orphan_namesakes(name)
         if not shown:  # deleted before the sync showed it in HubSpot: there is nothing to see go
             self._supersede(f"product {shop}/{product_id}")
             return
@@ -727,6 +731,17 @@ class Sim:
         def visible() -> bool:
             return not any(r.id in shown for r in self.hubspot.records("products"))
         self._watch("products", "delete", "to_hubspot", f"product {shop}/{product_id}", visible)
+
+    def _orphan_namesakes(self, name: str) -> None:
+        """A delete archives the HubSpot product its namesakes in other shops share (PRD-2): their changes not yet
+        visible need not arrive, and none after is owed. Where the oracle takes either outcome (the deleted product
+        made within the bound, or a namesake that may have been seen only after the archive and then has a HubSpot
+        product of its own), it judges the value at the end."""
+        for shop in self.options.shops:
+            for product in self.world.shopify.shop(shop).products.values():
+                if product.title.strip() == name:
+                    self.orphaned_products.add((shop, product.id))
+                    self.drop_pending_watches(f"{shop}/{product.id}")
 
     def _had_customers(self, key: str) -> bool:
         """Whether a merchant ever made or changed a customer with this email."""

@@ -34,6 +34,27 @@ def shopify_delete_archives(w: Sim) -> None:
     w.expect("Evergreen Poster" in live, "PRD-2: other products stay", expected="Evergreen Poster", found=live)
 
 
+@scenario("PRD-2", "PRD-1", "CON-2", shops=("alpha", "beta"),
+          title="a product deleted in one shop archives the HubSpot product its namesake in another shop shares")
+def shared_product_deleted_in_one_shop(w: Sim) -> None:
+    # One HubSpot product per name (PRD-1), so the namesake in beta shares it; the delete in alpha archives it
+    # (PRD-2), and beta's later edits do not make it again: HubSpot's product of that name is gone.
+    gone = w.shopify.create_product(shop="alpha", title="Linen Apron", price="18.00")
+    kept = w.shopify.create_product(shop="beta", title="Linen Apron", price="18.00")
+    w.sync.enable("products")
+    w.settle()
+    w.shopify.delete_product(gone)
+    w.advance(minutes=15)
+    w.shopify.update_product(kept, price="21.00")
+    w.advance(minutes=15)
+    live = [r.properties.get("name") for r in w.hubspot.records("products")]
+    w.expect("Linen Apron" not in live, "PRD-2: the shared HubSpot product stays archived", expected="archived",
+             found=live, record=f"product alpha/{gone.id}")
+    titles = [p["title"] for p in w.shopify.products("beta")]
+    w.expect("Linen Apron" in titles, "PRD-3: the namesake in beta is untouched", expected="Linen Apron",
+             found=titles, record=f"product beta/{kept.id}")
+
+
 @scenario("PRD-3", title="a product deleted in HubSpot stays in Shopify")
 def hubspot_archive_keeps_shopify(w: Sim) -> None:
     product = w.shopify.create_product(title="Sturdy Tote", price="30.00")

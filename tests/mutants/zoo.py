@@ -378,6 +378,18 @@ class KeepsProductOnShopifyDelete(SyncEngine):
         _swap(self, {Products: _ProductsKeptOnShopifyDelete})
 
 
+class _ProductsRemadeAfterArchive(Products):
+    recreate_after_archive = True
+
+
+class RemakesSharedProductAfterDelete(SyncEngine):
+    """A namesake's edit makes again the HubSpot product a Shopify delete archived (breaks PRD-2)."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        _swap(self, {Products: _ProductsRemadeAfterArchive})
+
+
 class _ProductsDeletedWithHubSpot(Products):
     """Deletes the Shopify products of an archived HubSpot product."""
 
@@ -721,6 +733,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "IgnoresRetryAfter": ("LAT-3",),
     _Z + "KeepsProductOnShopifyDelete": ("PRD-2",),
     _Z + "DeletesProductOnHubSpotArchive": ("PRD-3",),
+    _Z + "RemakesSharedProductAfterDelete": ("PRD-2",),
     _Z + "CreatesProductsInsteadOfMatching": ("PRD-1",),
     _Z + "SyncsVariantsAsProducts": ("PRD-5",),
     _Z + "KeepsRemovedLineItems": ("PRD-4",),
@@ -754,6 +767,7 @@ SELECTIONS: dict[str, str] = {
     _Z + "IgnoresRetryAfter": "LAT-3/latency-under-faults",
     _Z + "KeepsProductOnShopifyDelete": "PRD-2",
     _Z + "DeletesProductOnHubSpotArchive": "PRD-3",
+    _Z + "RemakesSharedProductAfterDelete": "PRD-2/shared-product-deleted-in-one-shop",
     _Z + "CreatesProductsInsteadOfMatching": "PRD-1/product-matched-by-name",
     _Z + "SyncsVariantsAsProducts": "PRD-5",
     _Z + "KeepsRemovedLineItems": "PRD-4",

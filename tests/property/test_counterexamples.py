@@ -311,3 +311,54 @@ def test_a_person_whose_hubspot_contacts_never_lived_for_a_sync_is_the_customers
         again = state.marketer_creates_contact(name="Ken", person="barbara")
         state.marketer_archives_contact(contact=again)
         state.merchant_creates_customer(case="lower", name="محمد", person="barbara", shop="alpha")
+
+
+def test_a_namesake_made_as_a_shared_product_is_deleted_may_get_a_hubspot_product_of_its_own():
+    # Oracle bug (thorough run, --hypothesis-seed=20261204): a Poster made in alpha at the instant beta's synced
+    # Poster was deleted joined the group the delete then archived, so the oracle barred any HubSpot Poster. A sync
+    # that sees the delete first archives the old product and makes a new one for alpha's (PRD-1: no live product
+    # of that name); one that sees the create first links it and archives both. Either is right.
+    with _played() as state:
+        poster = state.merchant_creates_product(price=65, shop="beta", title="Poster", variants=2)
+        state.quiet_point()
+        state.merchant_creates_product(price=73, shop="alpha", title="Poster", variants=1)
+        state.merchant_deletes_product(product=poster)
+
+
+def test_a_namesakes_edit_after_the_shared_product_is_archived_is_owed_nowhere():
+    # DSL bug (thorough run, --hypothesis-seed=777013): a delete archived the HubSpot Tote that beta's Tote shared
+    # (PRD-2), then beta's Tote was repriced; the latency watch waited for a HubSpot Tote at the new price, which
+    # the oracle (rightly) forbids. A namesake of a product deleted for good owes HubSpot nothing more.
+    with _played() as state:
+        kept = state.merchant_creates_product(price=94, shop="beta", title="Tote", variants=3)
+        gone = state.merchant_creates_product(price=7, shop="alpha", title="Tote", variants=2)
+        state.quiet_point()
+        state.merchant_deletes_product(product=gone)
+        state.merchant_reprices_product(price=64, product=kept)
+        state.quiet_point()
+        state.merchant_reprices_product(price=65, product=kept)
+
+
+
+def test_a_contact_renamed_and_archived_soon_after_it_was_made_may_leave_its_first_name_in_the_shops():
+    # Oracle bug (thorough run, --hypothesis-seed=20261204): a HubSpot-born contact reached alpha as "Ada", was
+    # renamed "Barbara" 6 minutes after its create and archived at once. A sync may never see the rename, so the
+    # customer may keep "Ada"; the oracle dropped "Ada" because no value came before the create.
+    with _played() as state:
+        contact = state.marketer_creates_contact(name="Ada", person="ken")
+        state.time_passes(minutes=6)
+        state.marketer_renames_contact(contact=contact, name="Barbara")
+        state.marketer_archives_contact(contact=contact)
+
+
+def test_a_line_of_a_deleted_product_is_not_owed_to_a_later_product_of_its_name():
+    # Oracle bug (thorough run, --hypothesis-seed=20261204): an order of a Mug deleted at once kept a line item
+    # without a product; a new Mug made 17 minutes later got a HubSpot product, and the oracle wanted the old
+    # order's line tied to it. A later product of the same name is another product.
+    with _played() as state:
+        buyer = state.merchant_creates_customer(case="lower", name="Alan", person="alan", shop="beta")
+        mug = state.merchant_creates_product(price=56, shop="beta", title="Mug", variants=2)
+        state.shopper_orders(customer=buyer, paid=False, product=mug, quantity=2)
+        state.merchant_deletes_product(product=mug)
+        state.time_passes(minutes=17)
+        state.merchant_creates_product(price=32, shop="beta", title="Mug", variants=2)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from tests.mutants.zoo import CaseSensitiveEmailMatch, KeepsProductOnShopifyDelete
+from tests.mutants.zoo import CaseSensitiveEmailMatch, KeepsProductOnShopifyDelete, RemakesSharedProductAfterDelete
 from tests.property.machine import make_machine
 from tests.property.null_impl import NullSync
 
@@ -69,6 +69,26 @@ def test_a_namesakes_delete_is_optional_only_within_the_bound(minutes: int):
             with pytest.raises(AssertionError, match="PRD-2: HubSpot product 'Mug' not archived"):
                 state.judge()
         else:
+            state.judge()
+    finally:
+        state.sim.world.reset()
+
+
+def test_a_sync_that_remakes_a_shared_product_after_its_delete_is_caught():
+    """A namesake's edit after the delete that archived the product it shares is owed nowhere (the DSL drops its
+    latency watch, the oracle lets a namesake made within the bound have a product of its own); a namesake long
+    seen is still barred from bringing the archived product back (PRD-2)."""
+    state = make_machine(RemakesSharedProductAfterDelete, "remakes-shared-product-after-delete")()
+    state.switch_everything_on()
+    try:
+        kept = state.merchant_creates_product(price=94, shop="beta", title="Tote", variants=1)
+        gone = state.merchant_creates_product(price=7, shop="alpha", title="Tote", variants=1)
+        state.quiet_point()
+        state.time_passes(minutes=11)
+        state.merchant_deletes_product(product=gone)
+        state.quiet_point()
+        state.merchant_reprices_product(price=64, product=kept)
+        with pytest.raises(AssertionError, match="PRD-2: HubSpot product 'Tote' not archived"):
             state.judge()
     finally:
         state.sim.world.reset()
