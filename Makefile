@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test conform sweep bench lint serve clean
+.PHONY: test conform sweep bench lint serve clean schemas js-clients npm
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -12,17 +12,36 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP)
+# Shopify's published Admin API schemas (pinned @shopify/dev-mcp, integrity-checked; never committed) and
+# Shopify's official JS client for the SDK test: both come from npm, installed here when the machine lacks it.
+SCHEMAS := .cache/shopify-admin-schemas/PROVENANCE.json
+JS_CLIENTS := tests/fakes/shopify/js/node_modules/.package-lock.json
+
+npm:
+	@command -v npm >/dev/null 2>&1 || { echo "installing node and npm (Debian packages)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+
+$(SCHEMAS): | $(STAMP) npm
+	$(BIN)/python -m fakes.shopify.graphql.schemas fetch --force
+
+$(JS_CLIENTS): tests/fakes/shopify/js/package-lock.json | npm
+	cd tests/fakes/shopify/js && npm ci --no-audit --no-fund --silent
+
+schemas: $(SCHEMAS)
+
+js-clients: $(JS_CLIENTS)
+
+test: $(STAMP) $(SCHEMAS) $(JS_CLIENTS)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n auto -q
 
-conform: $(STAMP)
+conform: $(STAMP) $(SCHEMAS)
 	$(BIN)/shopsync conform --impl reference --seed 0 --report-dir reports/out
 
 # The nightly run: the whole suite at every seed of SEEDS (~45 min on 2 cores for 100). Each seed's report
 # goes to reports/sweep/seed-N/; reports/sweep/sweep.html lists, per requirement, the seeds it failed at.
 SEEDS ?= 1-100
-sweep: $(STAMP)
+sweep: $(STAMP) $(SCHEMAS)
 	$(BIN)/shopsync conform --impl reference --seeds $(SEEDS) --report-dir reports/sweep
 
 # Benchmarks need moto's server as the baseline fake (not a test dependency).
@@ -37,4 +56,4 @@ serve: $(STAMP)
 	$(BIN)/shopsync serve
 
 clean:
-	rm -rf $(VENV) reports/out reports/sweep .pytest_cache
+	rm -rf $(VENV) reports/out reports/sweep .pytest_cache .cache tests/fakes/shopify/js/node_modules

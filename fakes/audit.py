@@ -24,6 +24,8 @@ class AuditEntry:
     phase: str  # what the world was doing: "tick", "webhook", "idle" or "harness"
     fault: str | None = None  # the injected fault that shaped this response, if any
     read_only: bool = False  # a read sent as a write method (a GraphQL query)
+    operation: str | None = None  # a GraphQL call's operation: "query customers", "mutation customerCreate"
+    cost: int | None = None  # a GraphQL call's cost in points (actual; requested when it did not run)
 
     def as_json(self) -> dict:
         """A JSON-ready dict (times in ISO-8601)."""
@@ -43,11 +45,12 @@ class AuditLog:
         self.phase = "idle"
 
     def record(self, *, at: datetime, fake: str, tenant: str | None, method: str, path: str, query: str,
-               status: int, caller: str | None, fault: str | None = None, read_only: bool = False) -> AuditEntry:
+               status: int, caller: str | None, fault: str | None = None, read_only: bool = False,
+               operation: str | None = None, cost: int | None = None) -> AuditEntry:
         """Append one entry and return it."""
         with self._lock:
             entry = AuditEntry(len(self._entries) + 1, at, fake, tenant, method, path, query, status,
-                               caller, self.phase, fault, read_only)
+                               caller, self.phase, fault, read_only, operation, cost)
             self._entries.append(entry)
             return entry
 

@@ -48,6 +48,16 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
 
     from fakes.shopify.openapi import openapi_document
 
+    @app.get("/shops/<shop>/bulk-results/<int:operation_id>.jsonl")
+    def bulk_results(operation_id: int) -> Response:
+        # Shopify hands out a signed cloud-storage URL that needs no token; the fake serves the file itself.
+        store.settle_bulk()
+        operation = store.shop(g.shop).bulk_operations.get(operation_id)
+        if operation is None or operation.status not in ("COMPLETED", "FAILED", "CANCELED"):
+            raise NotFound()
+        text = "".join(line + "\n" for line in operation.lines)
+        return Response(text, mimetype="application/jsonl")
+
     @app.get("/openapi.json")
     def openapi() -> Response:
         return api.json_response(openapi_document())
@@ -93,7 +103,8 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
                 path=request.path, query=request.query_string.decode("latin-1"), status=response.status_code,
                 caller=grant.app if grant else None,
                 fault=request.environ.get("shopsync.fault"),
-                read_only=bool(request.environ.get("shopsync.read_only")))
+                read_only=bool(request.environ.get("shopsync.read_only")),
+                operation=request.environ.get("shopsync.operation"), cost=request.environ.get("shopsync.cost"))
         return response
 
     @app.errorhandler(ShopifyError)

@@ -206,3 +206,14 @@ def _render(store: ShopifyStore, shop: str, result: object) -> object:
     if kind == "Fulfillment":
         return {"id": result.id, "order_id": result.order_id}  # type: ignore[attr-defined]
     return str(result)
+
+
+@bp.post("/shops/<shop>/bulk-operations/<int:operation_id>/fail")
+def fail_bulk_operation(shop: str, operation_id: int) -> Response:
+    """A running bulk operation fails now (`{"error_code": "INTERNAL_SERVER_ERROR"|"TIMEOUT"|"ACCESS_DENIED"}`):
+    FAILED, its partial data kept, `bulk_operations/finish` fired."""
+    code = str(_body().get("error_code") or "INTERNAL_SERVER_ERROR")
+    if code not in ("INTERNAL_SERVER_ERROR", "TIMEOUT", "ACCESS_DENIED"):
+        raise BadRequest("error_code must be INTERNAL_SERVER_ERROR, TIMEOUT or ACCESS_DENIED")
+    api.store().fail_bulk_operation(shop, operation_id, code)
+    return api.json_response({"failed": operation_id, "error_code": code})

@@ -213,8 +213,8 @@ class Product:
     variants: list[Variant] = field(default_factory=list)
     published_at: datetime | None = None
 
-    def rest(self, shop: ShopInfo) -> dict:
-        """The REST shape of a product."""
+    def option_values(self) -> list[tuple[str, list[str]]]:
+        """Each option's name and the values its variants take, in variant order."""
         options = []
         for position, name in enumerate(self.option_names, start=1):
             values: list[str] = []
@@ -222,8 +222,13 @@ class Product:
                 value = variant.options_key()[position - 1]
                 if value is not None and value not in values:
                     values.append(value)
-            options.append({"id": self.id * 10 + position, "product_id": self.id, "name": name,
-                            "position": position, "values": values})
+            options.append((name, values))
+        return options
+
+    def rest(self, shop: ShopInfo) -> dict:
+        """The REST shape of a product."""
+        options = [{"id": self.id * 10 + position, "product_id": self.id, "name": name, "position": position,
+                    "values": values} for position, (name, values) in enumerate(self.option_values(), start=1)]
         return {
             "id": self.id,
             "title": self.title,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from fakes.shopify.graphql_api import CostBucket
+from fakes.shopify.graphql.cost import CostBucket
 from fakes.shopify.store import ShopifyStore
 from fakes.snapshot import FORMAT, check_format, clock_state, decode, encode, restore_clock
 

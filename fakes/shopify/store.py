@@ -22,6 +22,7 @@ from sortedcontainers import SortedDict
 
 from fakes.clock import SimClock
 from fakes.outbox import Delivery, Outbox
+from fakes.shopify.bulk import BulkOperation, duration
 from fakes.shopify.errors import BadParameter, Invalid, MissingScope, NotFound, Unauthorized, missing_root
 from fakes.shopify.models import (
     Address,
@@ -56,6 +57,7 @@ TOPIC_SCOPES: dict[str, str | None] = {
     **{f"checkouts/{v}": "read_orders" for v in ("create", "update", "delete")},
     **{f"companies/{v}": "read_customers" for v in ("create", "update", "delete")},
     "app/uninstalled": None,
+    "bulk_operations/finish": None,
 }
 
 WEBHOOK_API_VERSION = "2024-10"
@@ -137,6 +139,7 @@ class Shop:
         found = self.emails.get(email_key(email) or "")
         return self.customers.get(found) if found is not None else None
     companies: object | None = None  # CompanyBook, made on first use
+    bulk_operations: dict[int, BulkOperation] = field(default_factory=dict)
 
     @property
     def bucket_plan(self) -> BucketPlan:
@@ -291,7 +294,7 @@ class ShopifyStore:
 
     def cost_bucket(self, grant: AccessToken):
         """The app's GraphQL cost bucket in its shop (docs/vendor-behaviour.md §1.5: cost-based, apart from REST)."""
-        from fakes.shopify.graphql_api import CostBucket
+        from fakes.shopify.graphql.cost import CostBucket
 
         with self.lock:
             key = (grant.app, grant.shop)
@@ -318,13 +321,17 @@ class ShopifyStore:
             for wid in [w.id for w in shop.webhooks.values() if w.app == app]:
                 del shop.webhooks[wid]
 
+    def shop_id(self, shop_name: str) -> int:
+        """The shop's numeric id (REST `shop.id`, the number in its `gid://shopify/Shop/...`)."""
+        return 48_000_000 + sorted(self.shops).index(shop_name)
+
     def shop_json(self, shop_name: str) -> dict:
         """`GET shop.json`'s object."""
         shop = self.shop(shop_name)
         info = shop.info
         hours = info.utc_offset.total_seconds() / 3600
         return {
-            "id": 48_000_000 + sorted(self.shops).index(shop_name), "name": info.name.replace("-", " ").title(),
+            "id": self.shop_id(shop_name), "name": info.name.replace("-", " ").title(),
             "email": f"owner@{info.name}.example", "domain": info.domain, "myshopify_domain": info.domain,
             "province": None, "country": "US", "country_code": "US", "currency": info.currency,
             "customer_email": f"support@{info.name}.example", "timezone": f"(GMT{hours:+03.0f}:00) Shop time",
@@ -333,6 +340,75 @@ class ShopifyStore:
             "created_at": info.time(shop.created_at), "updated_at": info.time(shop.created_at),
             "primary_locale": "en", "enabled_presentment_currencies": [info.currency],
         }
+
+    # ----------------------------------------------------------------- bulk operations (GraphQL)
+
+    def start_bulk_query(self, grant: AccessToken, version: str, query: str, lines: list[str],
+                         roots: int, limit: int) -> BulkOperation:
+        """Record an export whose JSONL `lines` the GraphQL layer computed; ValueError naming the operation in
+        progress when the app already runs `limit` of them in this shop."""
+        with self.lock:
+            self.settle_bulk()
+            shop = self.shop(grant.shop)
+            running = [op for op in shop.bulk_operations.values() if op.app == grant.app and op.running()]
+            if len(running) >= limit:
+                raise ValueError(running[-1].gid)
+            now = self.now()
+            operation = BulkOperation(self.next_id(), grant.app, query, version, now, now + duration(len(lines)),
+                                      lines, roots)
+            shop.bulk_operations[operation.id] = operation
+            return operation
+
+    def bulk_operation(self, grant: AccessToken, operation_id: int | None) -> BulkOperation | None:
+        """One of the app's operations in its shop, brought up to the clock."""
+        with self.lock:
+            self.settle_bulk()
+            found = self.shop(grant.shop).bulk_operations.get(operation_id or -1)
+            return found if found is not None and found.app == grant.app else None
+
+    def bulk_operations_of(self, grant: AccessToken) -> list[BulkOperation]:
+        """The app's operations in its shop, oldest first."""
+        with self.lock:
+            self.settle_bulk()
+            return [op for op in self.shop(grant.shop).bulk_operations.values() if op.app == grant.app]
+
+    def cancel_bulk_operation(self, grant: AccessToken, operation_id: int) -> BulkOperation:
+        """Ask a running operation to stop (CANCELING, then CANCELED); ValueError when it has ended."""
+        with self.lock:
+            operation = self.bulk_operation(grant, operation_id)
+            if operation is None:
+                raise NotFound()
+            if not operation.running():
+                raise ValueError(operation.status)
+            if operation.status != "CANCELING":
+                operation.cancel(self.now())
+            return operation
+
+    def fail_bulk_operation(self, shop_name: str, operation_id: int, error_code: str = "INTERNAL_SERVER_ERROR") -> None:
+        """Harness: a running operation fails now (FAILED with `error_code`; its finish webhook follows)."""
+        with self.lock:
+            self.settle_bulk()
+            operation = self.shop(shop_name).bulk_operations.get(operation_id)
+            if operation is None:
+                raise NotFound()
+            if operation.running():
+                operation.fail(self.now(), error_code)
+            self._finish_bulk(self.shop(shop_name), operation)
+
+    def settle_bulk(self) -> None:
+        """Bring every bulk operation up to the clock, firing `bulk_operations/finish` for those that ended."""
+        now = self.now()
+        with self.lock:
+            for shop in self.shops.values():
+                for operation in list(shop.bulk_operations.values()):
+                    operation.settle(now)
+                    self._finish_bulk(shop, operation)
+
+    def _finish_bulk(self, shop: Shop, operation: BulkOperation) -> None:
+        if operation.finish_sent or operation.running():
+            return
+        operation.finish_sent = True
+        self._emit(shop, "bulk_operations/finish", operation.finish_payload(), only_app=operation.app)
 
     # ----------------------------------------------------------------- webhooks out
 

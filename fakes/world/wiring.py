@@ -92,19 +92,49 @@ class FaultMiddleware:
         return self._fail(environ, start_response, rule, int(rule.kind))
 
     def _fail(self, environ: dict, start_response: Callable, rule: ApiFault, status: int | None) -> Iterable[bytes]:
+        throttled = status == 429 and self.fake == "shopify" and environ.get("PATH_INFO", "").endswith("/graphql.json")
         if rule.kind != "applied_then_failed":
             self.audit.record(at=self.clock.now(), fake=self.fake, tenant=self.tenant_of(environ),
                               method=environ.get("REQUEST_METHOD", "GET"), path=environ.get("PATH_INFO", ""),
-                              query=environ.get("QUERY_STRING", ""), status=status or 0, caller=None,
-                              fault=rule.kind)
+                              query=environ.get("QUERY_STRING", ""), status=200 if throttled else status or 0,
+                              caller=None, fault=rule.kind)
         if status is None:
             return self._reset(start_response)
+        if throttled:
+            return self._throttled(environ, start_response, rule)
         correlation = f"fault-{len(self.audit)}"
         payload = json.dumps(_body(self.fake, status, correlation)).encode()
         headers = [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(payload)))]
         if status == 429:
             headers.append(("Retry-After", f"{rule.retry_after:g}"))
         start_response(f"{status} {_REASONS[status]}", headers)
+        return [payload]
+
+    def _throttled(self, environ: dict, start_response: Callable, rule: ApiFault) -> Iterable[bytes]:
+        """A rate-limit storm on Shopify's GraphQL endpoint: Shopify answers 200 with THROTTLED, never 429
+        (docs/vendor-behaviour.md §8.A, §8.B), and a bucket too low to pay for the query: the client learns how
+        long to wait from `throttleStatus` (`rule.retry_after` seconds of restore)."""
+        from fakes.shopify.graphql import admin
+        from fakes.shopify.graphql.cost import RATE_LIMITS_DOC
+
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            raw = environ["wsgi.input"].read(length) if length else b""
+            request = json.loads(raw or b"{}")
+        except (ValueError, KeyError):
+            request = {}
+        version = environ.get("PATH_INFO", "").rsplit("/", 2)[-2]
+        requested = admin.requested_cost(version, request.get("query"), request.get("variables"),
+                                         request.get("operationName")) if isinstance(request, dict) else 0
+        restore = 100
+        available = max(0, requested - int(rule.retry_after * restore))
+        payload = json.dumps({
+            "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": RATE_LIMITS_DOC}}],
+            "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": None, "throttleStatus": {
+                "maximumAvailable": 2000, "currentlyAvailable": available, "restoreRate": restore}}},
+        }).encode()
+        start_response("200 OK", [("Content-Type", "application/json; charset=utf-8"),
+                                  ("Content-Length", str(len(payload)))])
         return [payload]
 
     def _reset(self, start_response: Callable) -> Iterable[bytes]:

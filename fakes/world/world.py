@@ -323,6 +323,7 @@ class World:
 
     def deliver_due(self) -> int:
         """Carry every webhook that is due now to the implementation; returns how many were attempted."""
+        self.shopify.settle_bulk()  # bulk operations that ended by now fire their finish webhook
         now = self.now()
         due = [("shopify", d) for d in self.shopify.outbox.pending(now)] + \
               [("hubspot", d) for d in self.hubspot.outbox.pending(now)]

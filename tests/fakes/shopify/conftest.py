@@ -101,3 +101,32 @@ def prev_link(response) -> str | None:
         if rel.split('"')[1] == "previous":
             return link[1:-1]
     return None
+
+
+class Graphql:
+    """POSTs GraphQL to one shop at one version over the Flask test client; `call` returns the JSON body."""
+
+    def __init__(self, flask_client, version: str = "2026-10", shop: str = "demo", token: str = DEMO_TOKEN) -> None:
+        self.http = flask_client
+        self.path = f"/shops/{shop}/admin/api/{version}/graphql.json"
+        self.headers = {"X-Shopify-Access-Token": token}
+
+    def call(self, query: str, variables: dict | None = None, **kw) -> dict:
+        response = self.http.post(self.path, json={"query": query, "variables": variables or {}},
+                                  headers={**self.headers, **kw.pop("headers", {})}, **kw)
+        assert response.status_code == 200, response.data
+        return response.json
+
+    def data(self, query: str, variables: dict | None = None) -> dict:
+        """The `data` of a call that must succeed without top-level errors."""
+        body = self.call(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+@pytest.fixture
+def gql(app) -> Graphql:
+    from fakes.shopify.graphql import schemas
+    if not schemas.installed():
+        pytest.fail("Shopify's Admin schemas are not installed: run `make schemas`")
+    return Graphql(app.test_client())

@@ -424,3 +424,21 @@ def test_oauth_callback_is_signed_the_way_shopifyapi_verifies_it(sdk_server):
             assert not shopify.Session.validate_hmac({**params, "state": state + "x"})
         finally:
             shopify.Session.secret = None
+
+
+def test_graphql_on_shopifys_2026_10_schema_through_the_sdk(sdk, sdk_server):
+    # shopify.GraphQL() posts to the resource site's graphql.json: pointed at 2026-10, it talks to the fake's
+    # Shopify-schema endpoint, as a sync written today does (docs/vendor-behaviour.md §8.A).
+    shopify.ShopifyResource.site = f"{sdk_server.url}/shops/demo/admin/api/2026-10"
+    made = json.loads(shopify.GraphQL().execute(
+        "mutation($input: CustomerInput!) { customerCreate(input: $input) { customer { id email } "
+        "userErrors { field message } } }", {"input": {"email": "sdk@example.com", "firstName": "Sdk"}}))
+    customer = made["data"]["customerCreate"]["customer"]
+    listed = json.loads(shopify.GraphQL().execute(
+        'query Pull($q: String) { customers(first: 5, query: $q) { nodes { id firstName } } }',
+        {"q": "email:sdk@example.com"}, "Pull"))
+    assert listed["data"]["customers"]["nodes"] == [{"id": customer["id"], "firstName": "Sdk"}]
+    assert listed["extensions"]["cost"]["throttleStatus"]["maximumAvailable"] > 0
+    # The REST resource classes of the same SDK see the same customer.
+    shopify.ShopifyResource.site = f"{sdk_server.url}/shops/demo/admin/api/2024-10"
+    assert shopify.Customer.find(int(customer["id"].rsplit("/", 1)[1])).first_name == "Sdk"

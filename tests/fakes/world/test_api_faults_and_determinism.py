@@ -150,3 +150,35 @@ def test_reset_empties_the_world():
 def _all():
     from fakes.shopify.store import ListQuery
     return ListQuery()
+
+
+def test_a_rate_limit_storm_on_shopify_graphql_answers_throttled_with_status_200():
+    # Shopify throttles GraphQL with 200 and THROTTLED, never 429 (docs/vendor-behaviour.md §8.A, §8.B); the
+    # throttleStatus leaves the bucket short of the query's cost by `retry_after` seconds of restore.
+    faults = FaultSchedule(api=[ApiFault("shopify", "429", route="*/graphql.json", retry_after=3, max_hits=1)])
+    world, recorder = make_world(faults=faults)
+    client, headers = shop_client(world, recorder)
+    query = {"query": "{ customers(first: 10) { nodes { id } } }"}
+    throttled = client.post("/shops/alpha/admin/api/2026-10/graphql.json", headers=headers, json=query)
+    assert throttled.status_code == 200
+    body = throttled.json()
+    assert "data" not in body and body["errors"][0]["extensions"]["code"] == "THROTTLED"
+    assert body["extensions"]["cost"] == {"requestedQueryCost": 12, "actualQueryCost": None, "throttleStatus": {
+        "maximumAvailable": 2000, "currentlyAvailable": 0, "restoreRate": 100}}
+    entry = world.audit.entries()[-1]
+    assert (entry.status, entry.fault) == (200, "429")
+    after = client.post("/shops/alpha/admin/api/2026-10/graphql.json", headers=headers, json=query)
+    assert after.json()["data"] == {"customers": {"nodes": []}}
+    world.close()
+
+
+def test_5xx_and_applied_then_failed_reach_graphql_mutations_too():
+    faults = FaultSchedule(api=[ApiFault("shopify", "applied_then_failed", route="*/graphql.json", method="POST",
+                                         max_hits=1)])
+    world, recorder = make_world(faults=faults)
+    client, headers = shop_client(world, recorder)
+    made = client.post("/shops/alpha/admin/api/2026-10/graphql.json", headers=headers, json={
+        "query": 'mutation { customerCreate(input: {email: "ghost@example.com"}) { customer { id } } }'})
+    assert made.status_code == 502
+    assert [c.email for c in world.shopify.list_customers("alpha", _all())] == ["ghost@example.com"]
+    world.close()
