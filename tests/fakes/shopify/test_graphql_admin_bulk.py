@@ -144,3 +144,18 @@ def test_another_apps_operations_are_invisible(gql, store, app, products):
     other = Graphql(app.test_client(), shop="demo", token=token)
     assert other.data(POLL, {"id": operation["id"]}) == {"bulkOperation": None}
     assert other.data("{ currentBulkOperation { id } }") == {"currentBulkOperation": None}
+
+
+def test_a_running_export_survives_a_snapshot_and_restore(gql, products, store, clock):
+    from fakes.clock import SimClock
+    from fakes.outbox import Outbox
+    from fakes.shopify.snapshot import dump, load
+    from fakes.shopify.store import ShopifyStore
+
+    operation = _run(gql, PRODUCTS)
+    restored = ShopifyStore(SimClock(), Outbox())
+    load(restored, json.loads(json.dumps(dump(store))))
+    restored.clock.advance(timedelta(seconds=5))
+    grant = restored.authenticate("demo", "shpat_demo", None)
+    again = restored.bulk_operation(grant, int(operation["id"].rsplit("/", 1)[1]))
+    assert again is not None and again.status == "COMPLETED" and len(again.lines) == 7

@@ -149,3 +149,19 @@ def test_webhook_subscription_user_errors(gql):
                     '{ deletedWebhookSubscriptionId userErrors { field message } } }')
     assert gone["webhookSubscriptionDelete"] == {"deletedWebhookSubscriptionId": None, "userErrors": [
         {"field": ["id"], "message": "Webhook subscription does not exist"}]}
+
+
+def test_an_orders_buyer_is_its_customer_or_its_b2b_company(gql, store):
+    product = store.create_product("demo", {"title": "Mug", "variants": [{"price": "9.00"}]})
+    customer = store.create_customer("demo", {"email": "ada@example.com"})
+    company = store.create_company("demo", "Acme")
+    line = [{"variant_id": product.variants[0].id, "quantity": 1}]
+    retail = store.create_order("demo", {"customer": {"id": customer.id}, "line_items": line})
+    b2b = store.create_order("demo", {"customer": {"id": customer.id}, "company_id": company.id, "line_items": line})
+    query = """query($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { purchasingEntity { __typename
+      ... on Customer { email } ... on PurchasingCompany { company { name } location { id } } } } } }"""
+    found = gql.data(query, {"ids": [f"gid://shopify/Order/{retail.id}", f"gid://shopify/Order/{b2b.id}"]})
+    assert found["nodes"] == [
+        {"purchasingEntity": {"__typename": "Customer", "email": "ada@example.com"}},
+        {"purchasingEntity": {"__typename": "PurchasingCompany", "company": {"name": "Acme"},
+                              "location": {"id": f"gid://shopify/CompanyLocation/{company.id + 1}"}}}]

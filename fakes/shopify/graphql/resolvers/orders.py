@@ -46,6 +46,17 @@ def _customer_of(record: Order | Checkout, info: Any) -> Any:
     return context(info).shop.customers.get(record.customer_id) if record.customer_id else None
 
 
+def _purchasing_entity(order: Order, info: Any) -> Any:
+    """Who bought: the B2B company (with its location) for a company order, else the customer."""
+    if order.company_id:
+        company = context(info).book.get(order.company_id)
+        if company is not None:
+            location = {"__typename": "CompanyLocation", "id": gid("CompanyLocation", order.company_id + 1),
+                        "name": company.name}
+            return {"__typename": "PurchasingCompany", "company": company, "location": location, "contact": None}
+    return _customer_of(order, info)
+
+
 def _line_items(record: Order | Checkout, info: Any, first: int | None = None, after: str | None = None,
                 last: int | None = None, before: str | None = None, reverse: bool = False) -> dict[str, Any]:
     return connection(info, record.line_items, sort_value=lambda line: line.id, sort_field="id", reverse=reverse,
@@ -87,6 +98,7 @@ resolves("Order", Order)({
     "totalShippingPriceSet": lambda o, info: _bag(info, o.total_shipping),
     "discountCodes": lambda o, _i: list(o.discount_codes),
     "customer": _customer_of,
+    "purchasingEntity": _purchasing_entity,
     "lineItems": _line_items,
     "refunds": lambda o, _i, first=None: list(o.refunds)[:first],
     "fulfillments": lambda o, _i, first=None: list(o.fulfillments)[:first],
