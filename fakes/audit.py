@@ -26,6 +26,13 @@ class AuditEntry:
     read_only: bool = False  # a read sent as a write method (a GraphQL query)
     operation: str | None = None  # a GraphQL call's operation: "query customers", "mutation customerCreate"
     cost: int | None = None  # a GraphQL call's cost in points (actual; requested when it did not run)
+    fields: tuple[str, ...] = ()  # a GraphQL call's root fields ("customerDelete", ...)
+    route: str | None = None  # the legacy route that served a date-versioned HubSpot call (/crm/v3/...)
+
+    @property
+    def legacy_path(self) -> str:
+        """The path as the legacy API spells it: `route` for a date-versioned call, else the path itself."""
+        return self.route or self.path
 
     def as_json(self) -> dict:
         """A JSON-ready dict (times in ISO-8601)."""
@@ -46,11 +53,12 @@ class AuditLog:
 
     def record(self, *, at: datetime, fake: str, tenant: str | None, method: str, path: str, query: str,
                status: int, caller: str | None, fault: str | None = None, read_only: bool = False,
-               operation: str | None = None, cost: int | None = None) -> AuditEntry:
+               operation: str | None = None, cost: int | None = None, fields: tuple[str, ...] = (),
+               route: str | None = None) -> AuditEntry:
         """Append one entry and return it."""
         with self._lock:
             entry = AuditEntry(len(self._entries) + 1, at, fake, tenant, method, path, query, status,
-                               caller, self.phase, fault, read_only, operation, cost)
+                               caller, self.phase, fault, read_only, operation, cost, tuple(fields), route)
             self._entries.append(entry)
             return entry
 

@@ -82,6 +82,7 @@ class Efficiency:
     rate_limited: int = 0  # 429 answers received
     retries: int = 0  # requests repeated after a 429, 5xx or transport error
     faults_injected: dict[str, int] = field(default_factory=dict)
+    shopify_cost_points: int = 0  # GraphQL cost Shopify charged (actual; requested for a refused query)
 
     @property
     def calls_per_record(self) -> float | None:

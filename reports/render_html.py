@@ -180,9 +180,9 @@ def _efficiency(result: RunResult) -> dict[str, Any]:
                                          for n, e in rows], empty="no traffic recorded")
     total = result.efficiency.get("all")
     if total is None and rows:
-        total = Efficiency(*(sum(getattr(e, f) for _, e in rows) for f in
-                             ("api_calls", "shopify_calls", "hubspot_calls", "records_synced", "rate_limited",
-                              "retries")))
+        names = ("api_calls", "shopify_calls", "hubspot_calls", "records_synced", "rate_limited", "retries",
+                 "shopify_cost_points")
+        total = Efficiency(**{f: sum(getattr(e, f) for _, e in rows) for f in names})
     return {"rows": rows, "total": total, "per_record": per_record, "pressure": pressure}
 
 

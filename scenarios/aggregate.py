@@ -168,6 +168,7 @@ def _sum_efficiency(results: list[ScenarioResult]) -> Efficiency:
         total.records_synced += e.records_synced
         total.rate_limited += e.rate_limited
         total.retries += e.retries
+        total.shopify_cost_points += e.shopify_cost_points
         for k, v in e.faults_injected.items():
             total.faults_injected[k] = total.faults_injected.get(k, 0) + v
     return total

@@ -24,6 +24,19 @@ SHOPIFY_PRODUCT_WRITE = re.compile(r"/admin/api/[^/]+/(products|variants)(\.json
 HUBSPOT_PRODUCT_WRITE = re.compile(r"^/crm/v3/objects/(products|0-7)(/.*)?$")
 
 
+# GraphQL mutations a sync may never send (their root fields): the same rules as the REST writes above.
+GRAPHQL_CUSTOMER_DELETE = ("customerDelete",)
+GRAPHQL_PRODUCT_DELETE = ("productDelete",)
+GRAPHQL_ORDER_WRITE = ("order", "refund", "fulfillment", "returnCreate", "returnRequest")
+GRAPHQL_PRODUCT_WRITE = ("product",)
+
+
+def _mutations(entries: list[AuditEntry], prefixes: tuple[str, ...]) -> list[AuditEntry]:
+    """The implementation's GraphQL mutations to Shopify with a root field starting with one of `prefixes`."""
+    return [e for e in entries if e.fake == "shopify" and e.path.endswith("/graphql.json") and not e.read_only
+            and any(f.startswith(prefixes) for f in e.fields)]
+
+
 def _calls(entries: list[AuditEntry]) -> list[dict]:
     return [e.as_json() for e in entries[:10]]
 
@@ -39,14 +52,14 @@ def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evi
     found: list[Evidence] = []
 
     order_writes = [e for e in entries if e.fake == "shopify" and e.method in WRITES
-                    and SHOPIFY_ORDER_WRITE.search(e.path)]
+                    and SHOPIFY_ORDER_WRITE.search(e.path)] + _mutations(entries, GRAPHQL_ORDER_WRITE)
     if order_writes:
         found.append(Evidence("ORD-1: the implementation wrote to Shopify orders", "no write to orders",
                               f"{len(order_writes)} write(s)", _calls(order_writes)))
 
     deletes = [e for e in entries if e.fake == "shopify" and e.method == "DELETE" and SHOPIFY_DELETE.search(e.path)]
-    customer_deletes = [e for e in deletes if "/customers/" in e.path]
-    product_deletes = [e for e in deletes if "/products/" in e.path]
+    customer_deletes = [e for e in deletes if "/customers/" in e.path] + _mutations(entries, GRAPHQL_CUSTOMER_DELETE)
+    product_deletes = [e for e in deletes if "/products/" in e.path] + _mutations(entries, GRAPHQL_PRODUCT_DELETE)
     if customer_deletes:
         found.append(Evidence("CNT-3: the implementation deleted Shopify customers", "no customer deleted",
                               f"{len(customer_deletes)} delete(s)", _calls(customer_deletes)))
@@ -55,10 +68,11 @@ def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evi
                               f"{len(product_deletes)} delete(s)", _calls(product_deletes)))
     found.extend(companies_deleted_by_implementation(sim))
 
+    # A date-versioned call (/crm/objects/2026-03/...) is judged by the legacy route that serves it.
     archives = [e for e in entries if e.fake == "hubspot" and e.method in ("DELETE", "POST")
-                and HUBSPOT_ARCHIVE.search(e.path) and e.status < 300]
-    contact_archives = [e for e in archives if "/contacts" in e.path or "/0-1" in e.path]
-    company_archives = [e for e in archives if "/companies" in e.path or "/0-2" in e.path]
+                and HUBSPOT_ARCHIVE.search(e.legacy_path) and e.status < 300]
+    contact_archives = [e for e in archives if "/contacts" in e.legacy_path or "/0-1" in e.legacy_path]
+    company_archives = [e for e in archives if "/companies" in e.legacy_path or "/0-2" in e.legacy_path]
     if contact_archives:
         found.append(Evidence("CNT-4: the implementation archived HubSpot contacts", "no contact archived",
                               f"{len(contact_archives)} archive call(s)", _calls(contact_archives)))
@@ -127,9 +141,11 @@ def products_written_while_off(sim: Sim, entries: list[AuditEntry]) -> list[Evid
         return (bool(before) and before[-1]) or any(on for when, on in settings if when == at)
 
     writes = [e for e in entries if e.method in WRITES and not e.read_only
-              and not e.path.endswith(("/search", "/batch/read"))
-              and ((e.fake == "hubspot" and HUBSPOT_PRODUCT_WRITE.search(e.path))
+              and not e.legacy_path.endswith(("/search", "/batch/read"))
+              and ((e.fake == "hubspot" and HUBSPOT_PRODUCT_WRITE.search(e.legacy_path))
                    or (e.fake == "shopify" and SHOPIFY_PRODUCT_WRITE.search(e.path)))]
+    writes += _mutations(entries, GRAPHQL_PRODUCT_WRITE)
+    writes.sort(key=lambda e: e.seq)
     off = [e for e in writes if not on_at(e.at)]
     if not off:
         return []

@@ -174,7 +174,8 @@ def _efficiency(world: World, sim: Sim | None) -> Efficiency:
     return Efficiency(api_calls=len(entries), shopify_calls=sum(1 for e in entries if e.fake == "shopify"),
                       hubspot_calls=sum(1 for e in entries if e.fake == "hubspot"), records_synced=records,
                       rate_limited=sum(1 for e in entries if e.status == 429), retries=retries,
-                      faults_injected=faults)
+                      faults_injected=faults,
+                      shopify_cost_points=sum(e.cost or 0 for e in entries if e.fake == "shopify"))
 
 
 def _reliability(world: World, sim: Sim | None, result: ScenarioResult, spec: ScenarioSpec) -> Reliability:

@@ -22,16 +22,39 @@ from fakes.clock import SimClock
 from fakes.hubspot.errors import (
     HubSpotError,
     InternalError,
+    LegacySunset,
     MethodNotAllowed,
     RouteNotFound,
     ValidationError,
 )
 from fakes.hubspot.store import HubSpotStore
+from fakes.hubspot.versions import ASKED_PATH, SUNSET_MESSAGE, sunset_applies
 from fakes.outbox import Outbox
 
 log = logging.getLogger(__name__)
 _AUTHENTICATED = ("/crm/", "/account-info/")
 _UNAUDITED = ("/_harness", "/openapi.json")
+
+
+class _DateVersions:
+    """Serves `/crm/{objects,associations,properties,pipelines}/{date}/...` with the legacy routes
+    (fakes/hubspot/versions.py); an unknown date version is HubSpot's 404 for a path it does not have."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+
+    def __call__(self, environ: dict, start_response):  # type: ignore[no-untyped-def]
+        from fakes.hubspot.versions import VERSION, route
+
+        path = environ.get("PATH_INFO", "")
+        found = route(path)
+        if found is not None:
+            environ[ASKED_PATH] = path
+            environ[VERSION] = found.version
+            # An unknown version reaches no route (404 OBJECT_NOT_FOUND "Resource not found", as for any path
+            # HubSpot does not have; HubSpot's exact body for it is not documented).
+            environ["PATH_INFO"] = found.legacy_path if found.known else "/crm/unknown-version" + path
+        return self.app(environ, start_response)
 
 
 @dataclass
@@ -68,6 +91,7 @@ def create_app(store: HubSpotStore | None = None, *, clock: SimClock | None = No
                                             store.outbox)
     for module in (objects, associations, properties, pipelines, oauth, webhooks, account, control, openapi):
         app.register_blueprint(module.bp)
+    app.wsgi_app = _DateVersions(app.wsgi_app)  # type: ignore[method-assign]
 
     @app.before_request
     def authenticate() -> None:
@@ -75,6 +99,8 @@ def create_app(store: HubSpotStore | None = None, *, clock: SimClock | None = No
         path = request.path
         if not path.startswith(_AUTHENTICATED):
             return
+        if store.legacy_sunset and sunset_applies(path, request.environ):
+            raise LegacySunset(SUNSET_MESSAGE) if store.legacy_sunset == "gone" else RouteNotFound()
         header = request.headers.get("Authorization", "")
         token = header[7:].strip() if header[:7].lower() == "bearer " else None
         g.actor = store.authenticate(token, request.args.get("portalId"))
@@ -97,7 +123,8 @@ def create_app(store: HubSpotStore | None = None, *, clock: SimClock | None = No
             response.headers["x-hubspot-correlation-id"] = correlation
             actor = getattr(g, "actor", None)
             fake.audit.record(at=clock.now(), fake="hubspot", tenant=str(actor.portal_id) if actor else None,
-                              method=request.method, path=request.path,
+                              method=request.method, path=request.environ.get(ASKED_PATH, request.path),
+                              route=request.path if ASKED_PATH in request.environ else None,
                               query=request.query_string.decode("latin-1"), status=response.status_code,
                               caller=getattr(g, "caller", None), fault=request.environ.get("shopsync.fault"))
         return response

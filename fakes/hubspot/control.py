@@ -154,6 +154,17 @@ def search_delay() -> Response:
     return jsonify({"seconds": store().search_index_delay.total_seconds()})
 
 
+@bp.put("/legacy-sunset")
+def legacy_sunset() -> Response:
+    """How /crm/v3 and /crm/v4 answer: `{"mode": "gone"|"not_found"|null}` (null: served, as today)."""
+    from fakes.hubspot.versions import SUNSET_MODES
+    mode = _dict_body().get("mode")
+    if mode is not None and mode not in SUNSET_MODES:
+        raise ValidationError(f"mode must be one of {', '.join(SUNSET_MODES)} or null")
+    store().legacy_sunset = mode
+    return jsonify({"mode": mode})
+
+
 @bp.post("/portals")
 def add_portal() -> tuple[Response, int]:
     """Create a portal with private-app tokens (`{"tokens": {"pat-...": ["scope", ...] | null}}`)."""

@@ -99,6 +99,15 @@ class RouteNotFound(HubSpotError):
         super().__init__(_error("OBJECT_NOT_FOUND", "Resource not found"))
 
 
+class LegacySunset(HubSpotError):
+    """410 for a legacy CRM path after its sunset, when the harness chose "gone" (fakes/hubspot/versions.py)."""
+
+    status = 410
+
+    def __init__(self, message: str) -> None:
+        super().__init__(_error("GONE", message))
+
+
 class MethodNotAllowed(HubSpotError):
     """405 on a known path with an unsupported method."""
 

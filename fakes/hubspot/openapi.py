@@ -420,10 +420,42 @@ LINKS: LinkTable = {
 }
 
 
+def _dated_paths(legacy: dict[str, Any]) -> dict[str, Any]:
+    """The date-versioned twins of the CRM paths (fakes/hubspot/versions.py), with the shapes HubSpot changed:
+    batch association archive answers 200 with a BatchResponse instead of 204 (docs/vendor-behaviour.md §9.F)."""
+    import copy
+
+    from fakes.hubspot.versions import VERSIONS
+    forms = (("/crm/v4/objects/", "/crm/objects/{v}/"), ("/crm/v3/objects/", "/crm/objects/{v}/"),
+             ("/crm/v4/associations/", "/crm/associations/{v}/"), ("/crm/v3/properties/", "/crm/properties/{v}/"),
+             ("/crm/v3/pipelines/", "/crm/pipelines/{v}/"))
+    out: dict[str, Any] = {}
+    for version in VERSIONS:
+        tag = version.replace("-", "_")
+        for path, item in legacy.items():
+            form = next(((old, new) for old, new in forms if path.startswith(old)), None)
+            if form is None:
+                continue
+            twin = copy.deepcopy(item)
+            for operation in twin.values():
+                if isinstance(operation, dict) and "operationId" in operation:
+                    operation["operationId"] = f"{operation['operationId']}_{tag}"
+                    operation.pop("links", None)
+                    for response in operation.get("responses", {}).values():
+                        response.pop("links", None)
+            if path.endswith("/batch/archive") and path.startswith("/crm/v4/associations/"):
+                responses = twin["post"]["responses"]
+                responses.pop("204", None)
+                responses["200"] = _json(_batch({"type": "object"}))
+            out[form[1].format(v=version) + path[len(form[0]):]] = twin
+    return out
+
+
 def document() -> dict[str, Any]:
     """The whole OpenAPI document."""
     paths = {**_object_paths(), **_association_paths(), **_schema_paths(), **_auth_paths()}
     attach_links(paths, LINKS)
+    paths.update(_dated_paths(paths))
     return {
         "openapi": "3.0.3",
         "info": {"title": "shopsync fake HubSpot CRM API", "version": "1.0.0",

@@ -264,6 +264,9 @@ class HubSpotStore:
             self._next_secret = 0
             self._next_label = 1000
             self._next_dashboard = 1
+            # How /crm/v3 and /crm/v4 answer once HubSpot stops supporting them (fakes/hubspot/versions.py):
+            # None (served, as today), "gone" or "not_found".
+            self.legacy_sunset: str | None = None
 
     def _id(self) -> str:
         self._next_id += 1

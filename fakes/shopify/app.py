@@ -104,7 +104,8 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
                 caller=grant.app if grant else None,
                 fault=request.environ.get("shopsync.fault"),
                 read_only=bool(request.environ.get("shopsync.read_only")),
-                operation=request.environ.get("shopsync.operation"), cost=request.environ.get("shopsync.cost"))
+                operation=request.environ.get("shopsync.operation"), cost=request.environ.get("shopsync.cost"),
+                fields=request.environ.get("shopsync.fields", ()))
         return response
 
     @app.errorhandler(ShopifyError)

@@ -51,6 +51,7 @@ def graphql() -> Response:
         outcome = admin.execute(store, g.shop, api.grant(), version, Request(query, variables, operation),
                                 base_url=request.host_url)
         request.environ["shopsync.operation"] = outcome.operation
+        request.environ["shopsync.fields"] = outcome.fields
         request.environ["shopsync.cost"] = outcome.actual_cost if outcome.actual_cost is not None \
             else outcome.requested_cost
         return api.json_response(outcome.body)

@@ -74,6 +74,10 @@ class FaultMiddleware:
                 or self.audit.phase == "harness":
             return self.app(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET")
+        if self.fake == "hubspot":
+            # A date-versioned call meets the storms of the legacy route that serves it (fakes/hubspot/versions.py).
+            from fakes.hubspot.versions import legacy
+            path = legacy(path)
         rule = self.schedule.api_fault(self.fake, method, path, seconds_between(self.start, self.clock.now()))
         if rule is None:
             return self.app(environ, start_response)
@@ -92,12 +96,17 @@ class FaultMiddleware:
         return self._fail(environ, start_response, rule, int(rule.kind))
 
     def _fail(self, environ: dict, start_response: Callable, rule: ApiFault, status: int | None) -> Iterable[bytes]:
-        throttled = status == 429 and self.fake == "shopify" and environ.get("PATH_INFO", "").endswith("/graphql.json")
+        path = environ.get("PATH_INFO", "")
+        throttled = status == 429 and self.fake == "shopify" and path.endswith("/graphql.json")
         if rule.kind != "applied_then_failed":
+            route = None
+            if self.fake == "hubspot":
+                from fakes.hubspot.versions import legacy
+                route = legacy(path) if legacy(path) != path else None
             self.audit.record(at=self.clock.now(), fake=self.fake, tenant=self.tenant_of(environ),
-                              method=environ.get("REQUEST_METHOD", "GET"), path=environ.get("PATH_INFO", ""),
+                              method=environ.get("REQUEST_METHOD", "GET"), path=path,
                               query=environ.get("QUERY_STRING", ""), status=200 if throttled else status or 0,
-                              caller=None, fault=rule.kind)
+                              caller=None, fault=rule.kind, route=route)
         if status is None:
             return self._reset(start_response)
         if throttled:

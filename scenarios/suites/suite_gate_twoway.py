@@ -27,7 +27,7 @@ def _just_after_a_poll(w: Sim, object_type: str, *, within_seconds: int = 120) -
     seen = len(w.world.audit)
 
     def read_it(entry) -> bool:
-        return entry.fake == "hubspot" and entry.phase == "tick" and f"/objects/{object_type}" in entry.path
+        return entry.fake == "hubspot" and entry.phase == "tick" and f"/objects/{object_type}" in entry.legacy_path
 
     for _ in range(within_seconds // 2):
         w.advance(seconds=2)

@@ -107,6 +107,29 @@ class DeletesCustomersOnContactArchive(SyncEngine):
         self.streams = [_ContactsDeletingCustomers() if isinstance(s, Contacts) else s for s in self.streams]
 
 
+class _ContactsDeletingCustomersOverGraphQL(Contacts):
+    """Propagates HubSpot contact deletions to Shopify with GraphQL's `customerDelete` (breaks CNT-3)."""
+
+    def _forget_hubspot(self, ctx: Context, hid: str) -> None:
+        for link in ctx.state.links_of(self.name, hid):
+            shop = ctx.shops.get(link.shop)
+            if shop is not None and link.shopify_id:
+                url = shop.shop.api_base.rstrip("/").rsplit("/", 1)[0] + "/2026-10/graphql.json"
+                shop.request("POST", url, json={
+                    "query": "mutation($id: ID!) { customerDelete(input: {id: $id}) { deletedCustomerId } }",
+                    "variables": {"id": f"gid://shopify/Customer/{link.shopify_id}"}})
+        super()._forget_hubspot(ctx, hid)
+
+
+class DeletesCustomersThroughGraphQL(SyncEngine):
+    """Archiving a contact in HubSpot deletes the Shopify customer, through the GraphQL Admin API."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        self.streams = [_ContactsDeletingCustomersOverGraphQL() if isinstance(s, Contacts) else s
+                        for s in self.streams]
+
+
 _REFERENCE_SHOPIFY_VIEW = twoway.shopify_view
 
 
@@ -717,6 +740,7 @@ _Z = "tests.mutants.zoo:"
 # import name -> the requirements it breaks (each must be named failing by the suite).
 MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "DeletesCustomersOnContactArchive": ("CNT-3",),
+    _Z + "DeletesCustomersThroughGraphQL": ("CNT-3",),
     _Z + "CaseSensitiveEmailMatch": ("CNT-1",),
     _Z + "SyncsEmaillessCustomers": ("CNT-2",),
     _Z + "ArchivesContactOnCustomerDelete": ("CNT-4",),
@@ -751,6 +775,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
 # import name -> the `--only` selection that must catch it (ids, sections or scenario ids).
 SELECTIONS: dict[str, str] = {
     _Z + "DeletesCustomersOnContactArchive": "CNT-3",
+    _Z + "DeletesCustomersThroughGraphQL": "CNT-3",
     _Z + "CaseSensitiveEmailMatch": "CNT-1/customer-matches-existing-contact,CNT-1/contact-matches-existing-customer",
     _Z + "SyncsEmaillessCustomers": "CNT-2",
     _Z + "ArchivesContactOnCustomerDelete": "CNT-4",

@@ -14,6 +14,7 @@ from fakes.hubspot.render import (
 )
 from fakes.hubspot.routes.common import actor, body, integer, store
 from fakes.hubspot.store import BatchResult
+from fakes.hubspot.versions import VERSION
 
 bp = Blueprint("hubspot_associations", __name__, url_prefix="/crm/v4")
 
@@ -79,9 +80,15 @@ def batch_read(from_type: str, to_type: str) -> tuple[Response, int]:
 
 
 @bp.post("/associations/<from_type>/<to_type>/batch/archive")
-def batch_archive(from_type: str, to_type: str) -> tuple[str, int]:
-    """Batch remove associations (204)."""
-    store().batch_archive_associations(actor(), from_type, to_type, body())
+def batch_archive(from_type: str, to_type: str) -> tuple[str | Response, int]:
+    """Batch remove associations: 204 in v4; 200 with a BatchResponse from the date versions on
+    (docs/vendor-behaviour.md §9.F: `/crm/associations/2026-03/.../batch/archive`)."""
+    s = store()
+    started = s.clock.now()
+    s.batch_archive_associations(actor(), from_type, to_type, body())
+    if request.environ.get(VERSION):
+        out, _ = batch_json(BatchResult([], [], started, s.clock.now()), [], 200)
+        return jsonify(out), 200
     return "", 204
 
 

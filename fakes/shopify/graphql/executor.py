@@ -38,6 +38,7 @@ class Outcome:
     actual_cost: int | None = None
     read_only: bool = True
     throttled: bool = False
+    fields: tuple[str, ...] = ()  # the operation's root fields
 
 
 @dataclass
@@ -86,18 +87,20 @@ def _run(schema: GraphQLSchema, rules: list[type[ValidationRule]], request: Requ
         message = f'No operation named "{operation_name}"' if operation_name else "An operation name is required"
         return Outcome({"errors": [{"message": message}]})
     mutation = operation.operation == OperationType.MUTATION
-    roots = [s.name.value for s in operation.selection_set.selections if hasattr(s, "name")]
+    roots = tuple(s.name.value for s in operation.selection_set.selections if hasattr(s, "name"))
     label = f"{operation.operation.value} {operation.name.value if operation.name else ','.join(roots)}"
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
     if isinstance(coerced, list):
-        return Outcome({"errors": [variable_error(e, operation, variables or {}) for e in coerced]}, label)
+        return Outcome({"errors": [variable_error(e, operation, variables or {}) for e in coerced]}, label,
+                       fields=roots)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     counter = CostCounter(schema, fragments, coerced)
     requested = counter.operation(operation)
     if requested > max_cost:
-        return Outcome(max_cost_error(requested, max_cost), label, requested, None, not mutation)
+        return Outcome(max_cost_error(requested, max_cost), label, requested, None, not mutation, fields=roots)
     if bucket is not None and not bucket.try_take(requested):
-        return Outcome(throttled(requested, bucket), label, requested, None, not mutation, throttled=True)
+        return Outcome(throttled(requested, bucket), label, requested, None, not mutation, throttled=True,
+                       fields=roots)
     result = graphql_execute(schema, document, context_value=context, variable_values=variables or {},
                              operation_name=operation_name, field_resolver=field_resolver,
                              type_resolver=type_resolver)
@@ -115,4 +118,4 @@ def _run(schema: GraphQLSchema, rules: list[type[ValidationRule]], request: Requ
     warnings = search_warnings() if search_warnings else []
     if warnings:
         body["extensions"]["search"] = warnings
-    return Outcome(body, label, requested, actual, not mutation)
+    return Outcome(body, label, requested, actual, not mutation, fields=roots)

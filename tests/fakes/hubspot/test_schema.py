@@ -39,7 +39,10 @@ def _advancing(app: Any) -> Any:
     return wsgi
 
 
-schema = schemathesis.openapi.from_wsgi("/openapi.json", _advancing(APP))
+# The date versions other than 2026-03 are served by the same handlers as 2026-03 (fakes/hubspot/versions.py):
+# one of them is enough here, and keeps the run's length.
+schema = schemathesis.openapi.from_wsgi("/openapi.json", _advancing(APP)).exclude(
+    path_regex=r"^/crm/(objects|associations|properties|pipelines)/(2025-09|2026-09)")
 
 
 def test_document_has_no_harness_paths() -> None:
