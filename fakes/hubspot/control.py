@@ -154,6 +154,16 @@ def search_delay() -> Response:
     return jsonify({"seconds": store().search_index_delay.total_seconds()})
 
 
+@bp.put("/portals/<int:portal_id>/write-rules")
+def write_rules(portal_id: int) -> Response:
+    """The portal's admin rules that 2026-09 API writes must meet (fakes/hubspot/write_rules.py); `{}` clears."""
+    from fakes.hubspot.write_rules import parse
+    document = _dict_body()
+    rules = parse(document) if document else None
+    store().portal(portal_id).write_rules = rules
+    return jsonify({"portalId": portal_id, "rules": rules})
+
+
 @bp.put("/legacy-sunset")
 def legacy_sunset() -> Response:
     """How /crm/v3 and /crm/v4 answer: `{"mode": "gone"|"not_found"|null}` (null: served, as today)."""

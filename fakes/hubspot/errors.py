@@ -99,6 +99,16 @@ class RouteNotFound(HubSpotError):
         super().__init__(_error("OBJECT_NOT_FOUND", "Resource not found"))
 
 
+class AssociationDenied(HubSpotError):
+    """403 for an association write a portal's 2026-09 rules deny (fakes/hubspot/write_rules.py; body our choice)."""
+
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(_error("MISSING_SCOPES", "You do not have permission to edit associations in this "
+                                                  "account (Edit Associations)."))
+
+
 class LegacySunset(HubSpotError):
     """410 for a legacy CRM path after its sunset, when the harness chose "gone" (fakes/hubspot/versions.py)."""
 

@@ -209,6 +209,7 @@ class Portal:
     associations: AssociationIndex = field(default_factory=AssociationIndex)
     dashboards: dict[str, Dashboard] = field(default_factory=dict)
     search_per_second: int = SEARCH_PER_SECOND
+    write_rules: dict | None = None  # admin rules enforced on 2026-09 API writes (fakes/hubspot/write_rules.py)
 
     def of_type(self, object_type: str) -> dict[str, CrmRecord]:
         """The records of one object type, by id."""

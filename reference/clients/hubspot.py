@@ -1,5 +1,6 @@
-"""The HubSpot CRM API as the engine uses it: v3 objects (list, search, batches of 100), v4 associations,
-and the app's webhook settings.
+"""The HubSpot CRM API as the engine uses it: objects (list, search, batches of 100) and associations in the
+date-versioned API (2026-03, the first GA date version; its shapes are v3's and v4's, docs/vendor-behaviour.md
+§9.F), and the app's webhook settings (`/webhooks/v3`, which has no date-versioned form).
 
 Budgets follow `X-HubSpot-RateLimit-*` (docs/vendor-behaviour.md §3.10): the ten-second window for most calls, a
 per-second allowance for search (exempt from the window), so the engine never spends a call it
@@ -22,6 +23,9 @@ BATCH = 100  # inputs per batch request (docs/vendor-behaviour.md §3.3)
 SEARCH_PAGE = 200
 SEARCH_REACH = 10_000  # results reachable by paging one search (docs/vendor-behaviour.md §3.5)
 DEFINED = "HUBSPOT_DEFINED"
+VERSION = "2026-03"
+OBJECTS = f"/crm/objects/{VERSION}"  # was /crm/v3/objects
+ASSOCIATIONS = f"/crm/associations/{VERSION}"  # was /crm/v4/associations
 
 
 def chunks(items: list, size: int = BATCH) -> Iterable[list]:
@@ -76,7 +80,7 @@ class HubSpotClient(Api):
             params: dict[str, Any] = {"limit": 100, "properties": ",".join(properties)}
             if listing.next:
                 params["after"] = listing.next
-            page = self.request("GET", f"/crm/v3/objects/{object_type}", params=params).json()
+            page = self.request("GET", f"{OBJECTS}/{object_type}", params=params).json()
             listing.records.extend(page.get("results", []))
             listing.next = ((page.get("paging") or {}).get("next") or {}).get("after")
             listing.done = not listing.next
@@ -97,7 +101,7 @@ class HubSpotClient(Api):
             body: dict[str, Any] = {"filterGroups": [{"filters": window}], "properties": properties,
                                     "limit": SEARCH_PAGE, "after": str(after),
                                     "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}]}
-            page = self.request("POST", f"/crm/v3/objects/{object_type}/search", json=body,
+            page = self.request("POST", f"{OBJECTS}/{object_type}/search", json=body,
                                 budget=self.search_budget).json()
             results = page.get("results", [])
             listing.records.extend(results)
@@ -136,7 +140,7 @@ class HubSpotClient(Api):
             body: dict[str, Any] = {"properties": properties, "inputs": [{"id": i} for i in part]}
             if id_property:
                 body["idProperty"] = id_property
-            response = self.request("POST", f"/crm/v3/objects/{object_type}/batch/read", json=body).json()
+            response = self.request("POST", f"{OBJECTS}/{object_type}/batch/read", json=body).json()
             found.extend(response.get("results", []))
             for error in response.get("errors", []):
                 missing.update(str(i) for i in (error.get("context") or {}).get("ids", []))
@@ -146,7 +150,7 @@ class HubSpotClient(Api):
         """The ids of `to_type` records associated with each record (v4 batch read)."""
         out: dict[str, list[str]] = {}
         for part in chunks(list(dict.fromkeys(ids)), 1000):
-            response = self.request("POST", f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
+            response = self.request("POST", f"{ASSOCIATIONS}/{from_type}/{to_type}/batch/read",
                                     json={"inputs": [{"id": i} for i in part]}).json()
             for row in response.get("results", []):
                 out[str(row["from"]["id"])] = [str(t["toObjectId"]) for t in row.get("to", [])]
@@ -161,7 +165,7 @@ class HubSpotClient(Api):
         items = list(inputs.items())
         for part in chunks(items):
             body = {"inputs": [{**spec, "objectWriteTraceId": trace} for trace, spec in part]}
-            response = self.request("POST", f"/crm/v3/objects/{object_type}/batch/create", json=body).json()
+            response = self.request("POST", f"{OBJECTS}/{object_type}/batch/create", json=body).json()
             for record in response.get("results", []):
                 created[str(record.get("objectWriteTraceId"))] = record
             for error in response.get("errors", []):
@@ -175,7 +179,7 @@ class HubSpotClient(Api):
         missing: set[str] = set()
         for part in chunks(list(updates.items())):
             body = {"inputs": [{"id": rid, "properties": props} for rid, props in part]}
-            response = self.request("POST", f"/crm/v3/objects/{object_type}/batch/update", json=body).json()
+            response = self.request("POST", f"{OBJECTS}/{object_type}/batch/update", json=body).json()
             done.extend(response.get("results", []))
             for error in response.get("errors", []):
                 missing.update(str(i) for i in (error.get("context") or {}).get("ids", []))
@@ -187,7 +191,7 @@ class HubSpotClient(Api):
         for part in chunks(list(by_email.items())):
             body = {"inputs": [{"id": email, "idProperty": "email", "properties": {**props, "email": email}}
                                for email, props in part]}
-            response = self.request("POST", "/crm/v3/objects/contacts/batch/upsert", json=body).json()
+            response = self.request("POST", f"{OBJECTS}/contacts/batch/upsert", json=body).json()
             for record in response.get("results", []):
                 email = str((record.get("properties") or {}).get("email") or "").lower()
                 out[email] = record
@@ -196,7 +200,7 @@ class HubSpotClient(Api):
     def batch_archive(self, object_type: str, ids: list[str]) -> None:
         """Archive records (unknown ids are ignored by HubSpot)."""
         for part in chunks(list(dict.fromkeys(ids))):
-            self.request("POST", f"/crm/v3/objects/{object_type}/batch/archive", json={"inputs": [{"id": i}
+            self.request("POST", f"{OBJECTS}/{object_type}/batch/archive", json={"inputs": [{"id": i}
                                                                                                  for i in part]})
 
     def associate(self, from_type: str, to_type: str, pairs: list[tuple[str, str, int]]) -> None:
@@ -205,13 +209,13 @@ class HubSpotClient(Api):
             body = {"inputs": [{"from": {"id": a}, "to": {"id": b},
                                 "types": [{"associationCategory": DEFINED, "associationTypeId": t}]}
                                for a, b, t in part]}
-            self.request("POST", f"/crm/v4/associations/{from_type}/{to_type}/batch/create", json=body)
+            self.request("POST", f"{ASSOCIATIONS}/{from_type}/{to_type}/batch/create", json=body)
 
     def dissociate(self, from_type: str, to_type: str, pairs: list[tuple[str, str]]) -> None:
         """Remove every association between each pair (v4 batch archive)."""
         for part in chunks(list(dict.fromkeys(pairs))):
             body = {"inputs": [{"from": {"id": a}, "to": [{"id": b}]} for a, b in part]}
-            self.request("POST", f"/crm/v4/associations/{from_type}/{to_type}/batch/archive", json=body)
+            self.request("POST", f"{ASSOCIATIONS}/{from_type}/{to_type}/batch/archive", json=body)
 
     # ------------------------------------------------------------------ the app's webhooks
 

@@ -101,8 +101,8 @@ def test_a_record_done_waiting_whose_write_is_cut_before_it_is_sent_is_still_mad
     order = s.w.shopify.create_order("alpha", {"line_items": [{"variant_id": mug.variants[0].id, "quantity": 2}],
                                                "email": "buyer@example.com"})
     s.settle()
-    made = [(e.at - s.w.clock.start).total_seconds() - t0 for e in s.w.audit.entries() if e.path == create]
-    statuses = [e.status for e in s.w.audit.entries() if e.path == create]
+    made = [(e.at - s.w.clock.start).total_seconds() - t0 for e in s.w.audit.entries() if e.legacy_path == create]
+    statuses = [e.status for e in s.w.audit.entries() if e.legacy_path == create]
     assert statuses[0] == 429 and made[0] >= 8 * 60  # refused once the wait was over
     [found] = s.external("orders", "hs_external_order_id", order.id)
     assert s.line_items("orders", found.id) == [("Mug", 2)]
@@ -123,7 +123,7 @@ def test_a_cut_write_goes_on_from_the_step_it_reached(sim) -> None:  # LAT-3
     s.w.faults.api.append(ApiFault("hubspot", "503", route=archive_lines, start=s.w.elapsed(), max_hits=3))
     s.w.shopify.remove_order_line("alpha", order.id, order.line_items[1].id)
     s.settle()
-    assert [e.status for e in s.w.audit.entries() if e.path == archive_lines] == [503, 503, 503, 204]
-    assert len([e for e in s.w.audit.entries() if e.path == update]) == 1  # made once, not once per retry
+    assert [e.status for e in s.w.audit.entries() if e.legacy_path == archive_lines] == [503, 503, 503, 204]
+    assert len([e for e in s.w.audit.entries() if e.legacy_path == update]) == 1  # made once, not once per retry
     [found] = s.external("orders", "hs_external_order_id", order.id)
     assert s.line_items("orders", found.id) == [("Mug", 1)]

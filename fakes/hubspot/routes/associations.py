@@ -12,7 +12,7 @@ from fakes.hubspot.render import (
     paging,
     spec_json,
 )
-from fakes.hubspot.routes.common import actor, body, integer, store
+from fakes.hubspot.routes.common import actor, body, check_association_write, integer, store
 from fakes.hubspot.store import BatchResult
 from fakes.hubspot.versions import VERSION
 
@@ -22,6 +22,7 @@ bp = Blueprint("hubspot_associations", __name__, url_prefix="/crm/v4")
 @bp.put("/objects/<object_type>/<object_id>/associations/default/<to_type>/<to_id>")
 def associate_default(object_type: str, object_id: str, to_type: str, to_id: str) -> Response:
     """Create the default (unlabeled) association, both ways: 200 BatchResponsePublicDefaultAssociation."""
+    check_association_write()
     s = store()
     started = s.clock.now()
     rows = s.associate_default(actor(), object_type, object_id, to_type, to_id)
@@ -33,6 +34,7 @@ def associate_default(object_type: str, object_id: str, to_type: str, to_id: str
 @bp.put("/objects/<object_type>/<object_id>/associations/<to_type>/<to_id>")
 def associate(object_type: str, object_id: str, to_type: str, to_id: str) -> tuple[Response, int]:
     """Create labelled/typed associations: 201 LabelsBetweenObjectPair."""
+    check_association_write()
     a, source, b, target, labels = store().associate(actor(), object_type, object_id, to_type, to_id, body())
     return jsonify(labels_between_json(a.name, source.id, b.name, target.id, labels)), 201
 
@@ -55,6 +57,7 @@ def remove_associations(object_type: str, object_id: str, to_type: str, to_id: s
 @bp.post("/associations/<from_type>/<to_type>/batch/create")
 def batch_create(from_type: str, to_type: str) -> tuple[Response, int]:
     """Batch typed associate: 201, or 207 with per-input errors."""
+    check_association_write()
     result = store().batch_associate(actor(), from_type, to_type, body(), default=False)
     items = [labels_between_json(a.name, s.id, b.name, t.id, labels) for a, s, b, t, labels in result.results]
     out, status = batch_json(result, items, 201)
@@ -64,6 +67,7 @@ def batch_create(from_type: str, to_type: str) -> tuple[Response, int]:
 @bp.post("/associations/<from_type>/<to_type>/batch/associate/default")
 def batch_default(from_type: str, to_type: str) -> tuple[Response, int]:
     """Batch default associate: 200, or 207 with per-input errors."""
+    check_association_write()
     result = store().batch_associate(actor(), from_type, to_type, body(), default=True)
     items = [default_association_json(f, t, k) for f, t, k in result.results]
     out, status = batch_json(result, items, 200)

@@ -62,3 +62,42 @@ def integer(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ValidationError(f"Invalid value for {name}: {value} (expected an integer)") from None
+
+
+def write_rules() -> dict | None:
+    """The portal's admin write rules when this request's version enforces them (2026-09 on), else None."""
+    from fakes.hubspot.versions import VERSION
+    from fakes.hubspot.write_rules import FROM_VERSION
+    version = request.environ.get(VERSION)
+    if not version or version.removesuffix("-beta") < FROM_VERSION:
+        return None
+    return store().portal(actor().portal_id).write_rules
+
+
+def check_write(object_type: str, written: Any, record_id: str | None = None, id_property: str | None = None,
+                creating: bool = True) -> None:
+    """Refuse a write the portal's 2026-09 rules do not allow (fakes/hubspot/write_rules.py)."""
+    from fakes.hubspot.errors import HubSpotError
+    from fakes.hubspot.write_rules import problems, refuse
+    rules = write_rules()
+    if not rules or not isinstance(written, dict):
+        return
+    props = written.get("properties") if isinstance(written.get("properties"), dict) else {}
+    current = None
+    if not creating and record_id is not None:
+        wanted = sorted({p for names in rules["required"].values() for p in names}
+                        | {p for rule in rules["conditional"] for p in (*rule["when"], *rule["require"])})
+        try:
+            current = store().get(actor(), object_type, record_id, properties=wanted,
+                                  id_property=id_property).properties
+        except HubSpotError:
+            return  # an unknown record: the write itself answers that
+    refuse(actor().portal_id, problems(actor().portal_id, rules, object_type, props, current))
+    if written.get("associations"):
+        check_association_write()
+
+
+def check_association_write() -> None:
+    """Refuse an association write the portal's 2026-09 rules deny."""
+    from fakes.hubspot.write_rules import check_associations
+    check_associations(write_rules())

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, request
 
 from fakes.hubspot.render import batch_json, list_json, record_json, search_json
-from fakes.hubspot.routes.common import actor, body, flag, integer, names, store
+from fakes.hubspot.routes.common import actor, body, check_write, flag, integer, names, store
 
 bp = Blueprint("hubspot_objects", __name__, url_prefix="/crm/v3/objects")
 
@@ -28,7 +28,9 @@ def list_objects(object_type: str) -> Response:
 @bp.post("/<object_type>")
 def create_object(object_type: str) -> tuple[Response, int, dict[str, str]]:
     """Create a record: 201 with a Location header (the SDK maps only 201, docs/vendor-behaviour.md §3.2)."""
-    view = store().create(actor(), object_type, body())
+    payload = body()
+    check_write(object_type, payload)
+    view = store().create(actor(), object_type, payload)
     return jsonify(record_json(view)), 201, {"Location": f"{request.base_url}/{view.id}"}
 
 
@@ -44,8 +46,10 @@ def get_object(object_type: str, object_id: str) -> Response:
 @bp.patch("/<object_type>/<object_id>")
 def update_object(object_type: str, object_id: str) -> Response:
     """Update a record's properties."""
-    view = store().update(actor(), object_type, object_id, body(),
-                          id_property=request.args.get("idProperty") or None)
+    payload = body()
+    id_property = request.args.get("idProperty") or None
+    check_write(object_type, payload, object_id, id_property, creating=False)
+    view = store().update(actor(), object_type, object_id, payload, id_property=id_property)
     return jsonify(record_json(view))
 
 
@@ -86,7 +90,10 @@ def batch_read(object_type: str) -> tuple[Response, int]:
 @bp.post("/<object_type>/batch/create")
 def batch_create(object_type: str) -> tuple[Response, int]:
     """Batch create: 201, or 207 in per-input (objectWriteTraceId) mode."""
-    result = store().batch_create(actor(), object_type, body())
+    payload = body()
+    for item in _inputs(payload):
+        check_write(object_type, item)
+    result = store().batch_create(actor(), object_type, payload)
     out, status = batch_json(result, [record_json(v) for v in result.results], 201)
     return jsonify(out), status
 
@@ -94,7 +101,10 @@ def batch_create(object_type: str) -> tuple[Response, int]:
 @bp.post("/<object_type>/batch/update")
 def batch_update(object_type: str) -> tuple[Response, int]:
     """Batch update: 200, or 207 for unknown ids."""
-    result = store().batch_update(actor(), object_type, body())
+    payload = body()
+    for item in _inputs(payload):
+        check_write(object_type, item, str(item.get("id")), item.get("idProperty"), creating=False)
+    result = store().batch_update(actor(), object_type, payload)
     out, status = batch_json(result, [record_json(v) for v in result.results], 200)
     return jsonify(out), status
 
@@ -102,7 +112,11 @@ def batch_update(object_type: str) -> tuple[Response, int]:
 @bp.post("/<object_type>/batch/upsert")
 def batch_upsert(object_type: str) -> tuple[Response, int]:
     """Batch upsert by idProperty; each result carries `new`."""
-    result = store().batch_upsert(actor(), object_type, body())
+    payload = body()
+    for item in _inputs(payload):
+        check_write(object_type, item, str(item.get("id")), item.get("idProperty"),
+                    creating=not _exists(object_type, item))
+    result = store().batch_upsert(actor(), object_type, payload)
     out, status = batch_json(result, [record_json(v) for v in result.results], 200)
     return jsonify(out), status
 
@@ -112,3 +126,18 @@ def batch_archive(object_type: str) -> tuple[str, int]:
     """Batch archive (204)."""
     store().batch_archive(actor(), object_type, body())
     return "", 204
+
+
+def _inputs(payload: object) -> list[dict]:
+    """The well-formed inputs of a batch body (the store answers for malformed ones)."""
+    inputs = payload.get("inputs") if isinstance(payload, dict) else None
+    return [i for i in inputs if isinstance(i, dict)] if isinstance(inputs, list) else []
+
+
+def _exists(object_type: str, item: dict) -> bool:
+    from fakes.hubspot.errors import HubSpotError
+    try:
+        store().get(actor(), object_type, str(item.get("id")), id_property=item.get("idProperty"))
+        return True
+    except HubSpotError:
+        return False
