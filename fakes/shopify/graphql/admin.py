@@ -46,8 +46,14 @@ def execute(store: ShopifyStore, shop_name: str, grant: AccessToken | None, vers
     is reached, for the URLs it hands out)."""
     resolvers.load()
     store.settle_bulk()
+    try:
+        schema = schemas.schema(version)
+    except schemas.SchemaMissing as missing:
+        # Not a Shopify answer: the fake's own installation is incomplete, and says how to complete it.
+        return Outcome({"errors": [{"message": f"shopsync: {missing}",
+                                    "extensions": {"code": "SHOPSYNC_SCHEMA_NOT_INSTALLED"}}]})
     context = AdminContext(store, shop_name, grant, version, base_url=base_url.rstrip("/"))
     bucket = store.cost_bucket(grant) if grant is not None else None
-    return run(schemas.schema(version), RULES, request, context=context, bucket=bucket,
+    return run(schema, RULES, request, context=context, bucket=bucket,
                field_resolver=resolvers.resolve_field, type_resolver=resolvers.resolve_type,
                search_warnings=lambda: context.search)

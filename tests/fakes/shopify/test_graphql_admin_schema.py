@@ -91,3 +91,15 @@ def test_the_audit_log_names_the_operation_and_its_cost(gql, audit):
     assert (pull.operation, pull.read_only) == ("query Pull", True)
     assert (made.operation, made.read_only) == ("mutation customerCreate", False)
     assert pull.cost == 2 and made.cost == 10  # a mutation covers the objects it returns directly
+
+
+def test_without_the_schemas_installed_the_endpoint_says_how_to_install_them(admin, monkeypatch, tmp_path):
+    from fakes.shopify.graphql import schemas as installed
+    monkeypatch.setenv(installed.ENV_DIR, str(tmp_path))
+    monkeypatch.setattr(installed, "_built", {})
+    monkeypatch.setattr(installed, "_introspection", {})
+    response = admin.http.post("/shops/demo/admin/api/2026-07/graphql.json", json={"query": "{ shop { name } }"},
+                               headers=admin.headers)
+    assert response.status_code == 200
+    [error] = response.json["errors"]
+    assert error["extensions"]["code"] == "SHOPSYNC_SCHEMA_NOT_INSTALLED" and "make schemas" in error["message"]
