@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, request
 
 from fakes.hubspot.render import batch_json, list_json, record_json, search_json
-from fakes.hubspot.routes.common import actor, body, check_write, flag, integer, names, store
+from fakes.hubspot.routes.common import actor, body, check_write, flag, integer, names, store, write_rules
 
 bp = Blueprint("hubspot_objects", __name__, url_prefix="/crm/v3/objects")
 
@@ -48,7 +48,8 @@ def update_object(object_type: str, object_id: str) -> Response:
     """Update a record's properties."""
     payload = body()
     id_property = request.args.get("idProperty") or None
-    check_write(object_type, payload, object_id, id_property, creating=False)
+    if write_rules():
+        check_write(object_type, payload, object_id, id_property, creating=False)
     view = store().update(actor(), object_type, object_id, payload, id_property=id_property)
     return jsonify(record_json(view))
 
@@ -91,8 +92,9 @@ def batch_read(object_type: str) -> tuple[Response, int]:
 def batch_create(object_type: str) -> tuple[Response, int]:
     """Batch create: 201, or 207 in per-input (objectWriteTraceId) mode."""
     payload = body()
-    for item in _inputs(payload):
-        check_write(object_type, item)
+    if write_rules():
+        for item in _inputs(payload):
+            check_write(object_type, item)
     result = store().batch_create(actor(), object_type, payload)
     out, status = batch_json(result, [record_json(v) for v in result.results], 201)
     return jsonify(out), status
@@ -102,8 +104,9 @@ def batch_create(object_type: str) -> tuple[Response, int]:
 def batch_update(object_type: str) -> tuple[Response, int]:
     """Batch update: 200, or 207 for unknown ids."""
     payload = body()
-    for item in _inputs(payload):
-        check_write(object_type, item, str(item.get("id")), item.get("idProperty"), creating=False)
+    if write_rules():
+        for item in _inputs(payload):
+            check_write(object_type, item, str(item.get("id")), _text(item.get("idProperty")), creating=False)
     result = store().batch_update(actor(), object_type, payload)
     out, status = batch_json(result, [record_json(v) for v in result.results], 200)
     return jsonify(out), status
@@ -113,9 +116,10 @@ def batch_update(object_type: str) -> tuple[Response, int]:
 def batch_upsert(object_type: str) -> tuple[Response, int]:
     """Batch upsert by idProperty; each result carries `new`."""
     payload = body()
-    for item in _inputs(payload):
-        check_write(object_type, item, str(item.get("id")), item.get("idProperty"),
-                    creating=not _exists(object_type, item))
+    if write_rules():
+        for item in _inputs(payload):
+            check_write(object_type, item, str(item.get("id")), _text(item.get("idProperty")),
+                        creating=not _exists(object_type, item))
     result = store().batch_upsert(actor(), object_type, payload)
     out, status = batch_json(result, [record_json(v) for v in result.results], 200)
     return jsonify(out), status
@@ -134,10 +138,14 @@ def _inputs(payload: object) -> list[dict]:
     return [i for i in inputs if isinstance(i, dict)] if isinstance(inputs, list) else []
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _exists(object_type: str, item: dict) -> bool:
     from fakes.hubspot.errors import HubSpotError
     try:
-        store().get(actor(), object_type, str(item.get("id")), id_property=item.get("idProperty"))
+        store().get(actor(), object_type, str(item.get("id")), id_property=_text(item.get("idProperty")))
         return True
     except HubSpotError:
         return False

@@ -70,3 +70,15 @@ def test_association_writes_denied_by_the_rules(api, harness):
 def test_malformed_rules_are_refused(harness):
     response = harness.put(f"/_harness/portals/{PORTAL}/write-rules", json={"required": {"deals": "closedate"}})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("body", [
+    {"inputs": [{"id": "", "idProperty": [None, None], "properties": {}}]},
+    {"inputs": [{"id": None, "properties": "closedate"}]},
+    {"inputs": "nothing"},
+    None,
+])
+def test_odd_batches_under_rules_get_hubspots_errors_never_a_500(api, ruled, body):
+    for op in ("create", "update", "upsert"):
+        response = api.post(f"/crm/objects/2026-09/deals/batch/{op}", json=body)
+        assert response.status_code < 500, (op, response.json)
