@@ -51,6 +51,11 @@ def context(info: Any) -> AdminContext:
     return info.context
 
 
+def shop_ref(info: Any) -> dict[str, Any]:
+    """The `shop { id }` a mutation payload carries."""
+    return {"__typename": "Shop", "id": gid("Shop", context(info).shop_id)}
+
+
 # ------------------------------------------------------------------------------------------- ids
 
 _GID_RE = re.compile(r"gid://shopify/(\w+)/(\d+)(?:\?.*)?")

@@ -19,6 +19,7 @@ from fakes.shopify.graphql.resolvers.common import (
     id_of,
     iso,
     money,
+    shop_ref,
     unsimulated_inputs,
     user_errors,
 )
@@ -240,7 +241,7 @@ def _update(_root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
 def _delete(_root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
     ctx = context(info)
     number = id_of(input["id"], "Customer")
-    shop_json = {"__typename": "Shop", "id": gid("Shop", ctx.shop_id)}
+    shop_json = shop_ref(info)
     missing = {"deletedCustomerId": None, "shop": shop_json,
                "userErrors": [{"field": ["id"], "message": "Customer can't be found"}]}
     if number is None:

@@ -22,6 +22,7 @@ from fakes.shopify.graphql.resolvers.common import (
     id_of,
     iso,
     price_text,
+    shop_ref,
     unsimulated_inputs,
     user_errors,
 )
@@ -175,10 +176,6 @@ resolves("QueryRoot")({
 # ------------------------------------------------------------------------------------------- writes
 
 
-def _shop(info: Any) -> dict[str, Any]:
-    return {"__typename": "Shop", "id": gid("Shop", context(info).shop_id)}
-
-
 def _product_payload(input_name: str, given: dict[str, Any], extra: tuple[str, ...] = ()) -> dict[str, Any]:
     unsimulated_inputs(input_name, given, (*_PRODUCT_INPUT, "id", "productOptions", *extra))
     payload: dict[str, Any] = {}
@@ -238,8 +235,8 @@ def _create(_root: Any, info: Any, product: dict[str, Any] | None = None, input:
     try:
         made = ctx.store.create_product(ctx.shop_name, _product_payload("ProductCreateInput", given))
     except Invalid as error:
-        return {"product": None, "shop": _shop(info), "userErrors": user_errors(error, _FIELDS)}
-    return {"product": made, "shop": _shop(info), "userErrors": []}
+        return {"product": None, "shop": shop_ref(info), "userErrors": user_errors(error, _FIELDS)}
+    return {"product": made, "shop": shop_ref(info), "userErrors": []}
 
 
 def _update(_root: Any, info: Any, product: dict[str, Any] | None = None, input: dict[str, Any] | None = None,
@@ -263,7 +260,7 @@ def _update(_root: Any, info: Any, product: dict[str, Any] | None = None, input:
 def _delete(_root: Any, info: Any, input: dict[str, Any], synchronous: bool = True) -> dict[str, Any]:
     ctx = context(info)
     number = id_of(input["id"], "Product")
-    missing = {"deletedProductId": None, "productDeleteOperation": None, "shop": _shop(info),
+    missing = {"deletedProductId": None, "productDeleteOperation": None, "shop": shop_ref(info),
                "userErrors": [{"field": ["id"], "message": "Product does not exist"}]}
     if number is None:
         return missing
@@ -271,7 +268,7 @@ def _delete(_root: Any, info: Any, input: dict[str, Any], synchronous: bool = Tr
         ctx.store.delete_product(ctx.shop_name, number)
     except NotFound:
         return missing
-    return {"deletedProductId": gid("Product", number), "productDeleteOperation": None, "shop": _shop(info),
+    return {"deletedProductId": gid("Product", number), "productDeleteOperation": None, "shop": shop_ref(info),
             "userErrors": []}
 
 
