@@ -34,6 +34,13 @@ class AuditEntry:
         """The path as the legacy API spells it: `route` for a date-versioned call, else the path itself."""
         return self.route or self.path
 
+    @property
+    def refused(self) -> bool:
+        """Answered 4xx other than 429: the vendor refused the request and changed nothing. A write refused
+        for good (a portal's write rule, a value HubSpot does not accept) may be tried again long after the
+        sync is done: a try is no change, so neither work left nor an echo. A 429 is work still to do."""
+        return 400 <= self.status < 500 and self.status != 429
+
     def as_json(self) -> dict:
         """A JSON-ready dict (times in ISO-8601)."""
         out = asdict(self)

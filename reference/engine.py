@@ -25,13 +25,15 @@ from reference.objects.contacts import Contacts
 from reference.objects.context import Context
 from reference.objects.orders import Orders
 from reference.objects.products import Products
+from reference.refusals import Refusals
 from reference.settings import OBJECT_TYPES, Settings, SettingsRefused, parse_settings
 from reference.state import State
 from reference.webhooks import SHOPIFY_TOPICS, UNINSTALLED, Rejected, hubspot_events, shopify_events
 
 __all__ = ["SettingsRefused", "SyncEngine"]
 VERSION = "0.1.0"
-CAPABILITIES = ["contacts", "companies", "products", "orders", "carts", "webhooks", "custom-mappings", "multi-shop"]
+CAPABILITIES = ["contacts", "companies", "products", "orders", "carts", "webhooks", "custom-mappings", "multi-shop",
+                "status"]
 log = logging.getLogger("reference")
 FIRST = ("contacts", "companies", "products")  # what orders and carts point at
 LAST = ("carts", "orders")
@@ -119,6 +121,14 @@ class SyncEngine:
         upcoming = sorted(w for w in ctx.wakeups if w > now)
         wake = upcoming[0] if upcoming else None
         return {"busy": busy, "next_wakeup": wake.isoformat().replace("+00:00", "Z") if wake else None}
+
+    def status(self) -> dict:
+        """`GET /status`: the records HubSpot refuses to take, of the objects synced and the shops connected."""
+        if self.settings is None:
+            return {"errors": []}
+        synced = [stream.name for stream in self.streams if self.settings.enabled(stream.name)]
+        return {"errors": [refusal.as_status() for refusal in Refusals(self.state).all(synced)
+                           if self._live(refusal.shop)]}
 
     def handle_webhook(self, source: str, headers: dict[str, str], body: bytes) -> int:
         """`POST /webhooks/{source}`: verify, dedupe, persist (before answering 200), act at the next tick."""

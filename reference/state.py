@@ -122,6 +122,12 @@ class State:
         else:
             self.db.execute("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", (key, json.dumps(value)))
 
+    def items(self, prefix: str) -> list[tuple[str, Any]]:
+        """Every (key, JSON value) whose key starts with `prefix`, in key order."""
+        rows = self.db.execute("SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key",
+                               (prefix, prefix + "\uffff")).fetchall()
+        return [(key, json.loads(value)) for key, value in rows]
+
     def delete_prefix(self, prefix: str) -> None:
         """Forget every key starting with `prefix` (e.g. the cursors of an object type)."""
         self.db.execute("DELETE FROM kv WHERE key >= ? AND key < ?", (prefix, prefix + "\uffff"))

@@ -109,6 +109,9 @@ class Reliability:
     # Credentials taken out of the results before anything was written (reports/redact.py); added
     # after schema 1 too, defaulting to 0.
     secrets_redacted: int = 0
+    # The outcomes of the reliability scenarios: behaviour docs/spec.md does not require (so no verdict on a
+    # requirement), reported here as {"id", "title", "status", "message"}. Added after schema 1: empty before.
+    scenarios: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -132,6 +135,9 @@ class ScenarioResult:
     # The settings in force at the end of a failed scenario, credentials redacted (for its replay
     # bundle; a replay derives the real ones from the seed again). None for a passing one.
     settings: dict | None = None
+    # "conformance", or "reliability": a scenario of behaviour docs/spec.md does not require, whose outcome is
+    # reported in the reliability section and decides no requirement. Added after schema 1.
+    kind: str = "conformance"
 
 
 @dataclass

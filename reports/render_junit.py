@@ -4,7 +4,9 @@ Mapping (JUnit has no "warning"):
 - a failing MUST requirement gives a `<failure>` (or `<error>` when the scenario crashed) in each scenario that
   shows it, carrying the evidence; a waived one gives `<skipped>` with the waiver;
 - SHOULD and MAY problems pass, with what was seen in `<system-out>` (they never fail conformance);
-- a requirement no scenario exercised is one `<skipped>` testcase.
+- a requirement no scenario exercised is one `<skipped>` testcase;
+- a reliability scenario (behaviour docs/spec.md does not require) is a testcase of its own suite that passes,
+  with a failed outcome in `<system-out>` (it never fails conformance).
 """
 
 from __future__ import annotations
@@ -124,6 +126,15 @@ def build_junit(result: RunResult) -> ET.ElementTree:
         counts = {tag: sum(1 for c in cases if c.find(tag) is not None) for tag in ("failure", "error", "skipped")}
         suite.attrib.update({"tests": str(len(cases)), "failures": str(counts["failure"]),
                              "errors": str(counts["error"]), "skipped": str(counts["skipped"])})
+    if result.reliability.scenarios:
+        suite = ET.SubElement(root, "testsuite", {"name": "REL: reliability scenarios (reported, not requirements)"})
+        for outcome in result.reliability.scenarios:
+            case = ET.SubElement(suite, "testcase", {"classname": "shopsync.REL", "name": str(outcome["id"])})
+            if outcome["status"] != "pass":
+                ET.SubElement(case, "system-out").text = (f"RELIABILITY ({outcome['status']}, not a failure of "
+                                                          f"conformance): {outcome['message']}")
+        suite.attrib.update({"tests": str(len(suite.findall("testcase"))), "failures": "0", "errors": "0",
+                             "skipped": "0"})
     suites = root.findall("testsuite")
     for attr in ("tests", "failures", "errors", "skipped"):
         root.set(attr, str(sum(int(s.get(attr, "0")) for s in suites)))

@@ -86,7 +86,8 @@ def aggregate(results: list[ScenarioResult], info: RunInfo, waivers: list[Waiver
     verdicts: dict[str, Verdict] = {r.id: Verdict() for r in requirements()}
     evidence: dict[str, list[tuple[ScenarioResult, Evidence]]] = {r.id: [] for r in requirements()}
     notes: dict[str, list[str]] = {r.id: [] for r in requirements()}
-    for result in results:
+    judged = [result for result in results if result.kind != "reliability"]
+    for result in judged:
         for rid in result.requirements:
             if rid in verdicts:
                 verdicts[rid].ran = True
@@ -111,14 +112,14 @@ def aggregate(results: list[ScenarioResult], info: RunInfo, waivers: list[Waiver
             rid = note.split(":", 1)[0].strip()
             if rid in notes:
                 notes[rid].append(note.split(":", 1)[1].strip())
-    all_samples = [s for r in results for s in r.latencies]
+    all_samples = [s for r in judged for s in r.latencies]
     stale = [w for w in waivers if not any(w.requirement == rid and w.scenario in ("*", res.id)
                                            for rid, items in evidence.items() for res, _ in items)]
     new_waivers: list[Waiver] = []
     reqs: list[RequirementResult] = []
     for requirement in requirements():
         verdict = verdicts[requirement.id]
-        scenario_refs = [{"id": r.id, "seed": r.seed, "status": r.status} for r in results
+        scenario_refs = [{"id": r.id, "seed": r.seed, "status": r.status} for r in judged
                          if requirement.id in r.requirements]
         status = "pass"
         waiver = None
@@ -139,14 +140,14 @@ def aggregate(results: list[ScenarioResult], info: RunInfo, waivers: list[Waiver
             status = "info"
         section_object = {"CNT": "contacts", "CMP": "companies", "PRD": "products", "ORD": "orders",
                           "CRT": "carts"}.get(requirement.section)
-        samples = [s for r in results if requirement.id in r.requirements for s in r.latencies]
+        samples = [s for r in judged if requirement.id in r.requirements for s in r.latencies]
         if requirement.section == "LAT":
             samples = all_samples
         elif section_object:
             samples = [s for s in samples if s.object == section_object]
         reqs.append(RequirementResult(
             requirement.id, requirement.level, requirement.text, status, scenario_refs, summarise_latency(samples),
-            _sum_efficiency([r for r in results if requirement.id in r.requirements]),
+            _sum_efficiency([r for r in judged if requirement.id in r.requirements]),
             [e for _, e in evidence[requirement.id][:5]], waiver, "; ".join(notes[requirement.id])))
     efficiency = {"all": _sum_efficiency(results)}
     for obj in OBJECTS:
@@ -190,4 +191,6 @@ def _sum_reliability(results: list[ScenarioResult]) -> Reliability:
             total.hostile_inputs[k] = total.hostile_inputs.get(k, 0) + v
         total.hostile_refused += rel.hostile_refused
         total.secrets_redacted += rel.secrets_redacted
+        if r.kind == "reliability":
+            total.scenarios.append({"id": r.id, "title": r.title, "status": r.status, "message": r.message})
     return total

@@ -102,7 +102,7 @@ def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evi
 
     if quiet_since is not None:
         late = [e for e in entries if e.at > quiet_since and e.method in WRITES and not e.read_only
-                and not e.path.endswith(("/search", "/batch/read"))]
+                and not e.refused and not e.path.endswith(("/search", "/batch/read"))]
         if late:
             found.append(Evidence("CNT-6: writes after quiescence (the implementation echoes its own writes)",
                                   "no write", f"{len(late)} write(s)", _calls(late)))

@@ -194,6 +194,9 @@ def _print_summary(run) -> None:
     print(f"\n{'requirement':<12}{'level':<8}{'status':<8}worst latency")
     for requirement in run.requirements:
         print(f"{requirement.id:<12}{requirement.level:<8}{requirement.status:<8}{worst[requirement.id]}")
+    for outcome in run.reliability.scenarios:
+        print(f"reliability {outcome['id']}: {outcome['status']}"
+              + (f" ({outcome['message'][:160]})" if outcome["message"] else ""))
     failed = [r.id for r in run.requirements if r.status in ("fail", "error")]
     print(f"\n{len(run.scenarios)} scenarios; MUST failures: {', '.join(failed) if failed else 'none'}; "
           f"exit {run.exit_code}")

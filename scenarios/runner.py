@@ -76,7 +76,7 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
     seed = scenario_seed(run_seed, spec.id)
     faults = FaultSchedule.from_json({**spec.faults, "seed": seed}) if spec.faults else None
     result = ScenarioResult(spec.id, spec.title, list(spec.requirements), seed, "pass",
-                            replay=replay_command(spec, impl, run_seed))
+                            replay=replay_command(spec, impl, run_seed), kind=spec.kind)
     tmp = None
     if workdir is None:
         tmp = tempfile.TemporaryDirectory(prefix="shopsync-scenario-")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -1200,8 +1200,12 @@ class HubSpotStore:
                       ] if missing else []
             return BatchResult(results, errors, started, self.clock.now())
 
-    def batch_create(self, actor: Actor, object_type: str, body: Any) -> BatchResult:
-        """`POST .../batch/create`: all-or-nothing, unless every input has a unique objectWriteTraceId (207)."""
+    def batch_create(self, actor: Actor, object_type: str, body: Any,
+                     precheck: Callable[[dict], None] | None = None) -> BatchResult:
+        """`POST .../batch/create`: all-or-nothing, unless every input has a unique objectWriteTraceId (207).
+
+        `precheck` refuses an input by raising a HubSpotError (a portal's 2026-09 write rules): the whole
+        batch in all-or-nothing mode, that input alone in per-input mode, like any other invalid input."""
         with self._operation():
             portal, otype = self.portal(actor.portal_id), resolve_type(object_type)
             actor.require(otype.write_scopes)
@@ -1216,6 +1220,8 @@ class HubSpotStore:
                 pending: dict[str, str] = {}
                 for item in inputs:
                     try:
+                        if precheck is not None:
+                            precheck(item)
                         values, assocs = self._check_create(portal, otype, item)
                     except HubSpotError as exc:
                         errors.append(BatchError(exc.body.get("category", "VALIDATION_ERROR"),
@@ -1230,6 +1236,8 @@ class HubSpotStore:
                 pending = {}
                 checked = []
                 for item in inputs:
+                    if precheck is not None:
+                        precheck(item)
                     values, assocs = self._check_create(portal, otype, item, pending_emails=pending)
                     if otype.name == "contacts" and values.get("email"):
                         pending[values["email"] or ""] = ""

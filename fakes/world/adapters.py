@@ -92,6 +92,45 @@ class TickReply:
         return cls(bool(body.get("busy", False)), when)
 
 
+@dataclass(frozen=True)
+class SyncError:
+    """One record the implementation could not write, as `GET /status` lists it: which object, which record
+    (a Shopify record by shop and id, a HubSpot record by id), what the vendor said, and since when."""
+
+    object: str
+    message: str
+    shop: str | None = None
+    shopify_id: str | None = None
+    hubspot_id: str | None = None
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What `GET /status` said: the errors the sync shows its user right now (empty: all is well)."""
+
+    errors: tuple[SyncError, ...] = ()
+
+    @classmethod
+    def from_json(cls, body: Any) -> SyncStatus:
+        """Read a status body; ImplementationError when it is not one."""
+        items = body.get("errors") if isinstance(body, dict) else None
+        if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("object"), str)
+                                                  for i in items):
+            raise ImplementationError(f"GET /status answered {str(body)[:300]!r}, not a contract status document: "
+                                      'answer {"errors": [{"object": ..., "shop": ..., "shopify_id": ..., '
+                                      f'"hubspot_id": ..., "message": ..., "since": ...}}]}} (see {CONTRACT_DOC})')
+
+        def text(value: Any) -> str | None:
+            return None if value is None else str(value)
+        return cls(tuple(SyncError(str(i["object"]), str(i.get("message") or ""), text(i.get("shop")),
+                                   text(i.get("shopify_id")), text(i.get("hubspot_id")), text(i.get("since")))
+                         for i in items))
+
+
+STATUS_CAPABILITY = "status"  # an implementation that serves GET /status claims it in /health
+
+
 @dataclass
 class Environment:
     """What the world gives an implementation: fake URLs, a state directory, an in-process transport."""
@@ -140,6 +179,10 @@ class Implementation(ABC):
     def output(self) -> str:
         """What the implementation printed (stdout and stderr), for the report."""
         return ""
+
+    def status(self) -> SyncStatus | None:
+        """`GET /status`: the errors the sync shows its user; None when it does not serve one."""
+        return None
 
 
 def _iso(now: datetime) -> str:
@@ -204,6 +247,16 @@ class InProcess(Implementation):
 
     def kill(self) -> None:
         self.obj = None
+
+    def status(self) -> SyncStatus | None:
+        report = getattr(self._live(), "status", None)
+        if not callable(report):
+            return None
+        try:
+            body = report()
+        except Exception as crash:
+            raise ImplementationError(f"status() raised {crash!r}") from crash
+        return SyncStatus.from_json(json.loads(json.dumps(body)))
 
     def restart(self) -> Health:
         if self.env is None:
@@ -321,6 +374,18 @@ class Process(Implementation):
 
     def handle_webhook(self, source: str, headers: dict[str, str], body: bytes) -> int:
         return self._call("POST", f"/webhooks/{source}", headers=headers, content=body).status_code
+
+    def status(self) -> SyncStatus | None:
+        response = self._call("GET", "/status")
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise ImplementationError(f"GET /status answered {response.status_code}: {response.text[:500]}; the "
+                                      f"contract wants 200 with the sync's errors (see {CONTRACT_DOC})")
+        try:
+            return SyncStatus.from_json(response.json())
+        except ValueError:
+            return SyncStatus.from_json(response.text)
 
     def kill(self) -> None:
         self.sigkill()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -53,6 +54,17 @@ def contract_app(adapter: InProcess) -> Flask:
                 return _json({"error": str(error)}, 500)
         wake = reply.next_wakeup.isoformat().replace("+00:00", "Z") if reply.next_wakeup else None
         return _json({"busy": reply.busy, "next_wakeup": wake})
+
+    @app.get("/status")
+    def status() -> Response:
+        with lock:
+            try:
+                report = adapter.status()
+            except ImplementationError as error:
+                return _json({"error": str(error)}, 500)
+        if report is None:
+            return _json({"error": "this implementation serves no status"}, 404)
+        return _json({"errors": [{k: v for k, v in asdict(e).items() if v is not None} for e in report.errors]})
 
     @app.post("/webhooks/<source>")
     def webhook(source: str) -> Response:

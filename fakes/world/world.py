@@ -522,7 +522,7 @@ class World:
 
 def _is_write(entry: AuditEntry) -> bool:
     """Whether a request could change a fake's state (reads sent as POST do not)."""
-    if entry.method not in WRITE_METHODS or entry.read_only:
+    if entry.method not in WRITE_METHODS or entry.read_only or entry.refused:
         return False
     return not (entry.path.endswith("/search") or entry.path.endswith("/batch/read"))
 

@@ -1,6 +1,8 @@
 """The HubSpot CRM API as the engine uses it: objects (list, search, batches of 100) and associations in the
-date-versioned API (2026-03, the first GA date version; its shapes are v3's and v4's, docs/vendor-behaviour.md
-§9.F), and the app's webhook settings (`/webhooks/v3`, which has no date-versioned form).
+date-versioned API 2026-09 (the current GA version; its shapes are 2026-03's, which are v3's and v4's,
+docs/vendor-behaviour.md §9.F), and the app's webhook settings (`/webhooks/v3`, which has no date-versioned form).
+2026-09 is the version that holds API writes to the portal's admin rules (§9.F.4): the engine opts in, because a
+sync written today must meet them, and shows what they refuse in its status (reference/refusals.py).
 
 Budgets follow `X-HubSpot-RateLimit-*` (docs/vendor-behaviour.md §3.10): the ten-second window for most calls, a
 per-second allowance for search (exempt from the window), so the engine never spends a call it
@@ -16,14 +18,14 @@ from typing import Any
 
 import httpx
 
-from reference.clients.http import Api, Budget, VendorError
+from reference.clients.http import Api, Budget, Unauthorized, VendorError
 from reference.clients.listing import Listing
 
 BATCH = 100  # inputs per batch request (docs/vendor-behaviour.md §3.3)
 SEARCH_PAGE = 200
 SEARCH_REACH = 10_000  # results reachable by paging one search (docs/vendor-behaviour.md §3.5)
 DEFINED = "HUBSPOT_DEFINED"
-VERSION = "2026-03"
+VERSION = "2026-09"
 OBJECTS = f"/crm/objects/{VERSION}"  # was /crm/v3/objects
 ASSOCIATIONS = f"/crm/associations/{VERSION}"  # was /crm/v4/associations
 
@@ -32,6 +34,12 @@ def chunks(items: list, size: int = BATCH) -> Iterable[list]:
     """`items` in consecutive slices of at most `size`."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def refusal_message(error: VendorError) -> str:
+    """What HubSpot said of a refused write, for the sync's status."""
+    body = error.body
+    return str(body.get("message") or body) if isinstance(body, dict) else str(body)
 
 
 def hubspot_time(value: str | None) -> datetime | None:
@@ -185,17 +193,36 @@ class HubSpotClient(Api):
                 missing.update(str(i) for i in (error.get("context") or {}).get("ids", []))
         return done, missing
 
-    def upsert_contacts(self, by_email: dict[str, dict[str, Any]]) -> dict[str, dict]:
-        """Create or update contacts keyed by email (CNT-1: never a second contact for an email)."""
+    def upsert_contacts(self, by_email: dict[str, dict[str, Any]]) -> tuple[dict[str, dict], dict[str, str]]:
+        """Create or update contacts keyed by email (CNT-1: never a second contact for an email); (the contacts
+        by email, HubSpot's refusals by email). One refused input fails a whole batch (a portal's write rule,
+        docs/vendor-behaviour.md §9.F.4): that batch is sent again one contact at a time."""
         out: dict[str, dict] = {}
+        refused: dict[str, str] = {}
         for part in chunks(list(by_email.items())):
-            body = {"inputs": [{"id": email, "idProperty": "email", "properties": {**props, "email": email}}
-                               for email, props in part]}
-            response = self.request("POST", f"{OBJECTS}/contacts/batch/upsert", json=body).json()
-            for record in response.get("results", []):
-                email = str((record.get("properties") or {}).get("email") or "").lower()
-                out[email] = record
-        return out
+            try:
+                out.update(self._upsert(part))
+            except VendorError as error:
+                if isinstance(error, Unauthorized):
+                    raise
+                if len(part) == 1:
+                    refused[part[0][0]] = refusal_message(error)
+                    continue
+                for one in part:
+                    try:
+                        out.update(self._upsert([one]))
+                    except VendorError as single:
+                        if isinstance(single, Unauthorized):
+                            raise
+                        refused[one[0]] = refusal_message(single)
+        return out, refused
+
+    def _upsert(self, part: list[tuple[str, dict[str, Any]]]) -> dict[str, dict]:
+        body = {"inputs": [{"id": email, "idProperty": "email", "properties": {**props, "email": email}}
+                           for email, props in part]}
+        response = self.request("POST", f"{OBJECTS}/contacts/batch/upsert", json=body).json()
+        return {str((record.get("properties") or {}).get("email") or "").lower(): record
+                for record in response.get("results", [])}
 
     def batch_archive(self, object_type: str, ids: list[str]) -> None:
         """Archive records (unknown ids are ignored by HubSpot)."""

@@ -62,15 +62,19 @@ class Contacts(TwoWay):
             rest = {k: v for k, v in body.items() if k != "email"}
             return shop.update("customers", "customer", existing["id"], rest) if rest else existing
 
-    def hubspot_create(self, ctx: Context, creates: dict[str, dict[str, Any]]) -> dict[str, dict]:
+    def hubspot_create(self, ctx: Context, creates: dict[str, dict[str, Any]]) -> tuple[dict[str, dict],
+                                                                                         dict[str, str]]:
         with_email = {trace: props for trace, props in creates.items() if props.get("email")}
-        made = ctx.hubspot.upsert_contacts({props["email"]: {k: v for k, v in props.items() if k != "email"}
-                                            for props in with_email.values()}) if with_email else {}
+        made, refused = ctx.hubspot.upsert_contacts({props["email"]: {k: v for k, v in props.items() if k != "email"}
+                                                     for props in with_email.values()}) if with_email else ({}, {})
         out = {trace: made[props["email"]] for trace, props in with_email.items() if props["email"] in made}
+        failed = {trace: refused[props["email"]] for trace, props in with_email.items() if props["email"] in refused}
         rest = {trace: props for trace, props in creates.items() if not props.get("email")}
         if rest:  # the email-only limit is off: contacts linked by id alone
-            out.update(super().hubspot_create(ctx, rest))
-        return out
+            more, more_failed = super().hubspot_create(ctx, rest)
+            out.update(more)
+            failed.update(more_failed)
+        return out, failed
 
     def hubspot_lookup(self, ctx: Context, groups: list[Group], props: list[str]) -> dict[str, dict]:
         emails = sorted({k for g in groups for k in g.key_hint})

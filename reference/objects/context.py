@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from reference.clients.hubspot import HubSpotClient
 from reference.clients.shopify import ShopClient
+from reference.refusals import Refusals
 from reference.settings import Settings
 from reference.state import State
 
@@ -32,6 +33,11 @@ class Context:
     rng: random.Random
     wakeups: list[datetime] = field(default_factory=list)
     lost_shops: set[str] = field(default_factory=set)  # shops that answered 401 during the tick (CON-3)
+
+    @property
+    def refusals(self) -> Refusals:
+        """The records HubSpot refused to take, shown in the status and tried again."""
+        return Refusals(self.state)
 
     def wake(self, when: datetime) -> None:
         """Ask for a tick at `when` (a poll or a retry falls due)."""

@@ -181,7 +181,12 @@ class OneWay(ABC):
         retry: dict[str, str] = ctx.state.get(f"retry:{self.name}", {})
         again: dict[str, list[str]] = {}
         unsure = {*ctx.state.intents(self.name), *ctx.state.intents(f"{self.name}-lines")}
-        brought_back = {tuple(ref.split("/", 1)) for ref in [*waiting, *retry]} | unsure
+        refused = {(shop, rid) for shop in ctx.shops for rid in ctx.refusals.due(self.name, shop, ctx.now)}
+        for shop in ctx.shops:
+            ctx.refusals.postpone(self.name, shop, [rid for s, rid in refused if s == shop], ctx.now)
+            if (when := ctx.refusals.next_try(self.name, shop)) is not None:
+                ctx.wake(when)
+        brought_back = {tuple(ref.split("/", 1)) for ref in [*waiting, *retry]} | unsure | refused
         for shop, rid in sorted(brought_back):
             if shop in ctx.shops and (shop, rid) not in changed:
                 again.setdefault(shop, []).append(rid)
@@ -210,6 +215,7 @@ class OneWay(ABC):
         self.listings.drop("hubspot")
         self.imported = None
         ctx.state.done([e.seq for e in events])
+        ctx.refusals.settle(self.name, ctx.now)
 
     def _reconcile(self, ctx: Context, shop: str, client: ShopClient) -> list[tuple[str, str]]:
         """Linked records gone from Shopify (their delete webhook may be lost): found by listing their ids."""
@@ -337,7 +343,11 @@ class OneWay(ABC):
                         ctx.state.settle_intents(self.name, shop, [rid])
                 raise
             for ref, message in failed.items():
+                # Refused (a portal's write rule): definitely not made; shown in the status, tried again later.
                 log.warning("%s: HubSpot refused %s: %s", self.name, ref, message)
+                shop, rid = ref.split("/", 1)
+                ctx.state.settle_intents(self.name, shop, [rid])
+                ctx.refusals.note(self.name, shop, rid, message, ctx.now)
             # Linked at once, before the line items: a pass cut short after this point must not look
             # for (or, while search still lags, re-create) records it knows it made.
             with ctx.state.transaction():  # one commit for the slice, made before the next call
@@ -346,6 +356,7 @@ class OneWay(ABC):
                     if link is None and (hid := (made.get(f"{shop}/{rid}") or {}).get("id")):
                         ctx.state.save_link(Link(self.name, shop, rid, str(hid), {}, None, LIVE, {"lines": {}}))
                         ctx.state.settle_intents(self.name, shop, [rid])
+                        ctx.refusals.clear(self.name, shop, [rid])
         # Updates of linked and adopted records go in one batch, as do their contact associations: a slice
         # costs a handful of calls however many records it adopts (a rate limit must not cut it every time).
         # A step that went through for this version of a record is not made again when a later step of the
@@ -428,7 +439,9 @@ class OneWay(ABC):
             # The buyer's contact (ORD-2, CRT-1): made by email, never twice (CNT-1), and remembered as
             # the sync's own so that it is not taken for a HubSpot-born contact to send to every shop.
             mappings = ctx.settings.mappings("contacts")
-            for email, record in ctx.hubspot.upsert_contacts({e: {} for e in missing}).items():
+            # A contact a portal's rule refuses is left out: the contacts stream shows it and tries it again.
+            made, _ = ctx.hubspot.upsert_contacts({e: {} for e in missing})
+            for email, record in made.items():
                 out[email] = str(record["id"])
                 ctx.state.save_record(HubSpotRecord("contacts", str(record["id"]), email,
                                                     hubspot_view(record, mappings), record.get("updatedAt"), "sync"))

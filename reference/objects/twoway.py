@@ -22,8 +22,8 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from reference.clients.http import VendorError
-from reference.clients.hubspot import BATCH, hubspot_time
+from reference.clients.http import Unauthorized, VendorError
+from reference.clients.hubspot import BATCH, hubspot_time, refusal_message
 from reference.clients.listing import LISTING_TTL, Listing, Listings, Scratch, StagedRecords
 from reference.clients.shopify import ShopClient, shopify_time
 from reference.mapping import hubspot_view, normalise, shopify_view
@@ -172,13 +172,11 @@ class TwoWay(ABC):
         """Ids of records deleted since `since`, when deletions must be polled (products)."""
         return []
 
-    def hubspot_create(self, ctx: Context, creates: dict[str, dict[str, Any]]) -> dict[str, dict]:
-        """Create HubSpot records (trace -> properties); the created records by trace."""
+    def hubspot_create(self, ctx: Context, creates: dict[str, dict[str, Any]]) -> tuple[dict[str, dict],
+                                                                                         dict[str, str]]:
+        """Create HubSpot records (trace -> properties); (the created records, HubSpot's refusals) by trace."""
         inputs = {trace: {"properties": props} for trace, props in creates.items()}
-        created, failed = ctx.hubspot.batch_create(self.hubspot_type, inputs)
-        for trace, message in failed.items():
-            log.warning("%s: HubSpot refused a create (%s): %s", self.name, trace, message)
-        return created
+        return ctx.hubspot.batch_create(self.hubspot_type, inputs)
 
     def hubspot_lookup(self, ctx: Context, groups: list[Group], props: list[str]) -> dict[str, dict]:
         """Existing HubSpot records for new groups, by one of their keys (look before creating)."""
@@ -234,7 +232,10 @@ class TwoWay(ABC):
         for shop, client in sorted(ctx.shops.items()):
             key = f"cursor:{self.name}:{shop}"
             cursor = ctx.state.get(key)
-            if cursor is not None and shop not in hinted_shops and not ctx.poll_due(f"{self.name}:{shop}"):
+            refused = ctx.refusals.due(self.name, shop, ctx.now)  # tried again: a rule may have changed
+            if cursor is not None and shop not in hinted_shops and not refused \
+                    and not ctx.poll_due(f"{self.name}:{shop}"):
+                self._wake_for_refused(ctx, shop)
                 continue
             since = datetime.fromisoformat(cursor) - OVERLAP if cursor else None
             listing = self.listings.get(f"shopify:{shop}", ctx.now)
@@ -243,6 +244,12 @@ class TwoWay(ABC):
             if listed is not records:  # a stream that lists its own way (companies, in one GraphQL listing)
                 records.clear()
                 records.extend(listed)
+            if refused and cursor is not None:
+                again = self.shopify_fetch(client, refused)
+                records.extend(again)
+                ctx.refusals.clear(self.name, shop, set(refused) - {self.shopify_id(r) for r in again})  # deleted
+                ctx.refusals.postpone(self.name, shop, refused, ctx.now)
+            self._wake_for_refused(ctx, shop)
             sources.append(Source(shop, records, recheck=listing.attempts > 1, full=cursor is None))
             deleted += [(shop, rid) for rid in self.shopify_deleted(ctx, client, since)]
             # Shopify's lists are consistent at once: everything changed before the listing began was in it.
@@ -281,6 +288,11 @@ class TwoWay(ABC):
         self._go_on(ctx, Pass(ctx.now, mappings, props, seeds, h_cursor is None, cursors,
                               new_h_cursor if h_polled else None, through))
 
+    def _wake_for_refused(self, ctx: Context, shop: str) -> None:
+        when = ctx.refusals.next_try(self.name, shop)
+        if when is not None:
+            ctx.wake(when)
+
     def _go_on(self, ctx: Context, this_pass: Pass) -> None:
         """Write what a cut left of the current chunk, then match, complete and write the others."""
         self.pending = this_pass  # kept while its writes go on (a rate limit may cut them)
@@ -311,6 +323,7 @@ class TwoWay(ABC):
             self.listings.drop("hubspot")
         done.seeds.sources[0].records.clear()
         ctx.state.done_through(self.prefixes, done.through)
+        ctx.refusals.settle(self.name, done.started)
 
     def _stale_shopify(self, ctx: Context, source: Source, record: dict) -> bool:
         """Whether the engine has written this record since a kept listing read it (its link is newer)."""
@@ -625,14 +638,23 @@ class TwoWay(ABC):
         # once, so that a slice a rate limit cuts short is written again as updates, never as new records.
         updated: dict[str, dict] = {}
         gone: set[str] = set()
+        refused: dict[str, str] = {}  # by group id (a create) or HubSpot id (an update): what HubSpot said
         if updates:
-            updated, gone = self._batch_update(ctx, updates)
-        for gid, record in (self.hubspot_create(ctx, creates) if creates else {}).items():
+            updated, gone, refused = self._batch_update(ctx, updates)
+        made, failed = self.hubspot_create(ctx, creates) if creates else ({}, {})
+        refused.update(failed)
+        for gid, record in made.items():
             group = plans[gid][0]
             group.hid, group.h, group.born = str(record["id"]), record, "sync"
-        for group, to_h, to_s in plans.values():
+        for gid, (group, to_h, to_s) in plans.items():
+            why = refused.get(gid) if group.h is None else refused.get(group.hid or "")
+            if why is not None:
+                # Refused (a portal's write rule): nothing is recorded as synced, so the change is still owed;
+                # the status shows it and the records are tried again (reference/refusals.py).
+                self._refused(ctx, group, why)
+                continue
             if group.h is None:
-                continue  # refused or not made: the records stay unlinked and come back on their next change
+                continue  # not made: the records stay unlinked and come back on their next change
             if group.hid in gone:
                 self._forget_hubspot(ctx, group.hid or "")
                 continue
@@ -643,24 +665,41 @@ class TwoWay(ABC):
             at = record.get("updatedAt") if record else None
             ctx.state.save_record(HubSpotRecord(self.name, group.hid or "", _key_text(self.keys(hview)), hview,
                                                 at, born))
+            written = [(shop, self.shopify_id(m.record)) for shop, m in group.members.items() if m.record is not None]
+            for shop in {shop for shop, _ in written}:
+                ctx.refusals.clear(self.name, shop, [rid for s, rid in written if s == shop])
 
-    def _batch_update(self, ctx: Context, updates: dict[str, dict]) -> tuple[dict[str, dict], set[str]]:
+    def _refused(self, ctx: Context, group: Group, why: str) -> None:
+        log.warning("%s: HubSpot refused to write %s: %s", self.name, group.hid or "a new record", why)
+        for shop, member in sorted(group.members.items()):
+            if member.record is not None:
+                ctx.refusals.note(self.name, shop, self.shopify_id(member.record), why, ctx.now, group.hid)
+
+    def _batch_update(self, ctx: Context, updates: dict[str, dict]) -> tuple[dict[str, dict], set[str],
+                                                                               dict[str, str]]:
+        """(records as updated, ids HubSpot no longer has, refusals by id)."""
         try:
             done, gone = ctx.hubspot.batch_update(self.hubspot_type, updates)
-            return {str(r["id"]): r for r in done}, gone
+            return {str(r["id"]): r for r in done}, gone, {}
         except VendorError as error:
-            # One bad input fails the whole batch (e.g. an email taken by another contact): one by one.
+            # One bad input fails the whole batch (an email taken by another contact, a portal's write rule):
+            # one by one.
+            if isinstance(error, Unauthorized):
+                raise
             log.warning("%s: batch update refused (%s); retrying one by one", self.name, error)
             out: dict[str, dict] = {}
             missing: set[str] = set()
+            refused: dict[str, str] = {}
             for hid, props in updates.items():
                 try:
                     done, gone = ctx.hubspot.batch_update(self.hubspot_type, {hid: props})
                     out.update({str(r["id"]): r for r in done})
                     missing |= gone
                 except VendorError as single:
-                    log.warning("%s: HubSpot refused an update of %s: %s", self.name, hid, single)
-            return out, missing
+                    if isinstance(single, Unauthorized):
+                        raise
+                    refused[hid] = refusal_message(single)
+            return out, missing, refused
 
     def _write_shops(self, ctx: Context, mappings: tuple[Mapping, ...], group: Group, hview: dict[str, Any],
                      to_s: dict[str, dict]) -> None:

@@ -155,7 +155,8 @@ class _CaseSensitiveContacts(Contacts):
         with _patched(twoway, "shopify_view", _case_kept_view):
             super().run(ctx)
 
-    def hubspot_create(self, ctx: Context, creates: dict[str, dict[str, Any]]) -> dict[str, dict]:
+    def hubspot_create(self, ctx: Context, creates: dict[str, dict[str, Any]]) -> tuple[dict[str, dict],
+                                                                                         dict[str, str]]:
         inputs = {trace: {"properties": props} for trace, props in creates.items()}
         out: dict[str, dict] = {}
         for trace, spec in inputs.items():  # one by one: a conflict on one person leaves the others
@@ -164,7 +165,7 @@ class _CaseSensitiveContacts(Contacts):
                 out.update(made)
             except VendorError as error:
                 log.warning("contacts: HubSpot refused a create (%s): %s", trace, error)
-        return out
+        return out, {}  # forgotten, not shown as refused: the mutant believes the person new and moves on
 
     def hubspot_lookup(self, ctx: Context, groups: list[Group], props: list[str]) -> dict[str, dict]:
         found = super().hubspot_lookup(ctx, groups, props)  # keyed lower-case: exact keys never hit

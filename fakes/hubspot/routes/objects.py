@@ -92,10 +92,9 @@ def batch_read(object_type: str) -> tuple[Response, int]:
 def batch_create(object_type: str) -> tuple[Response, int]:
     """Batch create: 201, or 207 in per-input (objectWriteTraceId) mode."""
     payload = body()
-    if write_rules():
-        for item in _inputs(payload):
-            check_write(object_type, item)
-    result = store().batch_create(actor(), object_type, payload)
+    rules = write_rules()
+    result = store().batch_create(actor(), object_type, payload,
+                                  precheck=(lambda item: check_write(object_type, item)) if rules else None)
     out, status = batch_json(result, [record_json(v) for v in result.results], 201)
     return jsonify(out), status
 

@@ -55,6 +55,20 @@ def test_a_batch_with_one_refused_input_writes_nothing(api, ruled):
     assert api.get("/crm/v3/objects/deals").json["results"] == []
 
 
+def test_in_per_input_mode_only_the_refused_input_fails(api, ruled):
+    """With an objectWriteTraceId on every input, a rule refuses that input alone (207), as any invalid
+    value does in that mode (docs/vendor-behaviour.md §3.3); the others are made."""
+    body = {"inputs": [{"properties": {"dealname": "A", "closedate": "2031-02-01"}, "objectWriteTraceId": "a"},
+                       {"properties": {"dealname": "B"}, "objectWriteTraceId": "b"}]}
+    response = api.post("/crm/objects/2026-09/deals/batch/create", json=body)
+    assert response.status_code == 207
+    assert [r["properties"]["dealname"] for r in response.json["results"]] == ["A"]
+    [error] = response.json["errors"]
+    assert error["category"] == "VALIDATION_ERROR" and error["context"] == {"objectWriteTraceId": ["b"]}
+    assert "closedate" in error["message"]
+    assert [r["properties"]["dealname"] for r in api.get("/crm/v3/objects/deals").json["results"]] == ["A"]
+
+
 def test_association_writes_denied_by_the_rules(api, harness):
     harness.put(f"/_harness/portals/{PORTAL}/write-rules", json={"associations": "denied"})
     contact = api.create("contacts", email="ada@example.com")
