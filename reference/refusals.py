@@ -87,9 +87,12 @@ class Refusals:
     def postpone(self, kind: str, shop: str, shopify_ids: Iterable[str], now: datetime) -> None:
         """These are tried again by the pass that began at `now`: should it be cut, the next try is a retry
         interval away; should it end without HubSpot refusing them again, they are settled (`settle`)."""
+        ids = list(shopify_ids)
+        if not ids:
+            return
         key = f"{PREFIX}{kind}:{shop}"
         held = self._load(kind, shop)
-        for rid in shopify_ids:
+        for rid in ids:
             if rid in held:
                 held[rid]["retry_at"] = (now + RETRY_REFUSED).isoformat()
                 held[rid]["tried_at"] = now.isoformat()
