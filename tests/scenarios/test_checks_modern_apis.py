@@ -5,24 +5,9 @@ the rule unnoticed by the history checks)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from fakes.world import InProcess, World
 from fakes.world.tenants import SHOPIFY_APP
-from reference.engine import SyncEngine
 from scenarios.checks import history_checks
-from scenarios.dsl import Sim, SimOptions
-
-
-@pytest.fixture
-def sim() -> Iterator[Sim]:
-    world = World(seed=0)
-    try:
-        yield Sim(world, InProcess(SyncEngine, "reference"), SimOptions())
-    finally:
-        world.close()
+from scenarios.dsl import Sim
 
 
 def _as_implementation(sim: Sim, fake: str, method: str, path: str, json: dict | None = None):

@@ -4,28 +4,16 @@ syncs once the rule changes), was judged to be echoing its own writes, and the w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import httpx
-import pytest
 
 from fakes.hubspot.write_rules import parse
 from fakes.world import InProcess, World
-from reference.engine import SyncEngine
 from scenarios.checks import history_checks
 from scenarios.dsl import Sim, SimOptions
 
 RULE = {"required": {"contacts": ["phone"]}}
-
-
-@pytest.fixture
-def sim() -> Iterator[Sim]:
-    world = World(seed=0)
-    try:
-        yield Sim(world, InProcess(SyncEngine, "reference"), SimOptions())
-    finally:
-        world.close()
 
 
 def _create_contact(sim: Sim, phone: str | None = None) -> httpx.Response:
