@@ -28,6 +28,7 @@ class AuditEntry:
     cost: int | None = None  # a GraphQL call's cost in points (actual; requested when it did not run)
     fields: tuple[str, ...] = ()  # a GraphQL call's root fields ("customerDelete", ...)
     route: str | None = None  # the legacy route that served a date-versioned HubSpot call (/crm/v3/...)
+    throttled: bool = False  # a Shopify GraphQL call answered THROTTLED (a 200: the cost bucket could not pay)
 
     @property
     def legacy_path(self) -> str:
@@ -61,11 +62,12 @@ class AuditLog:
     def record(self, *, at: datetime, fake: str, tenant: str | None, method: str, path: str, query: str,
                status: int, caller: str | None, fault: str | None = None, read_only: bool = False,
                operation: str | None = None, cost: int | None = None, fields: tuple[str, ...] = (),
-               route: str | None = None) -> AuditEntry:
+               route: str | None = None, throttled: bool = False) -> AuditEntry:
         """Append one entry and return it."""
         with self._lock:
             entry = AuditEntry(len(self._entries) + 1, at, fake, tenant, method, path, query, status,
-                               caller, self.phase, fault, read_only, operation, cost, tuple(fields), route)
+                               caller, self.phase, fault, read_only, operation, cost, tuple(fields), route,
+                               throttled)
             self._entries.append(entry)
             return entry
 

@@ -92,7 +92,7 @@ def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evi
 
     hammered = retried_before_retry_after(entries)
     if hammered:
-        found.append(Evidence("LAT-3: requests repeated before the Retry-After of their 429 elapsed",
+        found.append(Evidence("LAT-3: requests repeated before the Retry-After of their 429 (or THROTTLED) elapsed",
                               "wait for Retry-After", f"{len(hammered)} request(s)", _calls(hammered)))
 
     between = [e for e in entries if e.phase == "idle"]
@@ -157,7 +157,9 @@ def products_written_while_off(sim: Sim, entries: list[AuditEntry]) -> list[Evid
 
 def retried_before_retry_after(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Requests sent again at the same simulated instant as the 429 they follow (same vendor, tenant,
-    method and path): whatever its Retry-After (never below 0.1 s), it had not elapsed.
+    method and path): whatever its Retry-After (never below 0.1 s), it had not elapsed. Shopify's GraphQL
+    API throttles with a 200 and THROTTLED instead of a 429 (docs/vendor-behaviour.md §8.B): the same
+    operation sent again at that instant found the cost bucket just as short.
 
     Simulated time stands still within a tick, so this is the only way an implementation can call
     before Retry-After; a retry at a later tick is the implementation's own judgement and not flagged.
@@ -166,9 +168,11 @@ def retried_before_retry_after(entries: list[AuditEntry]) -> list[AuditEntry]:
     found = []
     for entry in entries:
         key = (entry.fake, entry.tenant, entry.method, entry.path)
+        if entry.path.endswith("/graphql.json"):
+            key += (entry.operation,)  # a cheaper operation may find the points a costlier one lacked
         if throttled.get(key) == entry.at:
             found.append(entry)
-        if entry.status == 429:
+        if entry.status == 429 or entry.throttled:
             throttled[key] = entry.at
     return found
 

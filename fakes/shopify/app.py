@@ -105,7 +105,8 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
                 fault=request.environ.get("shopsync.fault"),
                 read_only=bool(request.environ.get("shopsync.read_only")),
                 operation=request.environ.get("shopsync.operation"), cost=request.environ.get("shopsync.cost"),
-                fields=request.environ.get("shopsync.fields", ()))
+                fields=request.environ.get("shopsync.fields", ()),
+                throttled=bool(request.environ.get("shopsync.throttled")))
         return response
 
     @app.errorhandler(ShopifyError)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, g, request
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 
 from fakes.shopify import api
 from fakes.shopify.errors import BadRequest
+from fakes.shopify.graphql.executor import parsed
 
 bp = Blueprint("graphql", __name__)
 
@@ -52,6 +53,7 @@ def graphql() -> Response:
                                 base_url=request.host_url)
         request.environ["shopsync.operation"] = outcome.operation
         request.environ["shopsync.fields"] = outcome.fields
+        request.environ["shopsync.throttled"] = outcome.throttled
         request.environ["shopsync.cost"] = outcome.actual_cost if outcome.actual_cost is not None \
             else outcome.requested_cost
         return api.json_response(outcome.body)
@@ -63,7 +65,7 @@ def graphql() -> Response:
 def _is_query(query: str, operation: str | None) -> bool:
     """Whether the document's chosen operation only reads (so the audit log does not count it as a write)."""
     try:
-        document = parse(query)
+        document = parsed(query)
     except GraphQLError:
         return True
     kinds = [d.operation for d in document.definitions if isinstance(d, OperationDefinitionNode)

@@ -1181,9 +1181,9 @@ class ShopifyStore:
             if email is not None and not EMAIL_RE.match(email.strip()):
                 f.add("email", "is invalid")
             f.raise_if_any()
-            customer = None
-            if email:
-                customer = shop.customer_by_email(email)
+            # Shopify keeps a customer profile for everyone who gives an email at checkout, even if they
+            # never pay (docs/vendor-behaviour.md §1.6): found by that email, else made now.
+            customer = self._order_customer(shop, None, email) if email else None
             now = self.now()
             cid = self.next_id()
             checkout = Checkout(
@@ -1217,7 +1217,7 @@ class ShopifyStore:
                 if not EMAIL_RE.match(email.strip()):
                     raise Invalid({"email": ["is invalid"]})
                 checkout.email = email.strip()
-                customer = shop.customer_by_email(email)
+                customer = self._order_customer(shop, None, email)
                 checkout.customer_id = customer.id if customer else None
             if remove_line_item_id is not None:
                 if not any(line.id == remove_line_item_id for line in checkout.line_items):

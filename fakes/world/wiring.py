@@ -98,19 +98,25 @@ class FaultMiddleware:
     def _fail(self, environ: dict, start_response: Callable, rule: ApiFault, status: int | None) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         throttled = status == 429 and self.fake == "shopify" and path.endswith("/graphql.json")
+        request = _graphql_request(environ) if throttled else {}
         if rule.kind != "applied_then_failed":
             route = None
             if self.fake == "hubspot":
                 from fakes.hubspot.versions import legacy
                 route = legacy(path) if legacy(path) != path else None
+            operation, roots = None, ()
+            if throttled:
+                from fakes.shopify.graphql.executor import describe
+                operation, roots = describe(request.get("query"), request.get("operationName"))
             self.audit.record(at=self.clock.now(), fake=self.fake, tenant=self.tenant_of(environ),
                               method=environ.get("REQUEST_METHOD", "GET"), path=path,
                               query=environ.get("QUERY_STRING", ""), status=200 if throttled else status or 0,
-                              caller=None, fault=rule.kind, route=route)
+                              caller=None, fault=rule.kind, route=route, operation=operation, fields=roots,
+                              read_only=bool(operation and operation.startswith("query")), throttled=throttled)
         if status is None:
             return self._reset(start_response)
         if throttled:
-            return self._throttled(environ, start_response, rule)
+            return self._throttled(environ, start_response, rule, request)
         correlation = f"fault-{len(self.audit)}"
         payload = json.dumps(_body(self.fake, status, correlation)).encode()
         headers = [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(payload)))]
@@ -119,22 +125,16 @@ class FaultMiddleware:
         start_response(f"{status} {_REASONS[status]}", headers)
         return [payload]
 
-    def _throttled(self, environ: dict, start_response: Callable, rule: ApiFault) -> Iterable[bytes]:
+    def _throttled(self, environ: dict, start_response: Callable, rule: ApiFault, request: dict) -> Iterable[bytes]:
         """A rate-limit storm on Shopify's GraphQL endpoint: Shopify answers 200 with THROTTLED, never 429
         (docs/vendor-behaviour.md §8.A, §8.B), and a bucket too low to pay for the query: the client learns how
         long to wait from `throttleStatus` (`rule.retry_after` seconds of restore)."""
         from fakes.shopify.graphql import admin
         from fakes.shopify.graphql.cost import RATE_LIMITS_DOC
 
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            raw = environ["wsgi.input"].read(length) if length else b""
-            request = json.loads(raw or b"{}")
-        except (ValueError, KeyError):
-            request = {}
         version = environ.get("PATH_INFO", "").rsplit("/", 2)[-2]
         requested = admin.requested_cost(version, request.get("query"), request.get("variables"),
-                                         request.get("operationName")) if isinstance(request, dict) else 0
+                                         request.get("operationName"))
         restore = 100
         available = max(0, requested - int(rule.retry_after * restore))
         payload = json.dumps({
@@ -178,3 +178,14 @@ class RoutingTransport(httpx.BaseTransport):
         except SimulatedReset as reset:
             # The same error a client sees when a real server drops the connection mid-response.
             raise httpx.RemoteProtocolError(str(reset), request=request) from None
+
+
+def _graphql_request(environ: dict) -> dict:
+    """The JSON body of a GraphQL POST ({} when it is not one)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        request = json.loads(raw or b"{}")
+    except (ValueError, KeyError):
+        return {}
+    return request if isinstance(request, dict) else {}

@@ -142,6 +142,7 @@ class Listing:
     attempts: int = 0  # passes that used it; from the second on, what the engine wrote since may be newer
     written: int = 0  # records a stream has already handled (it may handle pages as they come)
     ids: list[str] = field(default_factory=list)  # of a listing by ids: the ids, fixed when it began
+    bulk: str | None = None  # a whole-store listing read by a bulk operation: its id ("failed": paged instead)
 
     def fresh(self, now: datetime) -> bool:
         return now - self.started <= LISTING_TTL

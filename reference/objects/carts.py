@@ -25,15 +25,21 @@ class Carts(OneWay):
     name = "carts"
     hubspot_type = "carts"
     topic_prefix = "checkouts/"
-    resource = "checkouts"
+    kind = "AbandonedCheckout"
     external_id = "hs_external_cart_id"
     to_line_items = 590
     line_to_parent = 591
     to_contact = 586
 
     def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
-        params = {"status": "any"}
-        return shop.pages("checkouts", {**params, "updated_at_min": since.isoformat()} if since else params, listing)
+        return shop.checkouts(since, listing)
+
+    def heard(self, ctx: Context, shop: str, body: dict) -> None:
+        """A checkout webhook carries what GraphQL does not show: a guest's email (kept for CRT-1), and the
+        token orders name their checkout by (CRT-4)."""
+        if body.get("id") is None:
+            return
+        remember(ctx, shop, str(body["id"]), body.get("token"), norm_email(body.get("email")))
 
     def from_event(self, ctx: Context, shop: str, body: dict) -> dict | None:
         return body if body.get("completed_at") and body.get("id") and body.get("updated_at") else None
@@ -54,7 +60,9 @@ class Carts(OneWay):
         waiting: list[str] = []
         lines = {str(item["id"]): self.line(ctx, shop, item, int(item.get("quantity", 0)), waiting)
                  for item in record.get("line_items") or [] if int(item.get("quantity", 0)) > 0}
-        email = norm_email(record.get("email")) or norm_email((record.get("customer") or {}).get("email"))
+        remember(ctx, shop, str(record["id"]), record.get("token"), None)
+        email = norm_email(record.get("email")) or norm_email((record.get("customer") or {}).get("email")) \
+            or ctx.state.get(f"checkout-email:{shop}:{record['id']}")
         return Desired(props, lines, email, None, waiting)
 
     def related(self, ctx: Context, shop: str, record: dict, hid: str, link: Link) -> None:
@@ -70,3 +78,19 @@ class Carts(OneWay):
         else:
             link.extra["completed"] = True
             ctx.state.save_link(link)
+
+
+def remember(ctx: Context, shop: str, checkout_id: str, token: str | None, email: str | None) -> None:
+    """Keep a checkout's token (orders name their checkout by it) and a guest's email (only webhooks show it)."""
+    if token and ctx.state.get(f"checkout-token:{shop}:{token}") != checkout_id:
+        ctx.state.put(f"checkout-token:{shop}:{token}", checkout_id)
+    if email and ctx.state.get(f"checkout-email:{shop}:{checkout_id}") != email:
+        ctx.state.put(f"checkout-email:{shop}:{checkout_id}", email)
+
+
+def checkout_of(ctx: Context, shop: str, order: dict) -> str | None:
+    """The id of the checkout an order completed, when that checkout was seen."""
+    if order.get("checkout_id"):
+        return str(order["checkout_id"])
+    token = order.get("checkout_token")
+    return ctx.state.get(f"checkout-token:{shop}:{token}") if token else None

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from reference.clients.listing import Listing
-from reference.clients.shopify import COMPANY_FIELDS, ShopClient, shopify_time
+from reference.clients.shopify import ShopClient, shopify_time
 from reference.objects.context import Context
 from reference.objects.twoway import Group, TwoWay
 from reference.settings import Mapping
@@ -41,14 +41,7 @@ class Companies(TwoWay):
         return shop.companies(since)  # B2B companies are few: a cut listing simply starts again
 
     def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
-        out = []
-        for start in range(0, len(ids), 25):
-            part = ids[start:start + 25]
-            query = "query { " + " ".join(f'c{i}: company(id: "{gid}") {{ {COMPANY_FIELDS} }}'
-                                          for i, gid in enumerate(part)) + " }"
-            data = shop.graphql(query)
-            out += [_flat(node) for node in data.values() if node]
-        return out
+        return shop.by_ids("Company", ids)
 
     def shopify_find(self, shop: ShopClient, view: dict[str, Any]) -> dict | None:
         wanted = set(self.keys(view))
@@ -82,8 +75,3 @@ class Companies(TwoWay):
                 out.setdefault(k, record)
         return out
 
-
-def _flat(node: dict) -> dict:
-    website = node.get("website") or {}
-    return {"id": node["id"], "name": node.get("name"), "website": website.get("value"),
-            "updated_at": node.get("updatedAt")}

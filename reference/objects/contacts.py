@@ -37,11 +37,10 @@ class Contacts(TwoWay):
         return bool(view.get("email")) or not only_with_email
 
     def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
-        params = {"updated_at_min": since.isoformat()} if since else {}
-        return shop.pages("customers", {**params, "fields": ",".join(self.fields)} if self.fields else params, listing)
+        return shop.customers(since, listing)
 
     def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
-        return shop.by_ids("customers", ids)
+        return shop.by_ids("Customer", ids)
 
     def shopify_find(self, shop: ShopClient, view: dict[str, Any]) -> dict | None:
         return shop.customer_by_email(view["email"]) if view.get("email") else None
@@ -51,16 +50,16 @@ class Contacts(TwoWay):
         fields = {m.hubspot_property: m.shopify_field for m in mappings if m.to_shopify and "." not in m.shopify_field}
         body = {fields[k]: v for k, v in values.items() if k in fields}
         if record is not None:
-            return shop.update("customers", "customer", record["id"], body) if body else record
+            return shop.save_customer(record["id"], body) if body else record
         try:
-            return shop.create("customers", "customer", body)
+            return shop.save_customer(None, body)
         except VendorError as error:
-            # 422 "has already been taken": the customer exists (an earlier create landed): adopt it.
+            # "Email has already been taken": the customer exists (an earlier create landed): adopt it.
             existing = shop.customer_by_email(str(body.get("email"))) if body.get("email") else None
             if error.status != 422 or existing is None:
                 raise
             rest = {k: v for k, v in body.items() if k != "email"}
-            return shop.update("customers", "customer", existing["id"], rest) if rest else existing
+            return shop.save_customer(existing["id"], rest) if rest else existing
 
     def hubspot_create(self, ctx: Context, creates: dict[str, dict[str, Any]]) -> tuple[dict[str, dict],
                                                                                          dict[str, str]]:

@@ -22,6 +22,7 @@ from typing import Any
 from reference.clients.http import Deferred
 from reference.clients.listing import Listing, Listings, Scratch, StagedRecords
 from reference.clients.shopify import ShopClient
+from reference.clients.shopify_records import instant
 from reference.mapping import hubspot_view, norm_email, normalise, read_path
 from reference.objects.context import CHUNK, OVERLAP, Context, log
 from reference.settings import Mapping
@@ -77,7 +78,7 @@ class OneWay(ABC):
     hubspot_type = ""
     topic_prefix = ""
     hubspot_prefix = ""
-    resource = ""  # Shopify REST resource
+    kind = ""  # Shopify GraphQL type
     external_id = ""  # HubSpot property holding the Shopify id
     to_line_items = 0  # association type id record -> line item
     line_to_parent = 0  # line item -> record
@@ -116,6 +117,9 @@ class OneWay(ABC):
         """A record to process straight from a webhook payload (completed checkouts are not listed)."""
         return None
 
+    def heard(self, ctx: Context, shop: str, body: dict) -> None:  # noqa: B027
+        """What a webhook payload says that the GraphQL record does not (default: nothing)."""
+
     # ------------------------------------------------------------------ lines shared by orders and carts
 
     def line(self, ctx: Context, shop: str, item: dict, quantity: int, waiting: list[str]) -> dict[str, str | None]:
@@ -145,6 +149,8 @@ class OneWay(ABC):
         deleted = [(e.shop, str(e.body.get("id"))) for e in events if e.topic.endswith("/delete") and e.shop]
         changed: dict[tuple[str, str], dict] = {}
         for e in events:
+            if e.shop in ctx.shops:
+                self.heard(ctx, e.shop, e.body)
             record = self.from_event(ctx, e.shop, e.body) if e.shop in ctx.shops else None
             if record is not None:
                 changed[(e.shop, str(record["id"]))] = record
@@ -191,7 +197,7 @@ class OneWay(ABC):
             if shop in ctx.shops and (shop, rid) not in changed:
                 again.setdefault(shop, []).append(rid)
         for shop, rids in sorted(again.items()):
-            found = {str(r["id"]): r for r in ctx.shops[shop].by_ids(self.resource, rids, {"status": "any"})}
+            found = {str(r["id"]): r for r in ctx.shops[shop].by_ids(self.kind, rids)}
             for rid in rids:
                 if rid in found:
                     changed[(shop, rid)] = found[rid]
@@ -234,8 +240,7 @@ class OneWay(ABC):
         if ids:
             # Kept across ticks like any listing: thousands of links take more calls than one tick may spend.
             listing = self.checks.get(shop, ctx.now)
-            present = {str(r["id"]) for r in client.by_ids(self.resource, ids, {"status": "any", "fields": "id"},
-                                                           listing)}
+            present = {str(r["id"]) for r in client.by_ids(self.kind, ids, listing, ids_only=True)}
             checked = set(listing.ids)
             self.checks.drop(shop)
             flagged = set(ctx.state.link_ids(self.name, shop, flag="missing"))
@@ -285,7 +290,7 @@ class OneWay(ABC):
                 if ctx.now - since < DEPENDENCY_WAIT:
                     continue  # its contact or products are on their way: write it complete, a little later
             waiting.pop(ref, None)
-            real_change = link is None or (link.at or "") < record["updated_at"]
+            real_change = link is None or _newer(record.get("updated_at"), link.at)
             if link is not None and link.view == desired.view() and not real_change \
                     and not ctx.state.intended(f"{self.name}-lines", shop, rid):
                 continue  # nothing new (our own write seen again, or an overlap re-read)
@@ -579,7 +584,15 @@ class OneWay(ABC):
 def _step(record: dict, desired: Desired) -> str:
     """What a step of a write was made for: this version of the Shopify record, these properties."""
     digest = hashlib.sha256(repr(sorted(desired.props.items())).encode()).hexdigest()[:16]
-    return f"{record.get('updated_at')}:{digest}"
+    moment = instant(record.get("updated_at"))
+    return f"{moment.isoformat() if moment else None}:{digest}"
+
+
+def _newer(updated_at: str | None, seen_at: str | None) -> bool:
+    """Whether a record's `updated_at` is later than the one last written (GraphQL gives UTC, a webhook the
+    shop's offset: instants are compared, not text)."""
+    now, then = instant(updated_at), instant(seen_at)
+    return then is None or (now is not None and now > then)
 
 
 def _assoc(to_id: str, type_id: int) -> dict:

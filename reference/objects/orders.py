@@ -13,6 +13,7 @@ from datetime import datetime
 from reference.clients.listing import Listing
 from reference.clients.shopify import ShopClient
 from reference.mapping import humanize, norm_email
+from reference.objects.carts import checkout_of
 from reference.objects.context import Context
 from reference.objects.oneway import Desired, OneWay
 from reference.settings import Mapping
@@ -44,15 +45,14 @@ class Orders(OneWay):
     name = "orders"
     hubspot_type = "orders"
     topic_prefix = "orders/"
-    resource = "orders"
+    kind = "Order"
     external_id = "hs_external_order_id"
     to_line_items = 513
     line_to_parent = 514
     to_contact = 507
 
     def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
-        params = {"status": "any"}  # closed and cancelled orders too (docs/vendor-behaviour.md §1.6)
-        return shop.pages("orders", {**params, "updated_at_min": since.isoformat()} if since else params, listing)
+        return shop.orders(since, listing)  # closed and cancelled orders too (docs/vendor-behaviour.md §1.6)
 
     def desired(self, ctx: Context, shop: str, record: dict, mappings: tuple[Mapping, ...]) -> Desired:
         domain = next(s.domain for s in ctx.settings.shops if s.shop == shop)
@@ -80,8 +80,8 @@ class Orders(OneWay):
 
     def related(self, ctx: Context, shop: str, record: dict, hid: str, link: Link) -> None:
         """CRT-4: the cart of the checkout this order completed is linked to it and no longer abandoned."""
-        checkout = record.get("checkout_id")
-        cart = ctx.state.link("carts", shop, str(checkout)) if checkout else None
+        checkout = checkout_of(ctx, shop, record)
+        cart = ctx.state.link("carts", shop, checkout) if checkout else None
         if cart is None or cart.status != LIVE or not cart.hubspot_id or cart.extra.get("order") == hid:
             return
         ctx.hubspot.batch_update("carts", {cart.hubspot_id: {"hs_external_status": "completed"}})

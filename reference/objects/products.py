@@ -34,10 +34,10 @@ class Products(TwoWay):
         return [name] if name else []
 
     def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
-        return shop.pages("products", {"updated_at_min": since.isoformat()} if since else {}, listing)
+        return shop.products(since, listing)
 
     def shopify_fetch(self, shop: ShopClient, ids: list[str]) -> list[dict]:
-        return shop.by_ids("products", ids)
+        return shop.by_ids("Product", ids)
 
     def shopify_find(self, shop: ShopClient, view: dict[str, Any]) -> dict | None:
         name = view.get("name")
@@ -48,7 +48,7 @@ class Products(TwoWay):
     def shopify_deleted(self, ctx: Context, shop: ShopClient, since: datetime | None) -> list[str]:
         if since is None:
             return []  # an initial sync has nothing to delete
-        return [str(e["subject_id"]) for e in shop.destroyed_products(since)]
+        return shop.destroyed_products(since)
 
     def shopify_write(self, shop: ShopClient, record: dict | None, values: dict[str, Any],
                       mappings: tuple[Mapping, ...]) -> dict:
@@ -56,17 +56,8 @@ class Products(TwoWay):
         product = {fields[k]: v for k, v in values.items() if k in fields and "." not in fields[k]}
         variant = {fields[k].removeprefix(VARIANT): ("" if v is None else v) for k, v in values.items()
                    if k in fields and fields[k].startswith(VARIANT)}
-        if record is None:
-            # A HubSpot-born product becomes a Shopify product with one variant.
-            variant.setdefault("price", "0.00")
-            return shop.create("products", "product", {**product, "variants": [variant]})
-        if product:
-            record = shop.update("products", "product", record["id"], product)
-        if variant:
-            first = record["variants"][0]
-            shop.update("variants", "variant", first["id"], variant)
-            record = shop.by_ids("products", [record["id"]])[0]
-        return record
+        # A HubSpot-born product becomes a Shopify product with its one default variant.
+        return shop.save_product(record, product, variant)
 
     def hubspot_lookup(self, ctx: Context, groups: list[Group], props: list[str]) -> dict[str, dict]:
         names = sorted({k for g in groups for k in g.key_hint})

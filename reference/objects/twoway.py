@@ -133,9 +133,6 @@ class TwoWay(ABC):
     def __init__(self) -> None:
         self.listings = Listings(Scratch())
         self.pending: Pass | None = None
-        # The top-level Shopify fields this pass reads (set from its mappings at the start of each pass):
-        # a listing asks for these only, so that a big initial sync holds a few fields per record, not all.
-        self.fields: list[str] = []
 
     def holding(self, ctx: Context) -> bool:
         """Whether a pass cut short still has groups to write."""
@@ -207,7 +204,6 @@ class TwoWay(ABC):
             self._go_on(ctx, pending)
             return
         props = sorted({m.hubspot_property for m in mappings} | {self.modified_property})
-        self.fields = sorted({"id", "updated_at"} | {m.shopify_field.split(".")[0] for m in mappings})
         # The webhook hints, read a page at a time: a bulk import can leave tens of thousands, mostly echoes.
         hinted_shops: set[str | None] = set()
         deleted: list[tuple[str | None, str]] = []

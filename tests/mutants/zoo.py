@@ -29,6 +29,7 @@ import httpx
 
 import reference.objects.twoway as twoway
 from reference.clients.http import Api, Budget, Deferred, VendorError
+from reference.clients.shopify import ShopClient
 from reference.engine import SyncEngine
 from reference.mapping import read_path
 from reference.objects.carts import Carts
@@ -89,13 +90,14 @@ class _HubSpotProxy:
 
 
 class _ContactsDeletingCustomers(Contacts):
-    """Propagates HubSpot contact deletions to Shopify (breaks CNT-3)."""
+    """Propagates HubSpot contact deletions to Shopify with GraphQL's `customerDelete` (breaks CNT-3)."""
 
     def _forget_hubspot(self, ctx: Context, hid: str) -> None:
         for link in ctx.state.links_of(self.name, hid):
             shop = ctx.shops.get(link.shop)
             if shop is not None and link.shopify_id:
-                shop.request("DELETE", f"customers/{link.shopify_id}.json")
+                shop.graphql("mutation($id: ID!) { customerDelete(input: {id: $id}) { deletedCustomerId } }",
+                             {"id": f"gid://shopify/Customer/{link.shopify_id}"})
         super()._forget_hubspot(ctx, hid)
 
 
@@ -107,26 +109,23 @@ class DeletesCustomersOnContactArchive(SyncEngine):
         self.streams = [_ContactsDeletingCustomers() if isinstance(s, Contacts) else s for s in self.streams]
 
 
-class _ContactsDeletingCustomersOverGraphQL(Contacts):
-    """Propagates HubSpot contact deletions to Shopify with GraphQL's `customerDelete` (breaks CNT-3)."""
+class _ContactsDeletingCustomersOverRest(Contacts):
+    """Propagates HubSpot contact deletions to Shopify through the legacy REST Admin API (breaks CNT-3)."""
 
     def _forget_hubspot(self, ctx: Context, hid: str) -> None:
         for link in ctx.state.links_of(self.name, hid):
             shop = ctx.shops.get(link.shop)
             if shop is not None and link.shopify_id:
-                url = shop.shop.api_base.rstrip("/").rsplit("/", 1)[0] + "/2026-10/graphql.json"
-                shop.request("POST", url, json={
-                    "query": "mutation($id: ID!) { customerDelete(input: {id: $id}) { deletedCustomerId } }",
-                    "variables": {"id": f"gid://shopify/Customer/{link.shopify_id}"}})
+                shop.request("DELETE", f"{shop.shop.api_base}/customers/{link.shopify_id}.json")
         super()._forget_hubspot(ctx, hid)
 
 
-class DeletesCustomersThroughGraphQL(SyncEngine):
-    """Archiving a contact in HubSpot deletes the Shopify customer, through the GraphQL Admin API."""
+class DeletesCustomersThroughRest(SyncEngine):
+    """Archiving a contact in HubSpot deletes the Shopify customer, through the legacy REST Admin API."""
 
     def __init__(self, transport=None, state_dir=None) -> None:
         super().__init__(transport, state_dir)
-        self.streams = [_ContactsDeletingCustomersOverGraphQL() if isinstance(s, Contacts) else s
+        self.streams = [_ContactsDeletingCustomersOverRest() if isinstance(s, Contacts) else s
                         for s in self.streams]
 
 
@@ -387,6 +386,30 @@ class IgnoresRetryAfter(_TickHook):
             _impatient(client)
 
 
+class _ImpatientShop(ShopClient):
+    """On a THROTTLED answer sends the query again at once, up to three times, instead of waiting for the
+    cost bucket to refill."""
+
+    def graphql(self, document: str, variables: dict[str, Any] | None = None) -> dict:
+        for attempt in range(4):
+            try:
+                return super().graphql(document, variables)
+            except Deferred as deferred:
+                if deferred.reason != "Shopify GraphQL throttled" or attempt == 3:
+                    raise
+                self.budget.blocked_until = None
+                self.budget.used = 0.0  # the throttleStatus ignored too
+        raise AssertionError("unreachable")
+
+
+class IgnoresThrottled(_TickHook):
+    """Hammers Shopify's GraphQL API after THROTTLED, the 200 that stands for a 429 there (breaks LAT-3)."""
+
+    def _each_tick(self, ctx: Context) -> None:
+        for client in self.shops.values():
+            client.__class__ = _ImpatientShop
+
+
 # ---------------------------------------------------------------------- PRD: products
 
 
@@ -422,7 +445,9 @@ class _ProductsDeletedWithHubSpot(Products):
             shop = ctx.shops.get(link.shop)
             if shop is not None and link.shopify_id:
                 try:
-                    shop.request("DELETE", f"products/{link.shopify_id}.json")
+                    shop.mutate("mutation($id: ID!) { productDelete(input: {id: $id}) { deletedProductId "
+                                "userErrors { field message } } }", {"id": f"gid://shopify/Product/{link.shopify_id}"},
+                                "productDelete", "mutant product delete")
                 except VendorError as error:
                     log.warning("mutant: delete of product %s refused: %s", link.shopify_id, error)
         super()._forget_hubspot(ctx, hid)
@@ -741,7 +766,8 @@ _Z = "tests.mutants.zoo:"
 # import name -> the requirements it breaks (each must be named failing by the suite).
 MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "DeletesCustomersOnContactArchive": ("CNT-3",),
-    _Z + "DeletesCustomersThroughGraphQL": ("CNT-3",),
+    _Z + "DeletesCustomersThroughRest": ("CNT-3",),
+    _Z + "IgnoresThrottled": ("LAT-3",),
     _Z + "CaseSensitiveEmailMatch": ("CNT-1",),
     _Z + "SyncsEmaillessCustomers": ("CNT-2",),
     _Z + "ArchivesContactOnCustomerDelete": ("CNT-4",),
@@ -776,7 +802,8 @@ MUTANTS: dict[str, tuple[str, ...]] = {
 # import name -> the `--only` selection that must catch it (ids, sections or scenario ids).
 SELECTIONS: dict[str, str] = {
     _Z + "DeletesCustomersOnContactArchive": "CNT-3",
-    _Z + "DeletesCustomersThroughGraphQL": "CNT-3",
+    _Z + "DeletesCustomersThroughRest": "CNT-3",
+    _Z + "IgnoresThrottled": "LAT-3/latency-under-faults",
     _Z + "CaseSensitiveEmailMatch": "CNT-1/customer-matches-existing-contact,CNT-1/contact-matches-existing-customer",
     _Z + "SyncsEmaillessCustomers": "CNT-2",
     _Z + "ArchivesContactOnCustomerDelete": "CNT-4",

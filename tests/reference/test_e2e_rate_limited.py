@@ -4,47 +4,88 @@ written as they come, nothing is read twice, created twice or left behind (basic
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fakes.world import ApiFault, FaultSchedule, InProcess, World
+from reference.clients.shopify import ShopClient
 from reference.engine import SyncEngine
 from reference.objects.contacts import Contacts
 
-N = 3000  # 12 pages of customers and 12 of orders: more than the 40-call Shopify burst with the webhook setup
+PAGED = 900  # 6 pages of customers and 75 of orders: far more than one tick's cost bucket, under BULK_ABOVE
+BULK = 3000  # above BULK_ABOVE: each store is read by a bulk operation
 
 
-def test_a_cut_initial_sync_resumes_without_rereading_or_duplicating():
-    world = World(seed=5, tick=timedelta(seconds=1))
+def _whole_store_pages(monkeypatch) -> list[tuple[datetime, str, str | None]]:
+    """(tick, root, cursor) of every page of a whole-store customers or orders listing the engine reads."""
+    pages: list[tuple[datetime, str, str | None]] = []
+    original = ShopClient.graphql
+
+    def spying(self, document, variables=None):
+        data = original(self, document, variables)
+        search = str((variables or {}).get("q") or "").replace("status:any", "").strip()
+        for root in ("customers", "orders"):
+            if f"{{ {root}(first:" in document and not search:
+                pages.append((self.clock(), root, (variables or {}).get("after")))
+        return data
+
+    monkeypatch.setattr(ShopClient, "graphql", spying)
+    return pages
+
+
+def _store_synced(n: int, seed: int) -> World:
+    """A shop of `n` customers with an order each, synced until every contact and order is in HubSpot."""
+    world = World(seed=seed, tick=timedelta(seconds=1))
+    world.open_portal(tier="professional")
+    world.install_shop("alpha", plan="basic")
+    product = world.shopify.create_product("alpha", {"title": "Mug", "variants": [{"price": "8.00"}]})
+    for i in range(n):
+        customer = world.shopify.create_customer("alpha", {"email": f"buyer{i}@example.com", "first_name": "B"})
+        world.shopify.create_order("alpha", {"line_items": [{"variant_id": product.variants[0].id, "quantity": 1}],
+                                             "customer": {"id": customer.id}})
+    world.clock.advance(3600)
+    world.attach(InProcess(SyncEngine, "reference"))
+    world.configure(world.settings(enabled=("contacts", "products", "orders")))
+    pid = world.portal.portal_id
+    for _ in range(600):
+        world.advance(timedelta(seconds=1), tick=timedelta(seconds=1))
+        if len(world.hubspot.records(pid, "contacts")) >= n and len(world.hubspot.records(pid, "orders")) >= n:
+            break
+    world.advance(timedelta(minutes=2), tick=timedelta(seconds=1))
+    return world
+
+
+def _each_once(world: World, n: int) -> None:
+    pid = world.portal.portal_id
+    orders = Counter(r.properties.get("hs_external_order_id") for r in world.hubspot.records(pid, "orders"))
+    contacts = Counter((r.properties.get("email") or "").lower() for r in world.hubspot.records(pid, "contacts"))
+    assert len(orders) == n and max(orders.values()) == 1
+    assert len(contacts) == n and max(contacts.values()) == 1
+    assert len(world.hubspot.records(pid, "line_items")) == n
+    throttled = [e for e in world.audit.entries() if e.fake == "shopify" and e.throttled]
+    assert not throttled, "the engine paces itself by the cost bucket: Shopify never had to throttle it"
+
+
+def test_a_cut_initial_sync_resumes_without_rereading_or_duplicating(monkeypatch):
+    pages = _whole_store_pages(monkeypatch)
+    world = _store_synced(PAGED, seed=5)
     try:
-        world.open_portal(tier="professional")
-        world.install_shop("alpha", plan="basic")
-        product = world.shopify.create_product("alpha", {"title": "Mug", "variants": [{"price": "8.00"}]})
-        for i in range(N):
-            customer = world.shopify.create_customer("alpha", {"email": f"buyer{i}@example.com", "first_name": "B"})
-            world.shopify.create_order("alpha", {"line_items": [{"variant_id": product.variants[0].id, "quantity": 1}],
-                                                 "customer": {"id": customer.id}})
-        world.clock.advance(3600)
-        world.attach(InProcess(SyncEngine, "reference"))
-        before = len(world.audit)
-        world.configure(world.settings(enabled=("contacts", "products", "orders")))
-        pid = world.portal.portal_id
-        for _ in range(300):
-            world.advance(timedelta(seconds=1), tick=timedelta(seconds=1))
-            if len(world.hubspot.records(pid, "contacts")) >= N and len(world.hubspot.records(pid, "orders")) >= N:
-                break
-        world.advance(timedelta(minutes=2), tick=timedelta(seconds=1))
-        calls = world.audit.since(before)
-        deferred_ticks = {e.at for e in calls if e.path.endswith("/customers.json")}
-        assert len(deferred_ticks) > 1, "the listing should have needed more than one tick (the test is too small)"
-        pages = Counter((e.path, e.query) for e in calls if e.path.endswith(("/customers.json", "/orders.json"))
-                        and "ids=" not in e.query and "updated_at_min" not in e.query)
-        assert max(pages.values()) == 1, [q for q, n in pages.items() if n > 1][:3]
-        orders = Counter(r.properties.get("hs_external_order_id") for r in world.hubspot.records(pid, "orders"))
-        contacts = Counter((r.properties.get("email") or "").lower() for r in world.hubspot.records(pid, "contacts"))
-        assert len(orders) == N and max(orders.values()) == 1
-        assert len(contacts) == N and max(contacts.values()) == 1
-        line_items = world.hubspot.records(pid, "line_items")
-        assert len(line_items) == N
+        assert len({at for at, root, _ in pages if root == "customers"}) > 1, \
+            "the listing should have needed more than one tick (the test is too small)"
+        read = Counter((root, cursor) for _, root, cursor in pages)
+        assert max(read.values()) == 1, [page for page, n in read.items() if n > 1][:3]
+        _each_once(world, PAGED)
+    finally:
+        world.close()
+
+
+def test_a_large_initial_sync_reads_each_store_by_one_bulk_operation(monkeypatch):
+    pages = _whole_store_pages(monkeypatch)
+    world = _store_synced(BULK, seed=7)
+    try:
+        assert pages == [], "a store above the bulk threshold is not paged"
+        bulk = [e for e in world.audit.entries() if e.operation == "mutation bulkOperationRunQuery"]
+        assert len(bulk) == 2, "one bulk query for the customers, one for the orders (one product: paged)"
+        _each_once(world, BULK)
     finally:
         world.close()
 

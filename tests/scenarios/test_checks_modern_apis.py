@@ -70,3 +70,29 @@ def test_a_contact_archived_through_2026_03_breaks_cnt_4(sim):
     response = _as_implementation(sim, "hubspot", "DELETE", f"/crm/objects/2026-03/contacts/{contact.id}")
     assert response.status_code == 204
     assert "CNT-4" in _rules(sim)
+
+
+def test_a_graphql_query_sent_again_at_the_instant_shopify_throttled_it_breaks_lat_3(sim):
+    # Shopify's GraphQL API throttles with a 200 and THROTTLED, never a 429: the check for calls repeated
+    # before Retry-After saw nothing, so a sync hammering an empty cost bucket passed (IgnoresThrottled).
+    bucket = sim.world.shopify.cost_bucket(sim.world.shopify.authenticate(
+        "alpha", sim.world.shopify.issue_token("alpha", SHOPIFY_APP), None))
+    bucket.try_take(int(bucket.currently_available))  # the bucket is empty
+    query = "{ customers(first: 50) { nodes { id } } }"
+    assert _graphql(sim, query)["errors"][0]["extensions"]["code"] == "THROTTLED"
+    assert "LAT-3" not in _rules(sim), "one THROTTLED answer is not a fault of the caller"
+    _graphql(sim, "{ shop { name } }")  # a cheaper operation may find the points: not the same request
+    assert "LAT-3" not in _rules(sim)
+    _graphql(sim, query)
+    assert "LAT-3" in _rules(sim)
+
+
+def test_a_graphql_query_sent_again_after_the_bucket_refilled_is_fine(sim):
+    bucket = sim.world.shopify.cost_bucket(sim.world.shopify.authenticate(
+        "alpha", sim.world.shopify.issue_token("alpha", SHOPIFY_APP), None))
+    bucket.try_take(int(bucket.currently_available))
+    query = "{ customers(first: 50) { nodes { id } } }"
+    assert _graphql(sim, query)["errors"][0]["extensions"]["code"] == "THROTTLED"
+    sim.world.clock.advance(2)
+    assert "data" in _graphql(sim, query)
+    assert "LAT-3" not in _rules(sim)

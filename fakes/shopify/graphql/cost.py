@@ -25,13 +25,16 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     get_named_type,
+    get_nullable_type,
     is_leaf_type,
+    is_list_type,
 )
 from graphql.execution.values import get_argument_values
 
@@ -151,21 +154,44 @@ class CostCounter:
         mutation = operation.operation == OperationType.MUTATION
         return self._selections(root, operation.selection_set, data, actual, mutation_root=mutation)
 
-    def _fields(self, selection_set: SelectionSetNode | None) -> list[FieldNode]:
-        fields: list[FieldNode] = []
+    def _fields(self, selection_set: SelectionSetNode | None,
+                on: str | None = None) -> list[tuple[FieldNode, str | None]]:
+        """The fields of a selection, each with the type condition of the fragment it sits in (None: none)."""
+        fields: list[tuple[FieldNode, str | None]] = []
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
-                fields.append(selection)
+                fields.append((selection, on))
             elif isinstance(selection, InlineFragmentNode):
-                fields.extend(self._fields(selection.selection_set))
+                condition = selection.type_condition.name.value if selection.type_condition else on
+                fields.extend(self._fields(selection.selection_set, condition))
             elif isinstance(selection, FragmentSpreadNode) and selection.name.value in self.fragments:
-                fields.extend(self._fields(self.fragments[selection.name.value].selection_set))
+                fragment = self.fragments[selection.name.value]
+                fields.extend(self._fields(fragment.selection_set, fragment.type_condition.name.value))
         return fields
 
     def _selections(self, parent: Any, selection_set: SelectionSetNode | None, data: Any, actual: bool,
                     mutation_root: bool = False, free_objects: bool = False) -> int:
+        """The cost of a selection on `parent`. On an interface or a union, fragments on its possible types
+        count as Shopify counts abstract types: the costliest of them (a returned item: the one it matched)."""
+        by_type: dict[str | None, list[FieldNode]] = {}
+        for node, on in self._fields(selection_set):
+            by_type.setdefault(None if on == getattr(parent, "name", None) else on, []).append(node)
+        common = self._own_fields(parent, by_type.pop(None, []), data, actual, mutation_root, free_objects)
+        branches = []
+        for type_name, nodes in by_type.items():
+            concrete = self.schema.get_type(type_name) if type_name else None
+            if concrete is None or not hasattr(concrete, "fields"):
+                continue
+            if actual and isinstance(data, dict) and not any(
+                    (n.alias.value if n.alias else n.name.value) in data for n in nodes):
+                continue  # the item is of another type: this fragment returned nothing
+            branches.append(self._own_fields(concrete, nodes, data, actual, mutation_root, free_objects))
+        return common + max(branches, default=0)
+
+    def _own_fields(self, parent: Any, nodes: list[FieldNode], data: Any, actual: bool, mutation_root: bool,
+                    free_objects: bool) -> int:
         total = 0
-        for node in self._fields(selection_set):
+        for node in nodes:
             name = node.name.value
             if name.startswith("__") or name not in getattr(parent, "fields", {}):
                 continue
@@ -182,22 +208,35 @@ class CostCounter:
             elif named.name.endswith("Connection"):
                 total += self._connection(named, node, field_def, value, actual)
             else:
-                items = value if isinstance(value, list) else [value]
                 if actual and value is None:
                     total += 0 if free_objects else 1
                     continue
-                if not actual:
-                    items = [None]
-                for item in items:
-                    own = 0 if free_objects else 1
-                    total += own + self._selections(named, node.selection_set, item, actual)
+                own = 0 if free_objects else 1
+                if actual:
+                    for item in value if isinstance(value, list) else [value]:
+                        # An id that found nothing costs its own point, as a null object does.
+                        total += own + (self._selections(named, node.selection_set, item, actual)
+                                        if item is not None else 0)
+                else:
+                    # A list asks for as many items as it names (`nodes(ids:)`) or takes (`first`).
+                    size = self._list_size(field_def, node) if is_list_type(get_nullable_type(field_def.type)) else 1
+                    total += size * (own + self._selections(named, node.selection_set, None, actual))
         return total
+
+    def _list_size(self, field_def: Any, node: FieldNode) -> int:
+        try:
+            args = get_argument_values(field_def, node, self.variables)
+        except GraphQLError:
+            return 1
+        if isinstance(args.get("ids"), list):
+            return max(1, len(args["ids"]))
+        return max(1, int(args.get("first") or args.get("last") or 1))
 
     def _connection(self, connection: Any, node: FieldNode, field_def: Any, value: Any, actual: bool) -> int:
         args = get_argument_values(field_def, node, self.variables)
         size = args.get("first") if args.get("first") is not None else args.get("last") or 0
         total = 2
-        for part in self._fields(node.selection_set):
+        for part, _on in self._fields(node.selection_set):
             part_name = part.name.value
             if part_name == "nodes":
                 node_type = get_named_type(connection.fields["nodes"].type)
@@ -206,7 +245,7 @@ class CostCounter:
             elif part_name == "edges":
                 edge_type = get_named_type(connection.fields["edges"].type)
                 edges = (value or {}).get(part.alias.value if part.alias else "edges") if actual else None
-                for inner in self._fields(part.selection_set):
+                for inner, _on in self._fields(part.selection_set):
                     if inner.name.value != "node":
                         continue
                     node_type = get_named_type(edge_type.fields["node"].type)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FragmentDefinitionNode,
+    GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
     OperationType,
@@ -51,6 +54,45 @@ class Request:
     extensions: dict[str, Any] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=1024)
+def parsed(query: str) -> DocumentNode:
+    """A document's syntax tree. A sync sends the same few documents all day: each is parsed once."""
+    return parse(query)
+
+
+_VALIDATED: dict[tuple[int, tuple[type[ValidationRule], ...], str], list[GraphQLError]] = {}
+
+
+def validated(schema: GraphQLSchema, rules: list[type[ValidationRule]], query: str,
+              document: DocumentNode) -> list[GraphQLError]:
+    """The validation errors of a parsed document against a schema; validation depends on nothing else, so
+    it is done once per document and schema (the schemas live as long as the process)."""
+    key = (id(schema), tuple(rules), query)
+    errors = _VALIDATED.get(key)
+    if errors is None:
+        if len(_VALIDATED) >= 1024:
+            _VALIDATED.clear()
+        errors = _VALIDATED[key] = validate(schema, document, rules)
+    return errors
+
+
+def label(operation: Any) -> tuple[str, tuple[str, ...]]:
+    """How the audit log names an operation ("query customers", "mutation customerCreate"), and its root fields."""
+    roots = tuple(s.name.value for s in operation.selection_set.selections if hasattr(s, "name"))
+    return f"{operation.operation.value} {operation.name.value if operation.name else ','.join(roots)}", roots
+
+
+def describe(query: object, operation_name: str | None = None) -> tuple[str | None, tuple[str, ...]]:
+    """`label` of a request's operation, without running it (None when it does not parse)."""
+    if not isinstance(query, str):
+        return None, ()
+    try:
+        operation = get_operation_ast(parsed(query), operation_name)
+    except GraphQLError:
+        return None, ()
+    return label(operation) if operation is not None else (None, ())
+
+
 def run(schema: GraphQLSchema, rules: list[type[ValidationRule]], request: Request, *, context: Any,
         bucket: CostBucket | None, field_resolver: Callable[..., Any] | None = None,
         type_resolver: Callable[..., Any] | None = None, max_cost: int = MAX_QUERY_COST,
@@ -75,10 +117,10 @@ def _run(schema: GraphQLSchema, rules: list[type[ValidationRule]], request: Requ
         return Outcome({"errors": [{"message": "Variables must be a JSON object",
                                     "extensions": {"code": "BAD_REQUEST"}}]})
     try:
-        document = parse(query)
+        document = parsed(query)
     except GraphQLSyntaxError as error:
         return Outcome({"errors": [syntax_error(query, error)]})
-    errors = validate(schema, document, rules)
+    errors = validated(schema, rules, query, document)
     if errors:
         # Validation failures have no `data` and no cost (live capture, graphql-base-validation-unhappy-paths).
         return Outcome({"errors": [format_error(e) for e in errors]})
@@ -87,19 +129,18 @@ def _run(schema: GraphQLSchema, rules: list[type[ValidationRule]], request: Requ
         message = f'No operation named "{operation_name}"' if operation_name else "An operation name is required"
         return Outcome({"errors": [{"message": message}]})
     mutation = operation.operation == OperationType.MUTATION
-    roots = tuple(s.name.value for s in operation.selection_set.selections if hasattr(s, "name"))
-    label = f"{operation.operation.value} {operation.name.value if operation.name else ','.join(roots)}"
+    name, roots = label(operation)
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
     if isinstance(coerced, list):
-        return Outcome({"errors": [variable_error(e, operation, variables or {}) for e in coerced]}, label,
+        return Outcome({"errors": [variable_error(e, operation, variables or {}) for e in coerced]}, name,
                        fields=roots)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     counter = CostCounter(schema, fragments, coerced)
     requested = counter.operation(operation)
     if requested > max_cost:
-        return Outcome(max_cost_error(requested, max_cost), label, requested, None, not mutation, fields=roots)
+        return Outcome(max_cost_error(requested, max_cost), name, requested, None, not mutation, fields=roots)
     if bucket is not None and not bucket.try_take(requested):
-        return Outcome(throttled(requested, bucket), label, requested, None, not mutation, throttled=True,
+        return Outcome(throttled(requested, bucket), name, requested, None, not mutation, throttled=True,
                        fields=roots)
     result = graphql_execute(schema, document, context_value=context, variable_values=variables or {},
                              operation_name=operation_name, field_resolver=field_resolver,
@@ -118,4 +159,4 @@ def _run(schema: GraphQLSchema, rules: list[type[ValidationRule]], request: Requ
     warnings = search_warnings() if search_warnings else []
     if warnings:
         body["extensions"]["search"] = warnings
-    return Outcome(body, label, requested, actual, not mutation, fields=roots)
+    return Outcome(body, name, requested, actual, not mutation, fields=roots)

@@ -51,3 +51,17 @@ def test_a_mutation_costs_ten_points(gql, standard):
     body = gql.call('mutation { customerCreate(input: {email: "ada@example.com"}) { customer { id } '
                     'userErrors { field } } }')
     assert body["extensions"]["cost"]["requestedQueryCost"] == 10
+
+
+def test_nodes_by_id_ask_for_each_id_and_fragments_on_the_costliest_type(gql, standard):
+    # Found moving the reference engine to GraphQL: `nodes(ids:)` cost one point whatever it named, and the
+    # selections inside `... on Order` were not counted at all, so a sync reading 250 orders by id paid 1.
+    made = [standard.create_customer("demo", {"email": f"c{i}@example.com"}) for i in range(3)]
+    ids = [f"gid://shopify/Customer/{c.id}" for c in made] + ["gid://shopify/Customer/1"]
+    query = ("query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Customer { defaultEmailAddress { emailAddress } "
+             "defaultAddress { city } } ... on Product { variants(first: 5) { nodes { id } } } } }")
+    cost = gql.call(query, {"ids": ids})["extensions"]["cost"]
+    # Requested: 4 ids x (1 node + the costlier fragment: Product's 2 + 5 x 1 = 7 over Customer's 2).
+    # Actual: three customers, each with an email object and a null address (a null object costs its point),
+    # and the id that found nothing its own point.
+    assert (cost["requestedQueryCost"], cost["actualQueryCost"]) == (32, 3 * (1 + 1 + 1) + 1)

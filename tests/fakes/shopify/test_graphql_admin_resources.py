@@ -165,3 +165,17 @@ def test_an_orders_buyer_is_its_customer_or_its_b2b_company(gql, store):
         {"purchasingEntity": {"__typename": "Customer", "email": "ada@example.com"}},
         {"purchasingEntity": {"__typename": "PurchasingCompany", "company": {"name": "Acme"},
                               "location": {"id": f"gid://shopify/CompanyLocation/{company.id + 1}"}}}]
+
+
+def test_a_variant_price_keeps_the_shop_currency_decimals(app, store):
+    # A variant's Money price has the currency's minor digits, as REST writes it: a KWD price of 12.345 was
+    # rounded to "12.34" over GraphQL (money lost on its way to HubSpot; scenario ORD-5/three-decimal-currency).
+    from fakes.shopify.demo import DEMO_APP
+    from tests.fakes.shopify.conftest import Graphql
+    store.add_shop("souq", currency="KWD")
+    store.shops["souq"].plan = "unlimited"
+    made = store.create_product("souq", {"title": "Dates Box", "variants": [{"price": "12.345"}]})
+    souq = Graphql(app.test_client(), shop="souq", token=store.issue_token("souq", DEMO_APP))
+    found = souq.data(f'{{ product(id: "gid://shopify/Product/{made.id}") {{ variants(first: 1) {{ nodes {{ price }} '
+                      "} } }")
+    assert found["product"]["variants"]["nodes"] == [{"price": "12.345"}]

@@ -130,3 +130,23 @@ def test_removing_a_line_from_an_open_checkout(admin, store, variant):
 
 def test_checkouts_are_read_only(admin):
     assert admin.post("/checkouts.json", {"checkout": {}}).status_code == 405
+
+
+def test_an_email_given_at_checkout_makes_a_customer_profile(admin, store, variant, outbox):
+    # Shopify keeps a customer for every email given at checkout, paid or not (docs/vendor-behaviour.md §1.6
+    # "Abandoned checkouts"); an existing customer with that email is reused. GraphQL's AbandonedCheckout
+    # shows no email: `customer` is how a GraphQL sync reaches the buyer.
+    known = store.create_customer("demo", {"email": "known@example.com"})
+    guest = store.create_checkout("demo", {"email": "Guest@Example.com",
+                                           "line_items": [{"variant_id": variant.id, "quantity": 1}]})
+    returning = store.create_checkout("demo", {"email": "KNOWN@example.com",
+                                               "line_items": [{"variant_id": variant.id, "quantity": 1}]})
+    anonymous = store.create_checkout("demo", {"line_items": [{"variant_id": variant.id, "quantity": 1}]})
+    made = store.shops["demo"].customer_by_email("guest@example.com")
+    assert made is not None and guest.customer_id == made.id
+    assert returning.customer_id == known.id and anonymous.customer_id is None
+    assert len(store.shops["demo"].customers) == 2
+    listed = {c["id"]: c for c in admin.get("/checkouts.json").json["checkouts"]}
+    assert listed[guest.id]["customer"]["id"] == made.id
+    store.update_checkout("demo", anonymous.id, email="late@example.com")
+    assert anonymous.customer_id == store.shops["demo"].customer_by_email("late@example.com").id

@@ -15,6 +15,7 @@ from fakes.shopify.errors import Invalid, NotFound
 from fakes.shopify.graphql.paging import encode_cursor, page, value_text
 from fakes.shopify.graphql.search import SearchSyntaxError, Term, Warn, matches, parse_search
 from fakes.shopify.store import AccessToken, Shop, ShopifyStore
+from fakes.shopify.values import money as money_text
 
 
 @dataclass
@@ -99,10 +100,11 @@ def decimal_text(amount: Decimal | str | int | float | None) -> str:
     return text if "." in text else text + ".0"
 
 
-def price_text(amount: Decimal | str | int | float | None) -> str:
-    """A variant's `Money` price: always two decimals ("0.00", "26.00"), unlike MoneyV2 amounts (captures in
-    airhorns/shopify-draft-proxy, products/product-variants-bulk-create-parity.json)."""
-    return f"{Decimal(str(amount or 0)):.2f}"
+def price_text(amount: Decimal | str | int | float | None, currency: str = "USD") -> str:
+    """A variant's `Money` price: the currency's decimals, as REST writes it ("0.00", "26.00" in a USD shop;
+    "12.345" in a KWD one), unlike MoneyV2 amounts (captures in airhorns/shopify-draft-proxy,
+    products/product-variants-bulk-create-parity.json). Rounding a three-decimal price to two would lose money."""
+    return money_text(amount or 0, currency) or "0.00"
 
 
 def money(amount: Decimal | str | int | float | None, currency: str) -> dict[str, Any]:

@@ -90,8 +90,9 @@ resolves("ProductVariant", Variant)({
     "id": lambda v, _i: gid("ProductVariant", v.id),
     "legacyResourceId": lambda v, _i: str(v.id),
     **attributes("title", "sku", "barcode", "position", "taxable", inventoryQuantity="inventory_quantity"),
-    "price": lambda v, _i: price_text(v.price),
-    "compareAtPrice": lambda v, _i: price_text(v.compare_at_price) if v.compare_at_price is not None else None,
+    "price": lambda v, info: price_text(v.price, context(info).shop.info.currency),
+    "compareAtPrice": lambda v, info: (price_text(v.compare_at_price, context(info).shop.info.currency)
+                                       if v.compare_at_price is not None else None),
     "displayName": lambda v, info: f"{_variant_product(v, info).title} - {v.title}",
     "product": _variant_product,
     "createdAt": lambda v, _i: iso(v.created_at),
