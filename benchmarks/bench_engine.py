@@ -16,17 +16,22 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from fakes.audit import AuditEntry
+from fakes.shopify.bulk import duration as bulk_duration
 from fakes.shopify.store import ListQuery
 from fakes.world import Process, World
 from fakes.world.adapters import load_implementation
+from reference.clients import shopify_records as records
+from reference.clients.shopify import PAGE
+from reference.clients.shopify import VERSION as SHOPIFY_VERSION
 
-SHOPIFY_PAGE, HUBSPOT_BATCH = 250, 100
-OBJECT_PATHS = {
-    "contacts": ("/customers.json", "/crm/v3/objects/contacts"),
-    "products": ("/products.json", "/crm/v3/objects/products"),
-    "orders": ("/orders.json", "/crm/v3/objects/orders"),
-    "carts": ("/checkouts.json", "/crm/v3/objects/carts"),
-}
+HUBSPOT_BATCH = 100
+HUBSPOT_TYPE = {"contacts": "contacts", "products": "products", "orders": "orders", "carts": "carts"}
+# What the engine reads of each object over GraphQL: the root connection, the node type, its selection.
+SHOPIFY_READ = {"contacts": ("customers", "Customer", records.CUSTOMER, None),
+                "products": ("products", "Product", records.PRODUCT, None),
+                "orders": ("orders", "Order", records.ORDER, "status:any"),
+                "carts": ("abandonedCheckouts", "AbandonedCheckout", records.CHECKOUT, None)}
 
 
 def _world(seed: int, *, plan: str = "basic", tier: str = "professional", tick: float = 30) -> World:
@@ -57,38 +62,94 @@ def _fill(world: World, obj: str, n: int) -> int:
     return lines
 
 
-def minimum_calls(obj: str, n: int, lines: int) -> int:
-    """The fewest calls an initial sync can make: read pages of 250, write batches of 100 (associations inline)."""
-    reads = math.ceil(n / SHOPIFY_PAGE)
+def _graphql(world: World, query: str, variables: dict) -> dict:
+    """One GraphQL call as the harness (not counted as the implementation's), with a token of its own app."""
+    token = _bench_token(world)
+    previous, world.audit.phase = world.audit.phase, "harness"
+    try:
+        response = world.client("shopify").post(f"/shops/alpha/admin/api/{SHOPIFY_VERSION}/graphql.json",
+                                                json={"query": query, "variables": variables},
+                                                headers={"X-Shopify-Access-Token": token})
+    finally:
+        world.audit.phase = previous
+    return response.json()
+
+
+def _bench_token(world: World) -> str:
+    """A token of a second app in the shop: its own cost bucket, so measuring takes nothing from the sync's."""
+    if "bench-reader" not in world.shopify.apps:
+        world.shopify.add_app("bench-reader", "bench-reader-secret", "bench reader")
+    return world.shopify.issue_token("alpha", "bench-reader")
+
+
+def least_shopify(world: World, obj: str) -> tuple[int, int]:
+    """(calls, points) of the cheapest whole read of the store as a sync needs it: every record once, with
+    the engine's own selection, in the largest pages the 1,000-point query maximum allows."""
+    root, kind, fields, query = SHOPIFY_READ[obj]
+    document = (f"query($after: String, $q: String) {{ {root}(first: {PAGE[kind]}, after: $after, query: $q) "
+                f"{{ nodes {{ {fields} }} {records.PAGE_INFO} }} }}")
+    calls = points = 0
+    after = None
+    while True:
+        body = _graphql(world, document, {"after": after, "q": query})
+        cost = body["extensions"]["cost"]
+        if cost["actualQueryCost"] is None:  # THROTTLED: measured before the sync starts, so time may pass
+            status = cost["throttleStatus"]
+            world.clock.advance((cost["requestedQueryCost"] - status["currentlyAvailable"]) / status["restoreRate"])
+            continue
+        calls += 1
+        points += int(cost["actualQueryCost"])
+        page = body["data"][root]["pageInfo"]
+        if not page["hasNextPage"]:
+            return calls, points
+        after = page["endCursor"]
+
+
+def least_hubspot(obj: str, n: int, lines: int) -> int:
+    """The fewest HubSpot calls of an initial sync: batches of 100 (associations inline)."""
     writes = math.ceil(n / HUBSPOT_BATCH)
     if obj in ("orders", "carts"):
         writes += math.ceil(lines / HUBSPOT_BATCH) + 1  # line items; +1: the one product they reference
-        reads += 1  # the product page
-    return reads + writes
+    return writes
+
+
+def _setup(entry: AuditEntry) -> bool:
+    """Calls made once per install whatever the store holds: OAuth, webhook subscriptions, HubSpot settings."""
+    return entry.path.endswith("/oauth/access_token") or "/webhooks/v3/" in entry.path \
+        or "/properties/" in entry.path or "/pipelines/" in entry.path \
+        or bool(set(entry.fields) & {"webhookSubscriptions", "webhookSubscriptionCreate"})
 
 
 def efficiency(obj: str, n: int, seed: int = 1) -> dict:
-    """API calls of the engine's initial sync of n records of one object, over the minimum."""
+    """Shopify cost points and calls, and HubSpot calls, of the engine's initial sync of n records of one
+    object, over the minimum (one read of each record; HubSpot batches of 100)."""
     world = _world(seed, plan="unlimited", tier="enterprise")
     try:
         lines = _fill(world, obj, n)
+        least_calls, least_points = least_shopify(world, obj)
+        if obj in ("orders", "carts"):  # and the one product their lines reference
+            product_calls, product_points = least_shopify(world, "products")
+            least_calls, least_points = least_calls + product_calls, least_points + product_points
         world.attach(load_implementation("reference"))
         enabled = ("products", obj) if obj in ("orders", "carts") else (obj,)
         before = len(world.audit)
         world.configure(world.settings(enabled=enabled))
-        hubspot_type = OBJECT_PATHS[obj][1].rsplit("/", 1)[1]
         # Count the calls of the initial sync only: tick until every record is in HubSpot.
         for _ in range(200):
             world.advance(timedelta(seconds=30))
-            if len(world.hubspot.records(world.portal.portal_id, hubspot_type)) >= n:
+            if len(world.hubspot.records(world.portal.portal_id, HUBSPOT_TYPE[obj])) >= n:
                 break
-        calls = [e for e in world.audit.since(before) if e.phase in ("tick", "webhook")
-                 and not e.path.endswith(("/webhooks.json", "/oauth/access_token"))
-                 and "/webhooks/v3/" not in e.path and not e.path.endswith("/shop.json")
-                 and "/properties/" not in e.path and "/pipelines/" not in e.path]
-        least = minimum_calls(obj, n, lines)
-        return {"object": obj, "records": n, "calls": len(calls), "minimum": least,
-                "ratio": round(len(calls) / least, 2)}
+        calls = [e for e in world.audit.since(before) if e.phase in ("tick", "webhook") and not _setup(e)]
+        shopify = [e for e in calls if e.fake == "shopify"]
+        points = sum(e.cost or 0 for e in shopify)
+        hubspot = len(calls) - len(shopify)
+        least_hub = least_hubspot(obj, n, lines)
+        return {"object": obj, "records": n, "shopify_calls": len(shopify), "shopify_points": points,
+                "least_shopify_calls": least_calls, "least_shopify_points": least_points,
+                "points_ratio": round(points / least_points, 2) if least_points else None,
+                "hubspot_calls": hubspot, "least_hubspot_calls": least_hub,
+                "calls": len(calls), "minimum": least_calls + least_hub,
+                "ratio": round(len(calls) / (least_calls + least_hub), 2)}
     finally:
         world.close()
 
@@ -98,23 +159,32 @@ def _hubspot_bound(calls: int) -> float:
     return max(0, calls - 190) / 19.0
 
 
-def _shopify_bound(calls: int) -> float:
-    """Seconds the leaky bucket needs for `calls` (standard plan: 40 at once, then 2 per second,
-    docs/vendor-behaviour.md §1.5)."""
-    return max(0, calls - 40) / 2.0
+def _cost_bound(points: int, capacity: float = 2000.0, restore: float = 100.0) -> float:
+    """Seconds Shopify's cost bucket needs to pay `points` (Standard: 2,000 at once, then 100 a second,
+    docs/vendor-behaviour.md §8.B)."""
+    return max(0.0, points - capacity) / restore
+
+
+def _bulk_bound(rows: int) -> float:
+    """Seconds a bulk export of `rows` rows runs on the fake, from its start (fakes/shopify/bulk.py)."""
+    return bulk_duration(rows).total_seconds()
 
 
 def rate_limited_initial_sync(n: int, seed: int = 2) -> dict:
-    """Simulated time of an initial sync of n customers and n orders under the real limits, over the bound.
+    """Simulated time of an initial sync of n customers and n orders under the real limits, over two bounds.
 
-    The store's records exist an hour before the sync is switched on, as they would in a real store. Two
-    bounds: the data alone (pages of 250 to read, batches of 100 to write), and the data plus the calls
-    the implementation made to subscribe to webhooks (they draw on the same Shopify bucket)."""
+    The store's records exist an hour before the sync is switched on, as they would in a real store.
+    - The bound the cost bucket imposes: reading each record once by pages, paid for at the bucket's restore
+      rate (Standard: 2,000 points at once, then 100 a second), HubSpot's writes overlapping the reads.
+    - The bound of bulk exports, which cost 10 points each but run in time proportional to their rows (the
+      customers' and the orders' side by side), and deliver every row at once: HubSpot's writes follow.
+    HubSpot's side in both: batches of 100 in its 10-second window (Professional)."""
     world = _world(seed, plan="basic", tier="professional", tick=1)
     try:
         _fill(world, "contacts", n)
         lines = _fill(world, "orders", n)
         world.clock.advance(3600)
+        paged_points = sum(least_shopify(world, obj)[1] for obj in ("contacts", "orders", "products"))
         world.attach(load_implementation("reference"))
         start = world.now()
         before = len(world.audit)
@@ -127,17 +197,18 @@ def rate_limited_initial_sync(n: int, seed: int = 2) -> dict:
                 break
         took = (world.now() - start).total_seconds()
         calls = [e for e in world.audit.since(before) if e.phase in ("tick", "webhook")]
-        shopify_setup = sum(1 for e in calls if "/shops/" in e.path and e.path.endswith("/webhooks.json"))
-        shopify_data = math.ceil(n / SHOPIFY_PAGE) * 2 + 1  # customers, orders, the one product
-        hubspot_data = minimum_calls("contacts", n, 0) + minimum_calls("orders", n, lines) - shopify_data
-        bound = max(_shopify_bound(shopify_data), _hubspot_bound(hubspot_data))
-        bound_setup = max(_shopify_bound(shopify_data + shopify_setup), _hubspot_bound(hubspot_data))
+        shopify = [e for e in calls if e.fake == "shopify"]
+        hubspot = _hubspot_bound(least_hubspot("contacts", n, 0) + least_hubspot("orders", n, lines))
+        cost_bound = max(_cost_bound(paged_points), hubspot)
+        bulk_bound = _bulk_bound(n + lines) + hubspot
         return {"customers": n, "orders": n, "records": 2 * n, "simulated_seconds": took,
-                "shopify_calls": sum(1 for e in calls if "/shops/" in e.path),
-                "hubspot_calls": sum(1 for e in calls if "/shops/" not in e.path),
-                "bound_seconds": round(bound, 1), "ratio": round(took / bound, 2) if bound else None,
-                "bound_with_subscriptions": round(bound_setup, 1),
-                "ratio_with_subscriptions": round(took / bound_setup, 2) if bound_setup else None}
+                "shopify_calls": len(shopify), "shopify_points": sum(e.cost or 0 for e in shopify),
+                "bulk_operations": sum(1 for e in shopify if "bulkOperationRunQuery" in e.fields),
+                "throttled": sum(1 for e in shopify if e.throttled),
+                "hubspot_calls": len(calls) - len(shopify), "paged_points": paged_points,
+                "bound_seconds": round(cost_bound, 1), "ratio": round(took / cost_bound, 2) if cost_bound else None,
+                "bulk_bound_seconds": round(bulk_bound, 1),
+                "bulk_ratio": round(took / bulk_bound, 2) if bulk_bound else None}
     finally:
         world.close()
 
@@ -199,7 +270,11 @@ def _scale_here(n: int, seed: int, obj: str) -> dict:
         wall = time.perf_counter() - began
         peak = _peak_rss_mib()
         synced = len(world.hubspot.records(world.portal.portal_id, hubspot_type))
+        shopify = [e for e in world.audit.entries() if e.fake == "shopify" and e.phase in ("tick", "webhook")]
         return {"object": obj, "records": n, "synced": synced, "wall_seconds": round(wall, 2),
+                "simulated_seconds": world.elapsed(), "shopify_points": sum(e.cost or 0 for e in shopify),
+                "shopify_calls": len(shopify),
+                "bulk_operations": sum(1 for e in shopify if "bulkOperationRunQuery" in e.fields),
                 "per_record_ms": round(1000 * wall / n, 3), "rss_before_mib": round(before, 1),
                 "peak_mib": round(peak, 1), "sync_peak_mib": round(peak - before, 1)}
     finally:

@@ -43,7 +43,8 @@ def main() -> int:
 
     quick = os.environ.get("SHOPSYNC_BENCH_QUICK") == "1"
     results["engine_efficiency"] = [bench_engine.efficiency(obj, n) for obj, n in
-                                    (("contacts", 600), ("products", 300), ("orders", 300), ("carts", 300))]
+                                    (("contacts", 600), ("products", 300), ("orders", 300), ("carts", 300),
+                                     ("contacts", 5000), ("orders", 5000))]
     results["rate_limited_initial_sync"] = [bench_engine.rate_limited_initial_sync(n)
                                             for n in ((1000,) if quick else (1000, 10_000))]
     results["scale"] = [bench_engine.scale(n, obj) for obj in ("contacts", "orders")
@@ -63,20 +64,27 @@ def main() -> int:
     print(f"\n{'world':<32}{'per s':>10}{'µs each':>10}{'x new world':>13}")
     for row in world:
         print(f"{row['case']:<32}{row['per_second']:>10.0f}{row['microseconds']:>10.1f}{row['vs_new_world']:>13}")
-    print(f"\n{'initial sync':<10}{'records':>9}{'calls':>7}{'minimum':>9}{'ratio':>7}")
+    print(f"\n{'initial sync':<13}{'records':>8}{'Shopify pts':>12}{'least':>8}{'ratio':>7}{'calls':>7}"
+          f"{'least':>7}{'HubSpot':>9}{'least':>7}")
     for row in results["engine_efficiency"]:
-        print(f"{row['object']:<10}{row['records']:>9}{row['calls']:>7}{row['minimum']:>9}{row['ratio']:>7}")
+        print(f"{row['object']:<13}{row['records']:>8}{row['shopify_points']:>12}{row['least_shopify_points']:>8}"
+              f"{_num(row['points_ratio'], 7, 2)}{row['shopify_calls']:>7}{row['least_shopify_calls']:>7}"
+              f"{row['hubspot_calls']:>9}{row['least_hubspot_calls']:>7}")
     for row in results["rate_limited_initial_sync"]:
         print(f"rate-limited initial sync of {row['customers']} customers + {row['orders']} orders: "
-              f"{row['simulated_seconds']:.0f} simulated s; bound {row['bound_seconds']} s (ratio {row['ratio']}), "
-              f"with webhook subscriptions {row['bound_with_subscriptions']} s "
-              f"(ratio {row['ratio_with_subscriptions']})")
+              f"{row['simulated_seconds']:.0f} simulated s; the cost bucket's bound {row['bound_seconds']} s "
+              f"(ratio {row['ratio']}), bulk exports' bound {row['bulk_bound_seconds']} s (ratio {row['bulk_ratio']}); "
+              f"{row['shopify_points']} Shopify points in {row['shopify_calls']} calls "
+              f"({row['bulk_operations']} bulk operations, {row['throttled']} throttled; paging every record once "
+              f"costs {row['paged_points']} points)")
     for row in results["scale"]:
         shopify_name = "customers" if row["object"] == "contacts" else row["object"]
         print(f"scale {row['records']} {shopify_name}: {row['wall_seconds']} s wall, {row['per_record_ms']} ms/record, "
               f"peak RSS {row['peak_mib']} MiB (+{row['sync_peak_mib']} MiB during the sync: the fakes' own "
               f"{row['fakes_growth_mib']} MiB, the rest {row['engine_peak_mib']} MiB); the engine in its own "
-              f"process: +{row['engine_process_growth_mib']} MiB over {row['engine_process_ready_mib']} MiB")
+              f"process: +{row['engine_process_growth_mib']} MiB over {row['engine_process_ready_mib']} MiB; "
+              f"Shopify: {row['shopify_points']} points in {row['shopify_calls']} calls, "
+              f"{row['bulk_operations']} bulk operation(s)")
     print(f"\n{'latency':<32}{'object':<10}{'op':<8}{'n':>4}{'p50':>7}{'p95':>7}{'max':>7}{'/bound':>8}")
     for row in results["latency"]:
         print(f"{row['case']:<32}{row['object']:<10}{row['operation']:<8}{row['samples']:>4}"

@@ -11,6 +11,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from reference.clients.shopify_records import READABLE, WRITABLE
+
 OBJECT_TYPES = ("contacts", "companies", "products", "orders", "carts")
 ONE_WAY = frozenset({"orders", "carts"})
 DIRECTIONS = ("both", "to_hubspot", "to_shopify")
@@ -196,6 +198,12 @@ def _object(name: str, raw: object) -> ObjectSettings | None:
         _need(name not in ONE_WAY or m["direction"] == "to_hubspot",
               f"{at}: {name} sync one way (Shopify to HubSpot); its mappings must have direction "
               f"\"to_hubspot\", not {m['direction']!r}")
+        readable, writable = READABLE.get(name, frozenset()), WRITABLE.get(name, frozenset())
+        _need(path in readable, f"{at}: the sync does not read Shopify field {path!r} of {name}; it reads "
+              f"{', '.join(sorted(readable))}")
+        _need(m["direction"] == "to_hubspot" or path in writable,
+              f"{at}: the sync cannot write Shopify field {path!r} of {name} (direction {m['direction']!r}); it "
+              f"writes {', '.join(sorted(writable))}")
         mappings.append(Mapping(prop or "", path or "", m["direction"]))
     return ObjectSettings(raw["enabled"], only, tuple(mappings))
 

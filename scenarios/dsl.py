@@ -202,7 +202,8 @@ class Merchant:
                                     record if record is not None else data))
 
     def _customers_made_by(self, shop: str, action):
-        """Run a shop action and record any customer it created on the way (an order's new buyer)."""
+        """Run a shop action and record any customer it created on the way (an order's or a checkout's new
+        buyer)."""
         state = self.store.shop(shop)
         before = set(state.customers)
         result = action()
@@ -362,7 +363,8 @@ class Merchant:
         payload: dict = {"line_items": [{"variant_id": p.variant_ids[0], "quantity": q} for p, q in lines or []]}
         if email is not None:
             payload["email"] = email
-        checkout = self.store.create_checkout(shop, payload)
+        # An email given at checkout makes a customer profile, as at Shopify (docs/vendor-behaviour.md §1.6).
+        checkout = self._customers_made_by(shop, lambda: self.store.create_checkout(shop, payload))
         self._checkout_changed(shop, checkout.id, "create")
         return CheckoutRef(shop, checkout.id, tuple(li.id for li in checkout.line_items))
 

@@ -158,8 +158,9 @@ def forget_unseen(fields: dict[str, Valued], past: dict[str, list[Valued]], sour
             fields[name] = Valued(prior.value, prior.at, prior.system, (*prior.also, *accepted))
         else:
             # Every value of the field came within the bound (the record was made then too): whichever a sync
-            # saw last may stay, the first one included.
-            fields[name] = Valued(current.value, current.at, current.system, tuple(accepted[1:]))
+            # saw last may stay, the first one included, or none of them if a sync never saw the record (a
+            # record of the same person on the other side, made meanwhile, then holds nothing of it).
+            fields[name] = Valued(current.value, current.at, current.system, (*accepted[1:], None))
 
 
 @dataclass

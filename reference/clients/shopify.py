@@ -35,11 +35,18 @@ WEBSITE = ("custom", "website")  # where a B2B company keeps its website (fakes/
 # Records per page (and per `nodes` call), so that a page asks for well under MAX_COST points.
 PAGE = {"Customer": 150, "Product": 150, "Order": 12, "AbandonedCheckout": 12, "Company": 100}
 IDS_ONLY_PAGE = 250  # `nodes(ids:)` with `id` alone costs one point per id
-# A whole store larger than this is read by a bulk operation (chosen and measured: benchmarks/bench_engine.py).
-BULK_ABOVE = 1000
+# Points a record costs to read by pages (actual cost, measured: `make bench` initial-sync rows). A whole store
+# whose pages would cost more than the shop's bucket holds is read by one bulk operation instead: paging it
+# would wait on the bucket's restore rate (100 points a second on Standard), while an export costs 10 points
+# and runs in time proportional to its rows.
+POINTS_PER_RECORD = {"Customer": 4, "Product": 4, "Order": 16, "AbandonedCheckout": 14}
 BULK_POLL = 5.0  # seconds between looks at a running bulk operation
 ORDERS_BY_ID = ", sortKey: ID"  # orders sort by processing date unless told
 LINES_MORE = 100  # line items per page when an order or checkout has more than it brought
+
+
+class Running(Deferred):
+    """A bulk operation Shopify is still running: look again at `until` (nothing is wrong, nothing blocked)."""
 
 
 def exchange_code(shop: ShopSettings, client_id: str, client_secret: str,
@@ -133,14 +140,14 @@ class ShopClient(Api):
     def listing(self, root: str, kind: str, fields: str, query: str | None, listing: Listing | None,
                 extra: str = "") -> list[dict]:
         """Every node of a root connection matching `query`, by id, as records; with a `listing`, the
-        pages already read are kept there and a cut listing goes on from its cursor. A whole store of more
-        than BULK_ABOVE records is read by one bulk operation instead (see `_bulk`)."""
+        pages already read are kept there and a cut listing goes on from its cursor. A whole store that would
+        cost more than the cost bucket holds is read by one bulk operation instead (see `_bulk`)."""
         listing = listing if listing is not None else Listing(self.clock())
         if listing.done:
             return listing.records
         whole = not (query or "").replace("status:any", "").strip()
         if whole and kind in records.BULK and listing.next is None and listing.bulk != "failed":
-            if listing.bulk is None and self._count(root, query) > BULK_ABOVE:
+            if listing.bulk is None and self._count(root, query) * POINTS_PER_RECORD[kind] > self.budget.capacity:
                 listing.bulk = self._start_bulk(kind)
             if listing.bulk not in (None, "failed"):
                 return self._bulk(kind, listing)
@@ -159,19 +166,20 @@ class ShopClient(Api):
         document = f"query($q: String) {{ {root}Count(query: $q) {{ count }} }}"
         return int((self.graphql(document, {"q": query})[f"{root}Count"] or {}).get("count") or 0)
 
-    def _start_bulk(self, kind: str) -> str:
+    def _start_bulk(self, kind: str, ids_only: bool = False) -> str:
         """Start the bulk query of a whole store; its id, or "failed" when Shopify will not run one now
         (another app's operations fill the shop's slots): the listing is paged instead."""
         document = ("mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } "
                     "userErrors { field message code } } }")
-        payload = self.graphql(document, {"q": records.BULK[kind]})["bulkOperationRunQuery"]
+        query = records.BULK_IDS[kind] if ids_only else records.BULK[kind]
+        payload = self.graphql(document, {"q": query})["bulkOperationRunQuery"]
         if payload.get("userErrors") or not payload.get("bulkOperation"):
             log.warning("shop %s: bulk query of %s refused (%s): paging instead", self.shop.shop, kind,
                         payload.get("userErrors"))
             return "failed"
         return str(payload["bulkOperation"]["id"])
 
-    def _bulk(self, kind: str, listing: Listing) -> list[dict]:
+    def _bulk(self, kind: str, listing: Listing, ids_only: bool = False) -> list[dict]:
         """Go on with a whole-store listing read by a bulk operation: Deferred while Shopify runs it (the
         stream is woken when it should be done); when it completed, its JSONL file read into the listing.
 
@@ -184,11 +192,13 @@ class ShopClient(Api):
         status = operation.get("status")
         if status in ("CREATED", "RUNNING"):
             rows = int(operation.get("objectCount") or 0)
-            raise Deferred(self.clock() + timedelta(seconds=BULK_POLL), f"bulk query of {kind}: {status}, {rows} rows")
+            raise Running(self.clock() + timedelta(seconds=BULK_POLL), f"bulk query of {kind}: {status}, {rows} rows")
         if status != "COMPLETED":
             log.warning("shop %s: bulk query of %s ended %s (%s): paging instead", self.shop.shop, kind, status,
                         operation.get("errorCode"))
             listing.bulk = "failed"
+            if ids_only:
+                return self.by_ids(kind, listing.ids, listing, ids_only=True)
             root, _kind, fields, query, extra = _LISTED[kind]
             return self.listing(root, kind, fields, query, listing, extra)
         lines = []
@@ -199,9 +209,29 @@ class ShopClient(Api):
                                f"{response.status_code}")
             response.raise_for_status()
             lines = [json.loads(text) for text in response.text.splitlines() if text.strip()]
-        listing.records.extend(self._record(kind, node) for node in records.from_bulk(kind, lines))
+        if ids_only:
+            listing.records.extend({"id": records.number(line["id"])} for line in lines if "__parentId" not in line)
+        else:
+            listing.records.extend(self._record(kind, node) for node in records.from_bulk(kind, lines))
         listing.done = True
         return listing.records
+
+    def present(self, kind: str, ids: list[str], listing: Listing) -> set[str]:
+        """Which of these ids Shopify still has (how a poller finds deletions whose webhooks were lost).
+
+        `nodes(ids:)` costs a point an id; past what a quarter of the bucket pays, the ids of the whole store
+        come from a bulk export instead (10 points). Kept in `listing` across ticks: Running while the
+        export runs."""
+        if not listing.ids:
+            listing.ids = [str(i) for i in ids]
+        if not listing.done and listing.bulk is None and listing.next is None \
+                and len(listing.ids) > self.budget.capacity / 4 and kind in records.BULK_IDS:
+            listing.bulk = self._start_bulk(kind, ids_only=True)
+        if listing.bulk not in (None, "failed") and not listing.done:
+            self._bulk(kind, listing, ids_only=True)
+        elif not listing.done:
+            self.by_ids(kind, listing.ids, listing, ids_only=True)
+        return {str(r["id"]) for r in listing.records}
 
     def by_ids(self, kind: str, ids: list[str], listing: Listing | None = None, ids_only: bool = False) -> list[dict]:
         """Records by REST id through `nodes(ids:)` (ids gone from Shopify are simply absent). With a

@@ -24,7 +24,7 @@ CUSTOMER = ("id legacyResourceId firstName lastName note tags state createdAt up
 
 # Only the first variant is synced (PRD-5: price and SKU of the first variant).
 PRODUCT_OWN = "id legacyResourceId title descriptionHtml vendor productType handle tags status createdAt updatedAt"
-VARIANT = "id legacyResourceId price sku compareAtPrice barcode"
+VARIANT = "id legacyResourceId title price sku compareAtPrice barcode"
 PRODUCT = f"{PRODUCT_OWN} variants(first: 1) {{ nodes {{ {VARIANT} }} }}"
 
 LINES_PAGE = 10  # line items read with their order or checkout; the rest follow in pages of their own
@@ -59,6 +59,9 @@ BULK = {
     "AbandonedCheckout": f"{{ abandonedCheckouts {{ edges {{ node {{ {CHECKOUT_OWN} "
                          f"lineItems {{ edges {{ node {{ {CHECKOUT_LINE} }} }} }} }} }} }} }}",
 }
+# The ids of a whole store, for finding what was deleted (one-way streams' reconciliation).
+BULK_IDS = {"Order": '{ orders(query: "status:any") { edges { node { id } } } }',
+            "AbandonedCheckout": "{ abandonedCheckouts { edges { node { id } } } }"}
 # Where a bulk line's children go in the node they belong to.
 BULK_CHILDREN = {"Product": "variants", "Order": "lineItems", "AbandonedCheckout": "lineItems"}
 
@@ -119,8 +122,9 @@ def customer(node: dict) -> dict:
 def product(node: dict) -> dict:
     """A `Product` node as a `products/update` payload (its first variant only)."""
     variants = [{"id": v.get("legacyResourceId") or number(v["id"]), "admin_graphql_api_id": v["id"],
-                 "price": v.get("price"), "sku": v.get("sku"), "compare_at_price": v.get("compareAtPrice"),
-                 "barcode": v.get("barcode")} for v in (node.get("variants") or {}).get("nodes") or []]
+                 "title": v.get("title"), "price": v.get("price"), "sku": v.get("sku"),
+                 "compare_at_price": v.get("compareAtPrice"), "barcode": v.get("barcode")}
+                for v in (node.get("variants") or {}).get("nodes") or []]
     return {"id": node.get("legacyResourceId") or number(node["id"]), "admin_graphql_api_id": node["id"],
             "title": node.get("title"), "body_html": node.get("descriptionHtml"), "vendor": node.get("vendor"),
             "product_type": node.get("productType"), "handle": node.get("handle"), "tags": _tags(node.get("tags")),
@@ -195,6 +199,33 @@ def company(node: dict) -> dict:
     return {"id": node["id"], "name": node.get("name"), "website": (node.get("website") or {}).get("value"),
             "created_at": node.get("createdAt"), "updated_at": node.get("updatedAt")}
 
+
+# The Shopify fields a custom mapping may name (the settings contract takes REST names): what the records
+# above carry, by object type. A mapping to anything else is refused when the settings are configured,
+# rather than read as nothing or written nowhere.
+_ADDRESS = ("address1", "address2", "city", "province", "province_code", "zip", "country", "country_code",
+            "company", "phone", "first_name", "last_name")
+READABLE: dict[str, frozenset[str]] = {
+    "contacts": frozenset({"email", "first_name", "last_name", "phone", "note", "tags", "state", "created_at",
+                           "updated_at", *(f"default_address.{k}" for k in _ADDRESS)}),
+    "companies": frozenset({"name", "website", "created_at", "updated_at"}),
+    "products": frozenset({"title", "body_html", "vendor", "product_type", "handle", "tags", "status", "created_at",
+                           "updated_at", "variants.0.price", "variants.0.sku", "variants.0.compare_at_price",
+                           "variants.0.barcode"}),
+    "orders": frozenset({"name", "email", "phone", "note", "tags", "created_at", "updated_at", "processed_at",
+                         "closed_at", "cancelled_at", "cancel_reason", "checkout_token", "cart_token", "currency",
+                         "financial_status", "fulfillment_status", "current_total_price", "current_subtotal_price",
+                         "current_total_tax", "customer.id", "customer.email", "company.id"}),
+    "carts": frozenset({"name", "token", "abandoned_checkout_url", "note", "created_at", "updated_at",
+                        "completed_at", "currency", "total_price", "subtotal_price", "total_tax", "email",
+                        "customer.id", "customer.email"}),
+}
+WRITABLE: dict[str, frozenset[str]] = {
+    "contacts": frozenset({"email", "first_name", "last_name", "phone", "note", "tags"}),
+    "companies": frozenset({"name", "website"}),
+    "products": frozenset({"title", "body_html", "vendor", "product_type", "handle", "tags", "variants.0.price",
+                           "variants.0.sku", "variants.0.compare_at_price", "variants.0.barcode"}),
+}
 
 # REST body fields the engine writes -> GraphQL input fields (CustomerInput; ProductCreateInput/UpdateInput).
 CUSTOMER_INPUT = {"email": "email", "first_name": "firstName", "last_name": "lastName", "phone": "phone",

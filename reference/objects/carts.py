@@ -65,14 +65,14 @@ class Carts(OneWay):
             or ctx.state.get(f"checkout-email:{shop}:{record['id']}")
         return Desired(props, lines, email, None, waiting)
 
-    def related(self, ctx: Context, shop: str, record: dict, hid: str, link: Link) -> None:
+    def related(self, ctx: Context, shop: str, record: dict, hubspot_id: str, link: Link) -> None:
         """CRT-4: a completed checkout's cart is associated with its order when that is synced."""
         order_id = record.get("order_id") or link.extra.get("order_shopify_id")
         if not record.get("completed_at") or link.extra.get("order"):
             return
         order = ctx.state.link("orders", shop, str(order_id)) if order_id else None
         if order is not None and order.status == LIVE and order.hubspot_id:
-            ctx.hubspot.associate("carts", "orders", [(hid, order.hubspot_id, 592)])
+            ctx.hubspot.associate("carts", "orders", [(hubspot_id, order.hubspot_id, 592)])
             link.extra.update(order=order.hubspot_id, completed=True)
             ctx.state.save_link(link)
         else:

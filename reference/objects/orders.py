@@ -78,14 +78,14 @@ class Orders(OneWay):
         company_ref = f"{shop}|gid://shopify/Company/{company}" if company else None
         return Desired(props, lines, email, company_ref, waiting)
 
-    def related(self, ctx: Context, shop: str, record: dict, hid: str, link: Link) -> None:
+    def related(self, ctx: Context, shop: str, record: dict, hubspot_id: str, link: Link) -> None:
         """CRT-4: the cart of the checkout this order completed is linked to it and no longer abandoned."""
         checkout = checkout_of(ctx, shop, record)
         cart = ctx.state.link("carts", shop, checkout) if checkout else None
-        if cart is None or cart.status != LIVE or not cart.hubspot_id or cart.extra.get("order") == hid:
+        if cart is None or cart.status != LIVE or not cart.hubspot_id or cart.extra.get("order") == hubspot_id:
             return
         ctx.hubspot.batch_update("carts", {cart.hubspot_id: {"hs_external_status": "completed"}})
-        ctx.hubspot.associate("carts", "orders", [(cart.hubspot_id, hid, 592)])
-        cart.extra.update(order=hid, completed=True)
+        ctx.hubspot.associate("carts", "orders", [(cart.hubspot_id, hubspot_id, 592)])
+        cart.extra.update(order=hubspot_id, completed=True)
         cart.view.setdefault("props", {})["hs_external_status"] = "completed"
         ctx.state.save_link(cart)

@@ -27,9 +27,12 @@ from typing import Any
 
 import httpx
 
-import reference.objects.twoway as twoway
+import reference.objects.twoway.match as twoway_match
+import reference.objects.twoway.merge as twoway_merge
+import reference.objects.twoway.write as twoway_write
+from reference.clients import shopify_records as records
 from reference.clients.http import Api, Budget, Deferred, VendorError
-from reference.clients.shopify import ShopClient
+from reference.clients.shopify import ShopClient, search_time
 from reference.engine import SyncEngine
 from reference.mapping import read_path
 from reference.objects.carts import Carts
@@ -129,7 +132,7 @@ class DeletesCustomersThroughRest(SyncEngine):
                         for s in self.streams]
 
 
-_REFERENCE_SHOPIFY_VIEW = twoway.shopify_view
+_REFERENCE_SHOPIFY_VIEW = twoway_match.shopify_view
 
 
 def _case_kept_view(record: dict | None, mappings: Any) -> dict[str, str | None]:
@@ -151,7 +154,9 @@ class _CaseSensitiveContacts(Contacts):
     """
 
     def run(self, ctx: Context) -> None:
-        with _patched(twoway, "shopify_view", _case_kept_view):
+        with _patched(twoway_match, "shopify_view", _case_kept_view), \
+                _patched(twoway_merge, "shopify_view", _case_kept_view), \
+                _patched(twoway_write, "shopify_view", _case_kept_view):
             super().run(ctx)
 
     def hubspot_create(self, ctx: Context, creates: dict[str, dict[str, Any]]) -> tuple[dict[str, dict],
@@ -222,7 +227,7 @@ class _EchoingContacts(Contacts):
             if rec is None or client is None:
                 continue
             body = {"first_name": rec.view.get("firstname"), "last_name": rec.view.get("lastname")}
-            client.update("customers", "customer", link.shopify_id, body)
+            client.save_customer(link.shopify_id, body)
 
 
 class EchoesOwnWrites(SyncEngine):
@@ -262,11 +267,11 @@ class LosesStateOnRestart(SyncEngine):
 class _ContactsEverywhere(Contacts):
     """Writes every contact it syncs to every connected shop, not only where it came from."""
 
-    def _write_shops(self, ctx: Context, mappings: tuple[Mapping, ...], group: Group, hview: dict[str, Any],
-                     to_s: dict[str, dict]) -> None:
+    def _write_shops(self, ctx: Context, mappings: tuple[Mapping, ...], group: Group,
+                     hubspot_values: dict[str, Any], to_shops: dict[str, dict]) -> None:
         for shop in ctx.shops:
             group.members.setdefault(shop, Member(shop, None, None))
-        super()._write_shops(ctx, mappings, group, hview, to_s)
+        super()._write_shops(ctx, mappings, group, hubspot_values, to_shops)
 
 
 class LeaksToOtherShops(SyncEngine):
@@ -469,7 +474,7 @@ class _ProductsCreatedBlindly(Products):
         out: dict[str, Group] = {}
         for gid, group in groups.items():
             for shop, member in list(group.members.items()):
-                if group.hid is not None and member.link is None and member.record is not None:
+                if group.hubspot_id is not None and member.link is None and member.record is not None:
                     del group.members[shop]
                     out[f"new:{shop}:{self.shopify_id(member.record)}"] = Group(None, members={shop: member})
             out[gid] = group
@@ -491,8 +496,10 @@ class _ProductsPerVariant(Products):
     """Lists each variant after the first as a product of its own ("Logo Tee - M")."""
 
     def shopify_list(self, shop: Any, since: datetime | None, listing: Any = None) -> list[dict]:
+        every_variant = records.PRODUCT.replace("variants(first: 1)", "variants(first: 3)")  # as a page affords
+        query = f"updated_at:>='{search_time(since)}'" if since else None
         out: list[dict] = []
-        for product in super().shopify_list(shop, since, listing):
+        for product in shop.listing("products", "Product", every_variant, query, None):
             variants = product.get("variants") or []
             out.append({**product, "variants": variants[:1]})
             for variant in variants[1:]:
@@ -556,8 +563,10 @@ class _OrdersTaggedInShopify(Orders):
         if client is not None and not link.extra.get("tagged"):
             link.extra["tagged"] = True
             try:
-                client.update("orders", "order", record["id"], {"tags": "synced-to-hubspot"})
-            except VendorError as error:  # without the write_orders scope Shopify refuses (403)
+                client.graphql("mutation($input: OrderInput!) { orderUpdate(input: $input) { order { id } "
+                               "userErrors { field message } } }",
+                               {"input": {"id": f"gid://shopify/Order/{record['id']}", "tags": ["synced-to-hubspot"]}})
+            except VendorError as error:  # without the write_orders scope Shopify refuses
                 log.warning("mutant: tagging order %s refused: %s", record["id"], error)
 
 

@@ -184,7 +184,11 @@ class RecreatesLineItems(SyncEngine):
 
 
 class _FirstPageShop(ShopClient):
-    """A shop client whose listing of a whole store (the initial sync's) stops after its first page."""
+    """A shop client whose listing of a whole store (the initial sync's) stops after its first page (and which
+    never reads a whole store by a bulk operation, which would hand it every record)."""
+
+    def _start_bulk(self, kind: str) -> str:
+        return "failed"
 
     def graphql(self, document: str, variables: dict[str, Any] | None = None) -> dict:
         data = super().graphql(document, variables)

@@ -41,15 +41,15 @@ class _ContactsEarlierWins(Contacts):
         return _mirrored(at) if self._merging else at
 
     def _merge(self, group: Group, mappings: tuple[Mapping, ...]) -> tuple[dict[str, Any], dict[str, dict]]:
-        real = group.h
+        real = group.hubspot
         at = hubspot_time((real or {}).get("updatedAt"))
         if real is not None and at is not None:
-            group.h = {**real, "updatedAt": _mirrored(at).isoformat()}
+            group.hubspot = {**real, "updatedAt": _mirrored(at).isoformat()}
         self._merging = True
         try:
             return super()._merge(group, mappings)
         finally:
-            group.h, self._merging = real, False
+            group.hubspot, self._merging = real, False
 
 
 class EarlierChangeWins(SyncEngine):
@@ -146,12 +146,12 @@ class _ContactsFollowedByOneStore(Contacts):
     """Writes a HubSpot contact's change to the first of its linked stores only."""
 
     def _merge(self, group: Group, mappings: tuple[Mapping, ...]) -> tuple[dict[str, Any], dict[str, dict]]:
-        to_h, to_s = super()._merge(group, mappings)
+        to_hubspot, to_shops = super()._merge(group, mappings)
         if group.hubspot_changed:
             linked = sorted(shop for shop, member in group.members.items() if member.link is not None)
             for shop in linked[1:]:
-                to_s[shop] = {}
-        return to_h, to_s
+                to_shops[shop] = {}
+        return to_hubspot, to_shops
 
 
 class HubSpotEditReachesOneStore(SyncEngine):
@@ -170,9 +170,9 @@ class _ContactsRecreatingCustomers(Contacts):
                   props: list[str], looked: bool = False) -> None:
         super()._complete(ctx, mappings, groups, seeds, props, looked=looked)
         for group in groups.values():
-            if not group.hubspot_changed or not group.hid:
+            if not group.hubspot_changed or not group.hubspot_id:
                 continue
-            for link in ctx.state.links_of(self.name, group.hid):
+            for link in ctx.state.links_of(self.name, group.hubspot_id):
                 if link.status == DELETED and link.shop in ctx.shops and link.shop not in group.members:
                     group.members[link.shop] = Member(link.shop, None, None)
 

@@ -116,7 +116,10 @@ def test_a_product_name_taken_again_in_another_shop_is_that_shops_own_product():
 
 def test_a_cart_at_the_archive_of_its_persons_contact_may_bring_the_contact_back():
     # Oracle bug: a cart needs its buyer's contact (CRT-1); made at or after the archive, the sync's upsert
-    # by email makes a contact of that email again, which CNT-3 does not forbid.
+    # by email makes a contact of that email again, which CNT-3 does not forbid. Since the checkout's email
+    # makes a customer profile (as at Shopify), two more: the customer is in the history (the DSL recorded
+    # only an order's new buyer), and a contact made and archived within the bound may have left nothing of
+    # its values on that customer and on the contact the sync makes for it, not only its last value.
     with _played() as state:
         mug = state.merchant_creates_product(price=1, shop="alpha", title="Mug", variants=1)
         contact = state.marketer_creates_contact(name="Edsger", person="grace")

@@ -14,7 +14,7 @@ PEOPLE = 12
 
 
 def _sync_two_shops(monkeypatch: pytest.MonkeyPatch, chunk: int) -> tuple[dict, dict]:
-    monkeypatch.setattr("reference.objects.twoway.CHUNK", chunk)
+    monkeypatch.setattr("reference.objects.twoway.stream.CHUNK", chunk)
     world = World(seed=8)
     try:
         world.open_portal(tier="professional")

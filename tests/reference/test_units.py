@@ -14,7 +14,7 @@ from reference.mapping import hubspot_view, humanize, norm_domain, norm_email, n
 from reference.objects.companies import Companies
 from reference.objects.contacts import Contacts
 from reference.objects.orders import STAGES, order_stage
-from reference.objects.twoway import Group, Member
+from reference.objects.twoway import Group, Member, merge_fields
 from reference.settings import DEFAULT_MAPPINGS, SettingsRefused, parse_settings
 from reference.state import LIVE, HubSpotRecord, Link, State
 from reference.webhooks import Rejected, hubspot_events, shopify_events
@@ -84,6 +84,21 @@ def test_one_way_objects_only_map_to_hubspot() -> None:  # SET-5
         parse_settings(doc)
 
 
+def test_a_mapping_names_a_shopify_field_the_sync_reads_and_if_both_ways_one_it_writes() -> None:  # SET-5
+    # Read over GraphQL and turned into the webhook's shape (reference/clients/shopify_records.py): a field the
+    # records do not carry would read as nothing, and a value written to it would go nowhere.
+    def mapped(obj: str, field: str, direction: str) -> dict:
+        return settings_doc(objects={obj: {"enabled": True, "mappings": [
+            {"hubspot_property": "hs_custom", "shopify_field": field, "direction": direction}]}})
+
+    assert parse_settings(mapped("contacts", "default_address.city", "to_hubspot"))
+    assert parse_settings(mapped("orders", "customer.email", "to_hubspot"))
+    with pytest.raises(SettingsRefused, match="does not read Shopify field 'loyalty_points' of contacts"):
+        parse_settings(mapped("contacts", "loyalty_points", "to_hubspot"))
+    with pytest.raises(SettingsRefused, match="cannot write Shopify field 'state' of contacts"):
+        parse_settings(mapped("contacts", "state", "both"))
+
+
 def test_a_custom_mapping_overrides_the_default_of_its_property() -> None:
     doc = settings_doc(objects={"contacts": {"enabled": True, "mappings": [
         {"hubspot_property": "phone", "shopify_field": "phone", "direction": "to_hubspot"}]}})
@@ -136,7 +151,7 @@ def test_order_stage_follows_shopify_status() -> None:
     assert humanize("partially_paid") == "Partially paid" and humanize(None, "Unfulfilled") == "Unfulfilled"
 
 
-# ---------------------------------------------------------------------- planning: the field-by-field merge
+# ---------------------------------------------------------------------- planning: the field-by-field merge (pure)
 
 
 def _group(h_props: dict | None, h_at: datetime, h_last: dict | None, customers: dict[str, tuple]) -> Group:
@@ -157,7 +172,7 @@ def test_a_change_on_one_side_flows_to_the_other() -> None:  # CNT-5
     synced = {"email": "a@x.example", "firstname": "Old"}
     group = _group({"email": "a@x.example", "firstname": "Old"}, T0, synced,
                    {"alpha": ({"email": "a@x.example", "first_name": "New"}, synced, T0 + timedelta(minutes=1))})
-    to_h, to_s = Contacts()._merge(group, DEFAULT_MAPPINGS["contacts"])
+    to_h, to_s = merge_fields(group, DEFAULT_MAPPINGS["contacts"], Contacts.shopify_at)
     assert to_h == {"firstname": "New"} and to_s == {"alpha": {}}
 
 
@@ -165,7 +180,7 @@ def test_when_both_sides_changed_the_later_change_wins() -> None:  # CNT-5
     synced = {"email": "a@x.example", "firstname": "Start"}
     group = _group({"email": "a@x.example", "firstname": "Later"}, T0 + timedelta(seconds=5), synced,
                    {"alpha": ({"email": "a@x.example", "first_name": "Earlier"}, synced, T0)})
-    to_h, to_s = Contacts()._merge(group, DEFAULT_MAPPINGS["contacts"])
+    to_h, to_s = merge_fields(group, DEFAULT_MAPPINGS["contacts"], Contacts.shopify_at)
     assert to_h == {} and to_s == {"alpha": {"firstname": "Later"}}
 
 
@@ -173,13 +188,13 @@ def test_unchanged_records_plan_no_write() -> None:  # CNT-6: our own echo is no
     synced = {"email": "a@x.example", "firstname": "Same"}
     group = _group({"email": "a@x.example", "firstname": "Same"}, T0, synced,
                    {"alpha": ({"email": "a@x.example", "first_name": "Same"}, synced, T0)})
-    assert Contacts()._merge(group, DEFAULT_MAPPINGS["contacts"]) == ({}, {"alpha": {}})
+    assert merge_fields(group, DEFAULT_MAPPINGS["contacts"], Contacts.shopify_at) == ({}, {"alpha": {}})
 
 
 def test_first_match_never_lets_an_empty_field_erase_a_value() -> None:  # CNT-1
     group = _group({"email": "a@x.example", "firstname": "Ada"}, T0 + timedelta(minutes=5), None,
                    {"alpha": ({"email": "a@x.example", "first_name": None, "last_name": "Lovelace"}, None, T0)})
-    to_h, to_s = Contacts()._merge(group, DEFAULT_MAPPINGS["contacts"])
+    to_h, to_s = merge_fields(group, DEFAULT_MAPPINGS["contacts"], Contacts.shopify_at)
     assert to_h == {"lastname": "Lovelace"} and to_s == {"alpha": {"firstname": "Ada"}}
 
 
@@ -187,7 +202,7 @@ def test_to_hubspot_only_fields_never_reach_shopify() -> None:
     synced = {"email": "a@x.example", "city": "Paris"}
     group = _group({"email": "a@x.example", "city": "Lyon"}, T0 + timedelta(minutes=1), synced,
                    {"alpha": ({"email": "a@x.example", "default_address": {"city": "Paris"}}, synced, T0)})
-    assert Contacts()._merge(group, DEFAULT_MAPPINGS["contacts"]) == ({}, {"alpha": {}})
+    assert merge_fields(group, DEFAULT_MAPPINGS["contacts"], Contacts.shopify_at) == ({}, {"alpha": {}})
 
 
 def test_a_change_in_one_shop_reaches_the_other_shops_through_hubspot() -> None:  # CON-2
@@ -195,8 +210,25 @@ def test_a_change_in_one_shop_reaches_the_other_shops_through_hubspot() -> None:
     group = _group({"email": "a@x.example", "firstname": "Old"}, T0, synced, {
         "alpha": ({"email": "a@x.example", "first_name": "New"}, synced, T0 + timedelta(minutes=1)),
         "beta": ({"email": "a@x.example", "first_name": "Old"}, synced, T0)})
-    to_h, to_s = Contacts()._merge(group, DEFAULT_MAPPINGS["contacts"])
+    to_h, to_s = merge_fields(group, DEFAULT_MAPPINGS["contacts"], Contacts.shopify_at)
     assert to_h == {"firstname": "New"} and to_s == {"alpha": {}, "beta": {"firstname": "New"}}
+
+
+def test_on_a_tie_of_update_times_the_shopify_change_wins() -> None:  # CNT-5, stable on a tie
+    synced = {"email": "a@x.example", "firstname": "Start"}
+    group = _group({"email": "a@x.example", "firstname": "Hub"}, T0, synced,
+                   {"alpha": ({"email": "a@x.example", "first_name": "Shop"}, synced, T0)})
+    merged = merge_fields(group, DEFAULT_MAPPINGS["contacts"], Contacts.shopify_at)
+    assert merged == ({"firstname": "Shop"}, {"alpha": {}})
+
+
+def test_the_merge_reads_shopify_times_through_the_stream() -> None:
+    # Pure: the clock of a Shopify record is the caller's to say (a stream may keep it elsewhere).
+    synced = {"email": "a@x.example", "firstname": "Start"}
+    group = _group({"email": "a@x.example", "firstname": "Hub"}, T0 + timedelta(minutes=1), synced,
+                   {"alpha": ({"email": "a@x.example", "first_name": "Shop"}, synced, T0)})
+    later = T0 + timedelta(minutes=2)
+    assert merge_fields(group, DEFAULT_MAPPINGS["contacts"], lambda _record: later)[0] == {"firstname": "Shop"}
 
 
 # ---------------------------------------------------------------------- state
