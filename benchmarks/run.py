@@ -47,6 +47,7 @@ def main() -> int:
                                      ("contacts", 5000), ("orders", 5000))]
     results["rate_limited_initial_sync"] = [bench_engine.rate_limited_initial_sync(n)
                                             for n in ((1000,) if quick else (1000, 10_000))]
+    results["bulk_initial_sync"] = bench_engine.bulk_initial_sync(10_000 if quick else 100_000)
     results["scale"] = [bench_engine.scale(n, obj) for obj in ("contacts", "orders")
                         for n in ((1000, 10_000) if quick else (1000, 10_000, 100_000))]
     results["latency"] = bench_latency.run()
@@ -77,6 +78,12 @@ def main() -> int:
               f"{row['shopify_points']} Shopify points in {row['shopify_calls']} calls "
               f"({row['bulk_operations']} bulk operations, {row['throttled']} throttled; paging every record once "
               f"costs {row['paged_points']} points)")
+    row = results["bulk_initial_sync"]
+    print(f"initial sync of {row['customers']} customers through a bulk operation (Standard shop): "
+          f"{row['simulated_seconds']:.0f} simulated s, {row['wall_seconds']} s wall; {row['shopify_points']} Shopify "
+          f"points in {row['shopify_calls']} calls ({row['bulk_operations']} bulk operation; paging them would cost "
+          f"{row['paged_points']} points, {row['paged_bound_seconds']} s of the bucket); HubSpot "
+          f"{row['hubspot_calls']} calls (least {row['least_hubspot_calls']})")
     for row in results["scale"]:
         shopify_name = "customers" if row["object"] == "contacts" else row["object"]
         print(f"scale {row['records']} {shopify_name}: {row['wall_seconds']} s wall, {row['per_record_ms']} ms/record, "

@@ -250,7 +250,7 @@ class MetafieldsSetInput:
     "only if the metafield does not exist yet", which is different from not sending it.
     """
 
-    owner_id: int | None
+    owner_id: int | str | None  # a company's id, or the GID of another owner (a customer, product or order)
     key: str
     value: str
     namespace: str | None = None
@@ -274,6 +274,10 @@ class CompanyBook:
         self._on_change = on_change
         self._lock = lock or threading.RLock()
         self._companies: dict[int, Company] = {}
+        # Metafields of the shop's other owners (customers, products, orders), by the owner's GID. The
+        # store says which owners exist (`owner_exists`); companies keep theirs on the company.
+        self._owned: dict[str, dict[tuple[str, str], Metafield]] = {}
+        self.owner_exists: Callable[[str], bool] = lambda _gid: False
 
     # ---------------------------------------------------------------- reading
 
@@ -307,15 +311,25 @@ class CompanyBook:
         website = company.metafields.get((WEBSITE_NAMESPACE, WEBSITE_KEY))
         return website.value if website else None
 
-    def dump_state(self) -> dict[int, Company]:
-        """Every company, by id, for a snapshot (copies: the book stays the owner)."""
+    def metafields_of(self, owner_gid: str) -> dict[tuple[str, str], Metafield]:
+        """Copies of the metafields of a customer, product or order, by (namespace, key)."""
         with self._lock:
-            return copy.deepcopy(self._companies)
+            return copy.deepcopy(self._owned.get(owner_gid, {}))
 
-    def load_state(self, companies: dict[int, Company]) -> None:
-        """Replace the book's companies with restored ones."""
+    def dump_state(self) -> dict[str, Any]:
+        """Every company, by id, and the other owners' metafields, for a snapshot (copies: the book stays the
+        owner)."""
         with self._lock:
-            self._companies = dict(companies)
+            return {"companies": copy.deepcopy(self._companies), "owned": copy.deepcopy(self._owned)}
+
+    def load_state(self, state: dict[Any, Any]) -> None:
+        """Replace the book's companies and metafields with restored ones (a snapshot from before other owners
+        had metafields is the companies alone, by id)."""
+        with self._lock:
+            if set(state) <= {"companies", "owned"} and "companies" in state:
+                self._companies, self._owned = dict(state["companies"]), dict(state.get("owned") or {})
+            else:
+                self._companies, self._owned = dict(state), {}
 
     # ---------------------------------------------------------------- writing
 
@@ -421,6 +435,7 @@ class CompanyBook:
         """Forget every company (a fresh shop); no webhooks."""
         with self._lock:
             self._companies.clear()
+            self._owned.clear()
 
     # ---------------------------------------------------------------- rendering
 
@@ -518,7 +533,7 @@ class CompanyBook:
             errors.append(CompanyUserError(["metafields", str(index), name], message, code, element_index=index))
 
         for index, entry in enumerate(inputs):
-            owner = self._companies.get(entry.owner_id) if entry.owner_id is not None else None
+            owner = self._owner(entry.owner_id)
             if owner is None:
                 fail(index, "ownerId", "Owner does not exist.", "INVALID")
                 continue
@@ -557,7 +572,8 @@ class CompanyBook:
         written: list[Metafield] = []
         touched: list[int] = []
         for entry in inputs:
-            owner = self._companies[entry.owner_id]  # type: ignore[index]
+            owner = self._owner(entry.owner_id)
+            assert owner is not None
             namespace = entry.namespace if entry.namespace is not None else APP_RESERVED_NAMESPACE
             existing = owner.metafields.get((namespace, entry.key))
             mf_type = entry.type or existing.type  # type: ignore[union-attr]
@@ -571,7 +587,24 @@ class CompanyBook:
                 if changed:
                     existing.updated_at = now
             written.append(existing)
-            if changed and touch and owner.id not in touched:
+            if changed and touch and isinstance(owner, Company) and owner.id not in touched:
                 owner.updated_at = now
                 touched.append(owner.id)
         return written, touched
+
+    def _owner(self, owner_id: int | str | None) -> Company | _Owned | None:
+        """What holds the metafields of `owner_id`: a company, or another owner the store has; caller holds
+        the lock. A customer's, product's or order's metafields do not touch the owner (no `updated_at`,
+        no webhook): Shopify does not document that they do."""
+        if isinstance(owner_id, int):
+            return self._companies.get(owner_id)
+        if isinstance(owner_id, str) and self.owner_exists(owner_id):
+            return _Owned(self._owned.setdefault(owner_id, {}))
+        return None
+
+
+@dataclass
+class _Owned:
+    """The metafields of a customer, product or order, as `_apply_metafields` writes them."""
+
+    metafields: dict[tuple[str, str], Metafield]

@@ -421,7 +421,10 @@ def _resolve_company_delete(_root: Any, info: Any, id: str) -> dict[str, Any]:
 def _resolve_metafields_set(_root: Any, info: Any, metafields: list[dict[str, Any]]) -> dict[str, Any]:
     inputs = []
     for entry in metafields:
-        owner = _company_id(entry["ownerId"])
+        # A company's id, or the GID of another owner, which the book asks the store about.
+        owner: int | str | None = _company_id(entry["ownerId"])
+        if owner is None:
+            owner = entry["ownerId"]
         inputs.append(MetafieldsSetInput(owner_id=owner, namespace=entry.get("namespace"), key=entry["key"],
                                          value=entry["value"], type=entry.get("type"),
                                          compare_digest=entry.get("compareDigest", ...)))
@@ -468,3 +471,7 @@ METAFIELD_FIELDS: dict[str, Callable[..., Any]] = {
 
 SCHEMA = _build_schema()
 SHOPIFY_RULES = shopify_rules()
+
+# `metafield` / `metafields` of any owner with `.metafields` (customers, products and orders reuse them).
+OWNER_METAFIELD_FIELDS: dict[str, Callable[..., Any]] = {"metafield": _resolve_metafield,
+                                                          "metafields": _resolve_metafields}

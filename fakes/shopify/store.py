@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -278,6 +279,7 @@ class ShopifyStore:
                         self._emit(shop, topic, book.rest_json(company, utc_offset=shop.info.utc_offset))
 
                 shop.companies = CompanyBook(self.now, self.next_id, changed, lock=self.lock)
+                shop.companies.owner_exists = lambda gid, shop=shop: _has_owner(shop, gid)
             return shop.companies
 
     def create_company(self, shop_name: str, name: str | None, **fields: object):
@@ -1441,3 +1443,15 @@ def _fulfillment_matches(order: Order, wanted: str) -> bool:
     if wanted == "unfulfilled":
         return status in (None, "partial")
     return False
+
+
+_OWNER_GID = re.compile(r"^gid://shopify/(Customer|Product|Order)/(\d+)$")
+
+
+def _has_owner(shop: Shop, gid: str) -> bool:
+    """Whether a customer, product or order of this GID is in the shop (an owner of metafields)."""
+    found = _OWNER_GID.match(gid or "")
+    if found is None:
+        return False
+    records = {"Customer": shop.customers, "Product": shop.products, "Order": shop.orders}[found.group(1)]
+    return int(found.group(2)) in records

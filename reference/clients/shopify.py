@@ -85,8 +85,9 @@ class ShopClient(Api):
                          transport, clock, rng,
                          Budget(f"shopify:{shop.shop}", leak_per_second=100.0, capacity=2000.0, reserve=RESERVE))
         self.shop = shop
-        self.requested: dict[str, float] = {}  # what each document asked for last time (Shopify says it)
-        self.points = 0.0  # actual cost of everything run, for the efficiency figures
+        # What each document asked for last time (Shopify says it), by the number of ids it names: a read by
+        # id asks a point or more an id, and a short last chunk must not make the next full one look cheap.
+        self.requested: dict[tuple[str, int], float] = {}
 
     # ------------------------------------------------------------------ transport
 
@@ -105,13 +106,13 @@ class ShopClient(Api):
 
     def graphql(self, document: str, variables: dict[str, Any] | None = None) -> dict:
         """Run a document; Deferred when it must wait (throttled, 5xx), VendorError on other errors."""
-        asked = self.requested.get(document, MAX_COST)
+        key = (document, len((variables or {}).get("ids") or ()))
+        asked = self.requested.get(key, MAX_COST)
         body = self.request("POST", "graphql.json", json={"query": document, "variables": variables or {}},
                             cost=asked).json()
         cost = (body.get("extensions") or {}).get("cost") or {}
         if cost.get("requestedQueryCost") is not None:
-            self.requested[document] = float(cost["requestedQueryCost"])
-        self.points += float(cost.get("actualQueryCost") or 0)
+            self.requested[key] = float(cost["requestedQueryCost"])
         errors = body.get("errors") or []
         codes = {(e.get("extensions") or {}).get("code") for e in errors if isinstance(e, dict)}
         now = self.clock()

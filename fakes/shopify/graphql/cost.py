@@ -9,6 +9,9 @@ mutation 10. Simplifications, on purpose:
   below them cost as usual. This matches real responses (companyContactCreate -> 10,
   companyContactAssignRole with three nested objects -> 13, captured in airhorns/shopify-draft-proxy
   fixtures/conformance/.../b2b/b2b-connection-arguments.json).
+* An interface or union costs its costliest fragment (docs/vendor-behaviour.md §8.B: "interface/union = max of
+  selections"); a returned item costs the fragment of its own type. A plain list asks for as many items as it
+  names (`nodes(ids:)`: one per id) or takes (`first`), like a connection without its 2.
 * `actualQueryCost` counts the nodes actually returned, and the difference is refunded to the bucket.
 * A query whose requested cost exceeds 1000 is refused before it runs (MAX_COST_EXCEEDED).
 """

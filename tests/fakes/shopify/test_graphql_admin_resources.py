@@ -179,3 +179,29 @@ def test_a_variant_price_keeps_the_shop_currency_decimals(app, store):
     found = souq.data(f'{{ product(id: "gid://shopify/Product/{made.id}") {{ variants(first: 1) {{ nodes {{ price }} '
                       "} } }")
     assert found["product"]["variants"]["nodes"] == [{"price": "12.345"}]
+
+
+def test_metafields_on_customers_products_and_orders(gql, store):
+    # `metafieldsSet` writes any owner's metafields (docs/vendor-behaviour.md §8.C.6); each owner reads its own.
+    customer = store.create_customer("demo", {"email": "ada@example.com"})
+    product = store.create_product("demo", {"title": "Mug", "variants": [{"price": "8.00"}]})
+    order = store.create_order("demo", {"line_items": [{"variant_id": product.variants[0].id, "quantity": 1}]})
+    owners = {"Customer": customer.id, "Product": product.id, "Order": order.id}
+    set_ = """mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) {
+        metafields { key namespace value type } userErrors { field message code elementIndex } } }"""
+    done = gql.data(set_, {"m": [{"ownerId": f"gid://shopify/{kind}/{number}", "namespace": "custom",
+                                  "key": "loyalty", "type": "single_line_text_field", "value": kind.lower()}
+                                 for kind, number in owners.items()]})["metafieldsSet"]
+    assert done["userErrors"] == [] and [m["value"] for m in done["metafields"]] == ["customer", "product", "order"]
+    for kind, number in owners.items():
+        root = kind[0].lower() + kind[1:]
+        read = gql.data(f'{{ {root}(id: "gid://shopify/{kind}/{number}") {{ metafield(namespace: "custom", '
+                        'key: "loyalty") { value type } metafields(first: 5) { nodes { key value } } } }')[root]
+        assert read["metafield"] == {"value": kind.lower(), "type": "single_line_text_field"}
+        assert read["metafields"]["nodes"] == [{"key": "loyalty", "value": kind.lower()}]
+    assert gql.data(f'{{ customer(id: "gid://shopify/Customer/{customer.id}") {{ metafield(namespace: "custom", '
+                    'key: "other") { value } } }')["customer"]["metafield"] is None
+    missing = gql.data(set_, {"m": [{"ownerId": "gid://shopify/Customer/1", "namespace": "custom", "key": "loyalty",
+                                     "type": "single_line_text_field", "value": "x"}]})["metafieldsSet"]
+    assert missing["userErrors"] == [{"field": ["metafields", "0", "ownerId"], "message": "Owner does not exist.",
+                                      "code": "INVALID", "elementIndex": 0}]

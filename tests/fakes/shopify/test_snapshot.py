@@ -15,6 +15,7 @@ from fakes.audit import AuditLog
 from fakes.clock import SimClock
 from fakes.outbox import Outbox
 from fakes.shopify.app import create_app
+from fakes.shopify.companies import MetafieldsSetInput
 from fakes.shopify.demo import add_demo_shop
 from fakes.shopify.seed import SeedPlan, seed_shop
 from fakes.shopify.snapshot import dump
@@ -49,6 +50,9 @@ def _original() -> tuple[ShopifyStore, object]:
     store.delete_product("demo", sorted(store.shops["demo"].products)[0])
     for name in ("Acme", "Globex", "Initech"):
         store.create_company("demo", name, website=f"https://{name.lower()}.example")
+    loyal = f"gid://shopify/Customer/{sorted(store.shops['demo'].customers)[1]}"
+    store.company_book("demo").metafields_set([MetafieldsSetInput(loyal, "tier", "gold", "custom",
+                                                                  "single_line_text_field")])
     store.clock.advance(90)
     admin.put(f"/customers/{sorted(store.shops['demo'].customers)[0]}.json", {"customer": {"note": "VIP"}})
     admin.post("/graphql.json", {"query": COMPANIES})  # spends from the GraphQL cost bucket
@@ -160,6 +164,14 @@ def test_the_same_writes_get_the_same_ids_timestamps_and_webhooks(twins) -> None
         assert _read_all(b, path) == _read_all(a, path), path
     assert _companies(b) == _companies(a)
     assert _pending(restored) == _pending(original)
+
+
+def test_metafields_of_customers_products_and_orders_are_restored(twins) -> None:
+    (original, _), (restored, _) = twins
+    loyal = f"gid://shopify/Customer/{sorted(original.shops['demo'].customers)[1]}"
+    kept = original.company_book("demo").metafields_of(loyal)
+    assert [m.value for m in kept.values()] == ["gold"]
+    assert restored.company_book("demo").metafields_of(loyal) == kept
 
 
 def test_a_restore_refuses_what_is_not_a_snapshot_of_shopify() -> None:

@@ -1,16 +1,26 @@
 """B2B companies on Shopify's own schema: the resolvers of the 2024-10 subset (`graphql_api.py`), with
-DateTime values rendered as Shopify's schema expects them (it declares DateTime as a plain scalar)."""
+DateTime values rendered as Shopify's schema expects them (it declares DateTime as a plain scalar); and the
+metafields of customers, products and orders, which the company book keeps too (`metafieldsSet` writes
+every owner's)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from fakes.shopify.companies import Company, Metafield
 from fakes.shopify.graphql.resolvers import resolves
-from fakes.shopify.graphql.resolvers.common import iso
+from fakes.shopify.graphql.resolvers.common import context, gid, iso
 from fakes.shopify.graphql.resolvers.nodes import finds
-from fakes.shopify.graphql_api import COMPANY_FIELDS, METAFIELD_FIELDS, MUTATION_FIELDS, QUERY_FIELDS
+from fakes.shopify.graphql_api import (
+    COMPANY_FIELDS,
+    METAFIELD_FIELDS,
+    MUTATION_FIELDS,
+    OWNER_METAFIELD_FIELDS,
+    QUERY_FIELDS,
+)
+from fakes.shopify.models import Customer, Order, Product
 
 _DATES = {"customerSince", "createdAt", "updatedAt"}
 
@@ -28,3 +38,16 @@ resolves("Metafield", Metafield)(_rendered(METAFIELD_FIELDS))
 resolves("QueryRoot")(QUERY_FIELDS)
 resolves("Mutation")(MUTATION_FIELDS)
 finds("Company")(lambda info, number: info.context.book.get(number))
+
+
+def _owned_by(kind: str) -> dict[str, Callable[..., Any]]:
+    """`metafield` and `metafields` of a customer, product or order, read from the shop's book."""
+    def owner(record: Any, info: Any) -> SimpleNamespace:
+        return SimpleNamespace(metafields=context(info).book.metafields_of(gid(kind, record.id)))
+    return {name: (lambda resolver: lambda record, info, **args: resolver(owner(record, info), info, **args))(f)
+            for name, f in OWNER_METAFIELD_FIELDS.items()}
+
+
+resolves("Customer", Customer)(_owned_by("Customer"))
+resolves("Product", Product)(_owned_by("Product"))
+resolves("Order", Order)(_owned_by("Order"))
