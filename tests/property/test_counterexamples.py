@@ -127,6 +127,18 @@ def test_a_cart_at_the_archive_of_its_persons_contact_may_bring_the_contact_back
         state.shopper_abandons_checkout(person="grace", product=mug)
 
 
+def test_a_checkouts_customer_in_another_shop_takes_the_persons_name():
+    # Engine bug (thorough run, seed 20261205): a checkout's email made a nameless customer in a second shop;
+    # linked to the synced contact, it kept no name, since neither side had changed the field (CNT-1: a first
+    # match fills what is empty; CON-2: one contact for every customer of that email).
+    with _played() as state:
+        poster = state.merchant_creates_product(price=35, shop="beta", title="Poster", variants=1)
+        state.merchant_creates_customer(case="lower", name="Ada", person="alan", shop="alpha")
+        state.quiet_point()
+        state.time_passes(minutes=17)
+        state.shopper_abandons_checkout(person="alan", product=poster)
+
+
 def test_a_survivor_of_an_archived_contact_that_changes_brings_its_other_shops_along():
     # Engine bug: after the archive of a HubSpot-born contact, a change of its customer in one shop made the
     # contact again, but the customer the sync had made in the other shop stayed unlinked and kept the old

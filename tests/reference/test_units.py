@@ -214,6 +214,17 @@ def test_a_change_in_one_shop_reaches_the_other_shops_through_hubspot() -> None:
     assert to_h == {"firstname": "New"} and to_s == {"alpha": {}, "beta": {"firstname": "New"}}
 
 
+def test_a_record_matched_for_the_first_time_fills_its_empty_fields() -> None:  # CNT-1, CON-2
+    # Found by a thorough property run (seed 20261205): a customer a checkout's email made in a second shop,
+    # nameless, was linked to the synced contact "Ada" and kept no name, since neither side had changed.
+    synced = {"email": "a@x.example", "firstname": "Ada"}
+    group = _group({"email": "a@x.example", "firstname": "Ada"}, T0, synced, {
+        "alpha": ({"email": "a@x.example", "first_name": "Ada"}, synced, T0),
+        "beta": ({"email": "a@x.example", "first_name": None}, None, T0 + timedelta(minutes=5))})
+    merged = merge_fields(group, DEFAULT_MAPPINGS["contacts"], Contacts.shopify_at)
+    assert merged == ({}, {"alpha": {}, "beta": {"firstname": "Ada"}})
+
+
 def test_on_a_tie_of_update_times_the_shopify_change_wins() -> None:  # CNT-5, stable on a tie
     synced = {"email": "a@x.example", "firstname": "Start"}
     group = _group({"email": "a@x.example", "firstname": "Hub"}, T0, synced,

@@ -2,7 +2,8 @@
 
 For each mapped field, every side whose value differs from what it last agreed with offers its value
 with the time of its own last update; the latest offer wins (on a tie, Shopify's), and flows to every
-side that does not hold it already, as far as the mapping's direction lets it.
+side that does not hold it already, as far as the mapping's direction lets it. A record matched for the
+first time with a field empty takes the person's value (CNT-1: a first match never erases, it fills).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ SHOPIFY_FIRST = 1  # on a tie of update timestamps the Shopify change wins (arbi
 
 
 def merge_fields(group: Group, mappings: tuple[Mapping, ...],
-          shopify_at: Callable[[dict], datetime]) -> tuple[dict[str, Any], dict[str, dict]]:
+                 shopify_at: Callable[[dict], datetime]) -> tuple[dict[str, Any], dict[str, dict]]:
     """What to write to HubSpot, and to each shop of the group (by HubSpot property)."""
     hubspot_now = hubspot_view(group.hubspot, mappings) if group.hubspot else {}
     hubspot_last = group.synced.view if group.synced and not group.synced.archived else {}
@@ -40,6 +41,12 @@ def merge_fields(group: Group, mappings: tuple[Mapping, ...],
             if now.get(prop) != last.get(prop):
                 offers.append((at, SHOPIFY_FIRST, shop, now.get(prop)))
         if not offers:
+            # Nobody changed the field, but a record matched for the first time (a customer a checkout's email
+            # made in another shop) has agreed on nothing yet: its empty field takes the person's value (CNT-1).
+            if mapping.to_shopify and group.hubspot is not None and hubspot_now.get(prop) is not None:
+                for shop, (now, last, _) in shops.items():
+                    if not last and now.get(prop) is None:
+                        to_shops[shop][prop] = hubspot_now.get(prop)
             continue
         _, _, winner, value = max(offers, key=lambda offer: (offer[0], offer[1]))
         if winner:  # a Shopify change won
