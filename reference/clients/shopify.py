@@ -61,11 +61,6 @@ def exchange_code(shop: ShopSettings, client_id: str, client_secret: str,
     return str(response.json()["access_token"])
 
 
-def shopify_time(value: str) -> datetime:
-    """A Shopify timestamp (UTC `Z` from GraphQL, the shop's offset from a webhook) as an aware datetime."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 def search_time(moment: datetime) -> str:
     """An instant as Shopify's search syntax takes it (`updated_at:>='2026-01-01T00:00:00Z'`)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

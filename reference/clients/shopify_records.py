@@ -75,11 +75,16 @@ def number(gid: Any) -> str | None:
     return str(gid).rsplit("/", 1)[-1].split("?", 1)[0]
 
 
+def shopify_time(value: str) -> datetime:
+    """A Shopify timestamp (UTC `Z` from GraphQL, the shop's offset from a webhook) as an aware datetime."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 def instant(value: str | None) -> datetime | None:
     """A Shopify timestamp, from GraphQL (`Z`) or a webhook (the shop's offset), as an aware UTC instant."""
     if not value:
         return None
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    moment = shopify_time(str(value))
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from reference.clients.listing import Listing
-from reference.clients.shopify import ShopClient, shopify_time
+from reference.clients.shopify import ShopClient
 from reference.objects.context import Context
 from reference.objects.twoway import Group, TwoWay
 from reference.settings import Mapping
@@ -32,10 +32,6 @@ class Companies(TwoWay):
         if view.get("domain"):
             out.append(f"domain:{view['domain']}")
         return out
-
-    @staticmethod
-    def shopify_at(record: dict) -> datetime:
-        return shopify_time(record["updated_at"])
 
     def shopify_list(self, shop: ShopClient, since: datetime | None, listing: Listing | None = None) -> list[dict]:
         return shop.companies(since)  # B2B companies are few: a cut listing simply starts again

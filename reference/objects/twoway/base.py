@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from reference.clients.listing import Listing, Listings, Scratch, StagedRecords
-from reference.clients.shopify import ShopClient, shopify_time
+from reference.clients.shopify import ShopClient
+from reference.clients.shopify_records import shopify_time
 from reference.objects.context import Context
 from reference.objects.twoway.records import Group, Pass
 from reference.settings import Mapping

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from reference.clients.hubspot import hubspot_time
-from reference.clients.shopify import shopify_time
+from reference.clients.shopify_records import shopify_time
 from reference.mapping import hubspot_view, shopify_view
 from reference.objects.context import Context
 from reference.objects.twoway.base import StreamBase

@@ -42,10 +42,12 @@ finds("Company")(lambda info, number: info.context.book.get(number))
 
 def _owned_by(kind: str) -> dict[str, Callable[..., Any]]:
     """`metafield` and `metafields` of a customer, product or order, read from the shop's book."""
-    def owner(record: Any, info: Any) -> SimpleNamespace:
-        return SimpleNamespace(metafields=context(info).book.metafields_of(gid(kind, record.id)))
-    return {name: (lambda resolver: lambda record, info, **args: resolver(owner(record, info), info, **args))(f)
-            for name, f in OWNER_METAFIELD_FIELDS.items()}
+    def on_owner(resolver: Callable[..., Any]) -> Callable[..., Any]:
+        def resolve(record: Any, info: Any, **args: Any) -> Any:
+            owner = SimpleNamespace(metafields=context(info).book.metafields_of(gid(kind, record.id)))
+            return resolver(owner, info, **args)
+        return resolve
+    return {name: on_owner(resolver) for name, resolver in OWNER_METAFIELD_FIELDS.items()}
 
 
 resolves("Customer", Customer)(_owned_by("Customer"))
