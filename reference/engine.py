@@ -15,7 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+from flask import Flask
 
+from reference.app_page import AppPage
 from reference.clients.http import Deferred, Unauthorized, VendorError
 from reference.clients.hubspot import HubSpotClient
 from reference.clients.shopify import ShopClient, exchange_code
@@ -33,7 +35,7 @@ from reference.webhooks import SHOPIFY_TOPICS, UNINSTALLED, Rejected, hubspot_ev
 __all__ = ["SettingsRefused", "SyncEngine"]
 VERSION = "0.1.0"
 CAPABILITIES = ["contacts", "companies", "products", "orders", "carts", "webhooks", "custom-mappings", "multi-shop",
-                "status"]
+                "status", "shopify-app-page"]
 log = logging.getLogger("reference")
 FIRST = ("contacts", "companies", "products")  # what orders and carts point at
 LAST = ("carts", "orders")
@@ -56,6 +58,7 @@ class SyncEngine:
         self.now: datetime | None = None
         latest = self.state.get("latest_now")
         self.latest_now = datetime.fromisoformat(latest) if latest else None
+        self._app_page: AppPage | None = None
         saved = self.state.get("settings")
         if saved is not None:  # after a restart, the last accepted settings are in force until new ones come
             self._install(parse_settings(saved))
@@ -129,6 +132,13 @@ class SyncEngine:
         synced = [stream.name for stream in self.streams if self.settings.enabled(stream.name)]
         return {"errors": [refusal.as_status() for refusal in Refusals(self.state).all(synced)
                            if self._live(refusal.shop)]}
+
+    def app_page(self) -> Flask:
+        """The page the Shopify admin embeds (MKT-1), as a WSGI application (reference/app_page.py)."""
+        if self._app_page is None:
+            self._app_page = AppPage(lambda: self.settings, self.state, lambda: self.now or self.latest_now,
+                                     self.transport)
+        return self._app_page.wsgi
 
     def handle_webhook(self, source: str, headers: dict[str, str], body: bytes) -> int:
         """`POST /webhooks/{source}`: verify, dedupe, persist (before answering 200), act at the next tick."""

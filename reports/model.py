@@ -138,6 +138,9 @@ class ScenarioResult:
     # "conformance", or "reliability": a scenario of behaviour docs/spec.md does not require, whose outcome is
     # reported in the reliability section and decides no requirement. Added after schema 1.
     kind: str = "conformance"
+    # Evidence files: {"kind": "screenshot", "title", "media_type": "image/png", "data": base64}. Added after schema
+    # 1 was published: empty in older documents.
+    attachments: list[dict] = field(default_factory=list)
 
 
 @dataclass

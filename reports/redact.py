@@ -92,7 +92,9 @@ class Redactor:
             out = {}
             for key, item in value.items():
                 name = _key(key)
-                if isinstance(item, str) and item and item != PLACEHOLDER and name in SECRET_KEYS \
+                if name == "data" and _binary(value):
+                    out[key] = item  # base64 of an image: no text to read a secret in, and a shape would cut it
+                elif isinstance(item, str) and item and item != PLACEHOLDER and name in SECRET_KEYS \
                         and (name != "code" or oauth):
                     self.count += 1
                     out[key] = PLACEHOLDER
@@ -117,6 +119,12 @@ class Redactor:
     def copy(self, record: Any) -> Any:
         """A redacted deep copy of a dataclass (the original is left as it was)."""
         return self.in_place(copy.deepcopy(record))
+
+
+def _binary(attachment: dict) -> bool:
+    """An evidence attachment whose `data` is base64 of a binary file (ScenarioResult.attachments)."""
+    media = attachment.get("media_type")
+    return isinstance(media, str) and not media.startswith("text/") and "/" in media
 
 
 def _key(key: Any) -> str:

@@ -42,8 +42,9 @@ def _calls(entries: list[AuditEntry]) -> list[dict]:
 
 
 def _impl(entry: AuditEntry) -> bool:
-    """Requests of the implementation under test (the harness edits through the stores, not over HTTP)."""
-    return entry.phase in ("tick", "webhook", "idle")
+    """Requests of the implementation under test (the harness edits through the stores, not over HTTP); in
+    `app-page` it serves the page a merchant's browser opened (MKT-1)."""
+    return entry.phase in ("tick", "webhook", "idle", "app-page")
 
 
 def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evidence]:

@@ -9,6 +9,7 @@ change is watched at each tick so its latency is measured without the scenario a
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,6 +33,10 @@ class ScenarioFailure(AssertionError):
     def __init__(self, evidence: list[Evidence]) -> None:
         super().__init__("; ".join(e.check for e in evidence))
         self.evidence = evidence
+
+
+class ScenarioSkipped(Exception):
+    """The scenario cannot run on this machine (a tool it needs is missing): reported as `skip`, with why."""
 
 
 class ScenarioError(Exception):
@@ -544,6 +549,7 @@ class Sim:
         self.crashes = 0
         self.fake_restarts = 0
         self.notes: list[str] = []
+        self.attachments: list[dict] = []  # evidence files for the report (a screenshot), see attach()
         self.hostile: dict[str, int] = {}  # odd and hostile inputs tried, by kind (the report's reliability)
         self.refused = 0  # of those, how many the implementation refused
         self.lines_seen: list[LinesSeen] = []  # line items of orders and carts just before a line was removed
@@ -605,6 +611,11 @@ class Sim:
     def note(self, text: str) -> None:
         """Record an observation for a MAY requirement (the report shows what the implementation did)."""
         self.notes.append(text)
+
+    def attach(self, kind: str, title: str, media_type: str, content: bytes) -> None:
+        """Keep a file as evidence for the report (base64 in conformance.json, inline in the HTML report)."""
+        self.attachments.append({"kind": kind, "title": title, "media_type": media_type,
+                                 "data": base64.b64encode(content).decode("ascii")})
 
     def tried(self, kind: str, *, refused: bool = False) -> None:
         """Count one odd or hostile input of `kind` for the reliability section, and whether it was refused."""

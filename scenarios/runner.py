@@ -17,7 +17,7 @@ from fakes.world.tenants import minted_secrets
 from reports.model import Efficiency, Evidence, Reliability, ScenarioResult
 from reports.redact import Redactor
 from scenarios.checks import history_checks
-from scenarios.dsl import LATENCY_BOUND, REGISTRY, ScenarioFailure, ScenarioSpec, Sim
+from scenarios.dsl import LATENCY_BOUND, REGISTRY, ScenarioFailure, ScenarioSkipped, ScenarioSpec, Sim
 from scenarios.oracle import Oracle
 
 HARNESS_VERSION = "0.1.0"
@@ -118,6 +118,8 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
     except ScenarioFailure as failure:
         result.status, result.evidence = "fail", failure.evidence
         result.message = str(failure)
+    except ScenarioSkipped as skipped:
+        result.status, result.message, result.evidence = "skip", str(skipped), []
     except ImplementationError as error:
         result.status, result.message = "error", f"implementation error: {error}"
         if sim is not None:
@@ -140,6 +142,8 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
         # The one place a scenario's result leaves the run: nothing that writes or prints it sees a secret.
         redactor.in_place(result)
         result.reliability.secrets_redacted = redactor.count
+        # Binary evidence joins after redaction (reports/redact.py leaves base64 alone everywhere else too).
+        result.attachments = list(sim.attachments) if sim is not None else []
         world.close()
         if tmp is not None:
             tmp.cleanup()

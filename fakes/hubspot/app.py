@@ -32,7 +32,7 @@ from fakes.hubspot.versions import ASKED_PATH, SUNSET_MESSAGE, sunset_applies
 from fakes.outbox import Outbox
 
 log = logging.getLogger(__name__)
-_AUTHENTICATED = ("/crm/", "/account-info/")
+_AUTHENTICATED = ("/crm/", "/account-info/", "/marketing/", "/conversations/")
 _UNAUDITED = ("/_harness", "/openapi.json")
 
 
@@ -79,7 +79,16 @@ def create_app(store: HubSpotStore | None = None, *, clock: SimClock | None = No
                outbox: Outbox | None = None) -> Flask:
     """Build the fake HubSpot app around a store (a new one on a new SimClock when not given)."""
     from fakes.hubspot import control, openapi
-    from fakes.hubspot.routes import account, associations, oauth, objects, pipelines, properties, webhooks
+    from fakes.hubspot.routes import (
+        account,
+        associations,
+        marketing,
+        oauth,
+        objects,
+        pipelines,
+        properties,
+        webhooks,
+    )
 
     if store is None:
         clock = clock or SimClock()
@@ -89,7 +98,8 @@ def create_app(store: HubSpotStore | None = None, *, clock: SimClock | None = No
     app.json.sort_keys = False  # keep HubSpot's key order in bodies
     app.extensions["hubspot"] = HubSpotFake(store, clock, audit if audit is not None else AuditLog(),
                                             store.outbox)
-    for module in (objects, associations, properties, pipelines, oauth, webhooks, account, control, openapi):
+    for module in (objects, associations, properties, pipelines, oauth, webhooks, account, marketing, control,
+                   openapi):
         app.register_blueprint(module.bp)
     app.wsgi_app = _DateVersions(app.wsgi_app)  # type: ignore[method-assign]
 

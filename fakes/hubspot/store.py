@@ -57,6 +57,7 @@ from fakes.hubspot.errors import (
     ValidationError,
     property_problem,
 )
+from fakes.hubspot.marketing import MarketingTools
 from fakes.hubspot.objects import (
     BOOL,
     DATE,
@@ -210,6 +211,7 @@ class Portal:
     dashboards: dict[str, Dashboard] = field(default_factory=dict)
     search_per_second: int = SEARCH_PER_SECOND
     write_rules: dict | None = None  # admin rules enforced on 2026-09 API writes (fakes/hubspot/write_rules.py)
+    marketing: MarketingTools = field(default_factory=MarketingTools)  # forms and chatflows (MKT-1)
 
     def of_type(self, object_type: str) -> dict[str, CrmRecord]:
         """The records of one object type, by id."""

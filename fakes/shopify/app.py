@@ -15,6 +15,8 @@ from fakes.audit import AuditLog
 from fakes.clock import SimClock
 from fakes.outbox import Outbox
 from fakes.shopify import api
+from fakes.shopify.admin import ADMIN_PREFIX
+from fakes.shopify.admin import bp as admin_bp
 from fakes.shopify.control import bp as control_bp
 from fakes.shopify.errors import BadRequest, MethodNotAllowed, NotFound, ShopifyError
 from fakes.shopify.oauth import bp as oauth_bp
@@ -41,6 +43,7 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
     app.register_blueprint(oauth_bp, url_prefix="/shops/<shop>/admin/oauth", name="oauth_by_path")
     app.register_blueprint(oauth_bp, url_prefix="/admin/oauth", name="oauth_by_host")
     app.register_blueprint(control_bp, url_prefix="/_harness")
+    app.register_blueprint(admin_bp)
 
     from fakes.shopify.graphql_route import bp as graphql_bp
     app.register_blueprint(graphql_bp, url_prefix=PATH_PREFIX, name="graphql_by_path")
@@ -96,7 +99,7 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
         if g.get("call_limit"):
             response.headers["X-Shopify-Shop-Api-Call-Limit"] = g.call_limit
         response.headers["X-Request-Id"] = g.get("request_id", "")
-        if not request.path.startswith("/_harness") and request.path != "/openapi.json":
+        if not request.path.startswith(("/_harness", ADMIN_PREFIX)) and request.path != "/openapi.json":
             grant = g.get("grant")
             app.extensions["shopify_audit"].record(
                 at=store.now(), fake="shopify", tenant=g.get("shop") or None, method=request.method,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request
 
@@ -105,6 +106,19 @@ def add_app() -> Response:
     except KeyError as missing:
         raise BadRequest(f"missing {missing}") from None
     return api.json_response({"client_id": app.client_id, "name": app.name}, 201)
+
+
+@bp.put("/apps/<client_id>/application-url")
+def set_application_url(client_id: str) -> Response:
+    """Where the admin embeds the app (`{"url": ...}`, null to remove): the app's configuration in Shopify."""
+    url = _body().get("url")
+    if url is not None and (not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https")):
+        raise BadRequest("url must be an http(s) URL or null")
+    try:
+        app = api.store().set_application_url(client_id, url)
+    except ValueError as unknown:
+        raise BadRequest(str(unknown)) from None
+    return api.json_response({"client_id": app.client_id, "application_url": app.application_url})
 
 
 @bp.post("/shops")

@@ -84,6 +84,8 @@ class App:
     client_id: str
     client_secret: str
     name: str
+    # Where the admin embeds the app (shopify.app.toml's `application_url`); None: the app has no page.
+    application_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ class ShopifyStore:
         self.oauth_codes: dict[str, tuple[str, str, frozenset[str]]] = {}
         self._next_id = self.FIRST_ID
         self._token_counter = 0
+        self._session_tokens = 0  # session tokens the admin issued (their serial makes each jti unique)
         self._cost_buckets: dict[tuple[str, str], object] = {}
 
     def reset(self) -> None:
@@ -226,6 +229,38 @@ class ShopifyStore:
             app = App(client_id, client_secret, name or client_id)
             self.apps[client_id] = app
             return app
+
+    def set_application_url(self, client_id: str, url: str | None) -> App:
+        """The URL the admin loads the app from, in an iframe (the app's configuration, not an API)."""
+        with self.lock:
+            app = self.apps.get(client_id)
+            if app is None:
+                raise ValueError(f"unknown app {client_id!r}")
+            app.application_url = url
+            return app
+
+    def owner_id(self, shop: str) -> int:
+        """The staff id of the shop's owner: the user the admin's session tokens name (`sub`)."""
+        return 86_000_000 + self.shop_id(shop)
+
+    def session_token(self, shop: str, client_id: str) -> str:
+        """A fresh session token for the shop owner in `client_id`'s embedded page (fakes/shopify/session_tokens.py)."""
+        from fakes.shopify.session_tokens import claims, sign
+
+        with self.lock:
+            self.shop(shop)
+            app = self.apps[client_id]
+            self._session_tokens += 1
+            payload = claims(shop=shop, client_id=client_id, user_id=self.owner_id(shop), now=self.now(),
+                             serial=self._session_tokens)
+            return sign(payload, app.client_secret)
+
+    def installed(self, shop: str, client_id: str) -> bool:
+        """Whether the merchant installed the app in `shop` (approved its scopes, whether or not the app has
+        exchanged its code yet) and has not uninstalled it since."""
+        with self.lock:
+            return any(t.shop == shop and t.app == client_id for t in self.tokens.values()) or any(
+                code_shop == shop and app == client_id for code_shop, app, _ in self.oauth_codes.values())
 
     def add_shop(self, name: str, *, plan: str = "basic", currency: str = "USD", utc_offset_hours: float = -5) -> Shop:
         """Create an empty shop `name` (reachable as `name.myshopify.com`)."""

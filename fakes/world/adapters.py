@@ -18,7 +18,7 @@ import subprocess
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -47,6 +47,8 @@ class Health:
     implementation: str
     version: str
     capabilities: tuple[str, ...]
+    # Where the Shopify admin embeds the implementation's app page (capability `shopify-app-page`, MKT-1).
+    app_url: str | None = None
 
     @classmethod
     def from_json(cls, body: Any) -> Health:
@@ -55,8 +57,10 @@ class Health:
             raise ImplementationError(f"GET /health answered {body!r}, not a contract health document: answer "
                                       '{"contract": "1", "implementation": NAME, "version": V, "capabilities": '
                                       f'[...]}} (see {CONTRACT_DOC})')
+        app_url = body.get("app_url")
         return cls(str(body.get("contract", "")), str(body.get("implementation", "?")), str(body.get("version", "?")),
-                   tuple(str(c) for c in body.get("capabilities", [])))
+                   tuple(str(c) for c in body.get("capabilities", [])),
+                   app_url if isinstance(app_url, str) and app_url.startswith(("http://", "https://")) else None)
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,8 @@ class SyncStatus:
 
 
 STATUS_CAPABILITY = "status"  # an implementation that serves GET /status claims it in /health
+APP_PAGE_CAPABILITY = "shopify-app-page"  # it serves a page the Shopify admin embeds, at /health's `app_url`
+IN_PROCESS_APP_HOST = "impl.sim"  # the host an in-process implementation's app page answers at, in the browser
 
 
 @dataclass
@@ -184,6 +190,11 @@ class Implementation(ABC):
         """`GET /status`: the errors the sync shows its user; None when it does not serve one."""
         return None
 
+    def app_page(self) -> Callable | None:
+        """In-process only: the WSGI application serving the app page at the health's `app_url` (None: the
+        page, if any, is served by the implementation's own process at that URL)."""
+        return None
+
 
 def _iso(now: datetime) -> str:
     return now.isoformat().replace("+00:00", "Z")
@@ -212,9 +223,15 @@ class InProcess(Implementation):
         accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in wanted.values())
         self.obj = self.factory(**{k: v for k, v in offered.items() if accepts_any or k in wanted})
         health = getattr(self.obj, "health", None)
-        if callable(health):
-            return Health.from_json(health())
-        return Health(CONTRACT_VERSION, self.name, "?", ())
+        found = Health.from_json(health()) if callable(health) else Health(CONTRACT_VERSION, self.name, "?", ())
+        if callable(getattr(self.obj, "app_page", None)) and found.app_url is None:
+            found = replace(found, app_url=f"http://{IN_PROCESS_APP_HOST}{IN_PROCESS_APP_PATH}/")
+        return found
+
+    def app_page(self) -> Callable | None:
+        if not callable(getattr(self.obj, "app_page", None)):
+            return None
+        return mount_app_page(lambda: self.obj)
 
     def _live(self) -> Any:
         if self.obj is None:
@@ -268,6 +285,26 @@ class InProcess(Implementation):
         if callable(close):
             close()
         self.obj = None
+
+
+IN_PROCESS_APP_PATH = "/app"
+
+
+def mount_app_page(current: Callable[[], Any], lock: Any = None) -> Callable:
+    """A WSGI application serving `current().app_page()` under /app (the object changes when it restarts; the
+    in-process form of the contract's page is a method `app_page()` returning a WSGI application)."""
+    def application(environ: dict, start_response: Callable) -> Any:
+        obj = current()
+        page = getattr(obj, "app_page", None) if obj is not None else None
+        path = environ.get("PATH_INFO", "")
+        if not callable(page) or not (path == IN_PROCESS_APP_PATH or path.startswith(IN_PROCESS_APP_PATH + "/")):
+            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"no app page here"]
+        inner = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + IN_PROCESS_APP_PATH,
+                 "PATH_INFO": path[len(IN_PROCESS_APP_PATH):] or "/"}
+        with lock if lock is not None else contextlib.nullcontext():
+            return list(page()(inner, start_response))
+    return application
 
 
 def free_port() -> int:

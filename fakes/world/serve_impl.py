@@ -12,15 +12,24 @@ from pathlib import Path
 from flask import Flask, Response, request
 
 from fakes.clock import parse_iso8601
-from fakes.world.adapters import CONTRACT_VERSION, Environment, ImplementationError, InProcess
+from fakes.world.adapters import (
+    CONTRACT_VERSION,
+    IN_PROCESS_APP_PATH,
+    Environment,
+    ImplementationError,
+    InProcess,
+    mount_app_page,
+)
 
 
 def _json(body: object, status: int = 200) -> Response:
     return Response(json.dumps(body), status=status, mimetype="application/json")
 
 
-def contract_app(adapter: InProcess) -> Flask:
-    """A Flask app exposing /health, /settings, /tick and /webhooks/* over an in-process adapter."""
+def contract_app(adapter: InProcess, base_url: str | None = None) -> Flask:
+    """A Flask app exposing /health, /settings, /tick and /webhooks/* over an in-process adapter, and the app
+    page under /app when the object serves one (`app_page()`); `base_url` is where it is served, for /health's
+    `app_url`."""
     app = Flask(__name__)
     lock = threading.Lock()  # the contract is sequential: one call at a time, as the harness makes them
 
@@ -28,6 +37,8 @@ def contract_app(adapter: InProcess) -> Flask:
     def health() -> Response:
         obj = adapter.obj
         described = obj.health() if callable(getattr(obj, "health", None)) else {}
+        if base_url and callable(getattr(obj, "app_page", None)):
+            described = {"app_url": f"{base_url}{IN_PROCESS_APP_PATH}/", **described}
         return _json({"contract": CONTRACT_VERSION, "implementation": adapter.name, "version": "?",
                       "capabilities": [], **described})
 
@@ -78,6 +89,16 @@ def contract_app(adapter: InProcess) -> Flask:
                 return _json({"error": str(error)}, 500)
         return _json({}, status)
 
+    page = mount_app_page(lambda: adapter.obj, lock)
+    contract = app.wsgi_app
+
+    def dispatch(environ: dict, start_response):  # type: ignore[no-untyped-def]
+        path = environ.get("PATH_INFO", "")
+        if path == IN_PROCESS_APP_PATH or path.startswith(IN_PROCESS_APP_PATH + "/"):
+            return page(environ, start_response)
+        return contract(environ, start_response)
+
+    app.wsgi_app = dispatch  # type: ignore[method-assign]
     return app
 
 
@@ -89,5 +110,6 @@ def serve(adapter: InProcess) -> None:
                       state_dir=Path(os.environ["SHOPSYNC_STATE_DIR"]))
     env.state_dir.mkdir(parents=True, exist_ok=True)
     adapter.start(env)
-    waitress_serve(contract_app(adapter), host="127.0.0.1", port=int(os.environ["SHOPSYNC_CONTROL_PORT"]),
+    port = int(os.environ["SHOPSYNC_CONTROL_PORT"])
+    waitress_serve(contract_app(adapter, f"http://127.0.0.1:{port}"), host="127.0.0.1", port=port,
                    threads=4, ident="shopsync-impl")

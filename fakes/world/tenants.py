@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from fakes.hubspot.apps import PortalUser
+from fakes.hubspot.marketing import seed_tools
 from fakes.hubspot.store import HubSpotStore
 from fakes.shopify.store import ShopifyStore
 
@@ -21,7 +22,8 @@ SHOPIFY_SCOPES = ("read_customers", "write_customers", "read_products", "write_p
 HUBSPOT_SCOPES = {"crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.companies.read",
                   "crm.objects.companies.write", "e-commerce", "crm.objects.orders.read", "crm.objects.orders.write",
                   "crm.objects.carts.read", "crm.objects.carts.write", "crm.objects.line_items.read",
-                  "crm.objects.line_items.write", "crm.schemas.contacts.read", "crm.schemas.contacts.write"}
+                  "crm.objects.line_items.write", "crm.schemas.contacts.read", "crm.schemas.contacts.write",
+                  "forms", "conversations.read"}
 CALLBACK = "https://sync.example/auth/shopify/callback"
 
 
@@ -68,7 +70,7 @@ def install_shop(store: ShopifyStore, shop: str, seed: int, shopify_url: str, *,
     decimals); `app` is the fake Shopify's Flask app serving `store` (one is made when not given).
     """
     if SHOPIFY_APP not in store.apps:
-        store.add_app(SHOPIFY_APP, derived_secret(seed, "shopify-app"), "shopsync sync app")
+        store.add_app(SHOPIFY_APP, derived_secret(seed, "shopify-app"), "HubSpot")  # as the merchant sees it
     store.add_shop(shop, plan=plan, currency=currency)
     if app is None:
         from fakes.shopify.app import create_app
@@ -91,6 +93,7 @@ def open_portal(store: HubSpotStore, seed: int, *, portal_id: int = 101, tier: s
     store.add_portal(portal_id, tier=tier, ops_hub=ops_hub, tokens={token: None},
                      users=[PortalUser(1, f"admin@portal{portal_id}.example", super_admin=True),
                             PortalUser(2, f"marketer@portal{portal_id}.example")])
+    store.portal(portal_id).marketing = seed_tools(portal_id, seed, store.clock.now())
     app = store.add_app(HUBSPOT_APP, scopes=HUBSPOT_SCOPES, redirect_uris=[CALLBACK],
                         client_secret=derived_secret(seed, "hubspot-app"))
     redirect = store.authorize(client_id=app.client_id, redirect_uri=CALLBACK, scope=" ".join(sorted(HUBSPOT_SCOPES)),

@@ -62,7 +62,8 @@ class FaultMiddleware:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if self.after_call is not None and not path.startswith("/_harness") and self.audit.phase != "harness":
+        if self.after_call is not None and not path.startswith(("/_harness", "/store/")) \
+                and self.audit.phase != "harness":
             body = list(self._faulted(environ, start_response))  # applied in full before the caller may die
             self.after_call(environ)
             return body
@@ -70,7 +71,8 @@ class FaultMiddleware:
 
     def _faulted(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path.startswith("/_harness") or path == "/openapi.json" or not self.schedule.api \
+        # The merchant's admin pages (/store/...) are not the API: no API fault reaches them.
+        if path.startswith(("/_harness", "/store/")) or path == "/openapi.json" or not self.schedule.api \
                 or self.audit.phase == "harness":
             return self.app(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET")

@@ -7,9 +7,10 @@ tick it delivers the webhooks that are due, then asks the implementation to do i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -284,6 +285,9 @@ class World:
         self.implementation = implementation
         env = Environment(self.hubspot_url, self.shopify_url, self.state_dir(), self.transport)
         self.health = self._guarded("start", lambda: implementation.start(env))
+        if self.health.app_url:
+            # The app's configuration in Shopify: where the admin embeds it (MKT-1).
+            self.shopify.set_application_url(SHOPIFY_APP, self.health.app_url)
         return self.health
 
     def webhook_address(self, source: str) -> str:
@@ -307,6 +311,16 @@ class World:
         if self.implementation is None:
             raise RuntimeError("no implementation attached to the world")
         return self.implementation
+
+    @contextlib.contextmanager
+    def acting(self, phase: str) -> Iterator[None]:
+        """Calls made meanwhile are the implementation's, in `phase` of the audit log: "app-page" while a
+        merchant's browser has its page open (MKT-1), where calls between ticks are otherwise `idle`."""
+        previous, self.audit.phase = self.audit.phase, phase
+        try:
+            yield
+        finally:
+            self.audit.phase = previous
 
     def _guarded(self, what: str, call: Callable, phase: str = "tick"):
         previous = self.audit.phase

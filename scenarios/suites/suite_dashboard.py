@@ -1,4 +1,4 @@
-"""DSH: the e-commerce dashboard; MKT: HubSpot tools inside Shopify."""
+"""DSH: the e-commerce dashboard."""
 
 from __future__ import annotations
 
@@ -69,12 +69,3 @@ def dashboard_creation(w: Sim) -> None:
     w.expect(shown == ["order_count", "revenue", "top_products"], "DSH-2: exactly the chosen reports",
              expected=["order_count", "revenue", "top_products"], found=shown)
     w.expect(view.get("access") == "team", "DSH-2: the access level", expected="team", found=view.get("access"))
-
-
-@scenario("MKT-1", title="the HubSpot app inside Shopify (forms, chatflows, synced contacts)")
-def app_inside_shopify(w: Sim) -> None:
-    claimed = "shopify-app-page" in (w.health.capabilities if w.health else ())
-    w.note("MKT-1: the implementation " + ("claims" if claimed else "does not claim") + " the shopify-app-page "
-           "capability; the process contract has no app page to exercise, so this SHOULD is reported, not tested")
-    w.expect(claimed, "MKT-1: app page inside Shopify", expected="shopify-app-page capability",
-             found=list(w.health.capabilities if w.health else ()))
