@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Flask, Response, render_template_string, request
 
@@ -140,8 +140,7 @@ class AppPage:
             return self._problem(settings, 503, "Not connected yet", "The sync has not started; try again shortly.")
         domains = {s.domain.lower(): s.shop for s in settings.shops}
         try:
-            shop = verify(request.args.get("id_token"), client_id=settings.shopify_client_id,
-                          secret=settings.shopify_secret, now=now, domains=domains)
+            shop = self.shop_of(request.args.get("id_token"), settings, now, domains)
         except TokenRefused as refused:
             return self._problem(settings, 401, "Open this page from your Shopify admin", f"Access refused: {refused}.")
         asked = request.args.get("shop", "").lower()
@@ -169,6 +168,12 @@ class AppPage:
                                       if contacts_after else None)
         return self._html(html, 200, settings, shop)
 
+    @staticmethod
+    def shop_of(token: str | None, settings: Settings, now: datetime, domains: dict[str, str]) -> str:
+        """The shop whose admin opened the page, from its session token; TokenRefused when the token is bad."""
+        return verify(token, client_id=settings.shopify_client_id, secret=settings.shopify_secret, now=now,
+                      domains=domains)
+
     # ------------------------------------------------------------------ HubSpot
 
     @staticmethod
@@ -194,8 +199,12 @@ class AppPage:
             if not after:
                 return found
 
+    def synced_from(self, shop: str) -> list:
+        """The engine's links of the shop's customers to HubSpot contacts (that shop's only: CON-2)."""
+        return self.state.links("contacts", shop)
+
     def _contacts(self, hubspot: HubSpotClient, shop: str, after: str | None) -> tuple[list[dict], str | None, int]:
-        ids = sorted({int(link.hubspot_id) for link in self.state.links("contacts", shop)
+        ids = sorted({int(link.hubspot_id) for link in self.synced_from(shop)
                       if link.hubspot_id and link.hubspot_id.isdigit()})
         start = next((i for i, value in enumerate(ids) if after is None or not after.isdigit()
                       or value > int(after)), len(ids))
@@ -229,8 +238,10 @@ class AppPage:
     def _html(html: str, status: int, settings: Settings | None, shop: str | None) -> Response:
         response = Response(html, status=status, mimetype="text/html")
         response.headers["Cache-Control"] = "no-store"
-        # Only the shop's admin may frame the page (Shopify asks embedded apps for this header).
+        # Only the Shopify admin and the shop may frame the page (Shopify asks embedded apps for this header).
         shops = [s for s in (settings.shops if settings else ()) if shop is None or s.shop == shop]
-        origins = sorted({f"{urlsplit(s.admin_url).scheme}://{urlsplit(s.admin_url).netloc}" for s in shops})
-        response.headers["Content-Security-Policy"] = "frame-ancestors " + (" ".join(origins) or "'none'")
+        origins = {f"https://{s.domain}" for s in shops}
+        if settings is not None and settings.shopify_admin_origin:
+            origins.add(settings.shopify_admin_origin)
+        response.headers["Content-Security-Policy"] = "frame-ancestors " + (" ".join(sorted(origins)) or "'none'")
         return response

@@ -44,6 +44,8 @@ LAST = ("carts", "orders")
 class SyncEngine:
     """The reference sync engine; state in `state_dir` (SQLite) or in memory."""
 
+    page_class = AppPage  # the page the Shopify admin embeds (MKT-1)
+
     def __init__(self, transport: httpx.BaseTransport | None = None, state_dir: Path | None = None) -> None:
         self.transport = transport
         if state_dir is not None:
@@ -136,7 +138,7 @@ class SyncEngine:
     def app_page(self) -> Flask:
         """The page the Shopify admin embeds (MKT-1), as a WSGI application (reference/app_page.py)."""
         if self._app_page is None:
-            self._app_page = AppPage(lambda: self.settings, self.state, lambda: self.now or self.latest_now,
+            self._app_page = self.page_class(lambda: self.settings, self.state, lambda: self.now or self.latest_now,
                                      self.transport)
         return self._app_page.wsgi
 

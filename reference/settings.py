@@ -18,6 +18,7 @@ ONE_WAY = frozenset({"orders", "carts"})
 DIRECTIONS = ("both", "to_hubspot", "to_shopify")
 TIERS = ("free", "starter", "professional", "enterprise")
 _URL = re.compile(r"^https?://")
+_ORIGIN = re.compile(r"^https?://[^/?#]+$")
 _PROPERTY = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD = re.compile(r"^[a-z][a-z0-9_.]*$")
 _SHOP = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -134,6 +135,7 @@ class Settings:
     webhook_hubspot: str | None
     poll_interval: float = 60.0
     document: dict = field(default_factory=dict, compare=False)
+    shopify_admin_origin: str | None = None  # the admin that embeds the app page (MKT-1)
 
     def enabled(self, name: str) -> bool:
         """Whether the sync of `name` is switched on."""
@@ -233,9 +235,10 @@ def parse_settings(document: object) -> Settings:
         _need(isinstance(app.get("developer_api_key", ""), str), "hubspot.app.developer_api_key must be a string")
     shopify = document.get("shopify")
     _need(isinstance(shopify, dict), "shopify must be an object")
-    _only(shopify, {"client_id", "client_secret"}, "shopify")
+    _only(shopify, {"client_id", "client_secret", "admin_origin"}, "shopify")
     _text(shopify, "client_id", "shopify")
     _text(shopify, "client_secret", "shopify")
+    _text(shopify, "admin_origin", "shopify", pattern=_ORIGIN, required=False)
     raw_shops = document.get("shops")
     _need(isinstance(raw_shops, list), "shops must be a list")
     shops = []
@@ -273,4 +276,4 @@ def parse_settings(document: object) -> Settings:
         developer_api_key=app.get("developer_api_key") or None, shopify_client_id=shopify["client_id"],
         shopify_secret=shopify["client_secret"], shops=tuple(shops), objects=objects,
         webhook_shopify=hooks.get("shopify"), webhook_hubspot=hooks.get("hubspot"), poll_interval=float(interval),
-        document=document)
+        document=document, shopify_admin_origin=shopify.get("admin_origin"))

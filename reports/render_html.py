@@ -227,6 +227,7 @@ def build_view(result: RunResult) -> dict[str, Any]:
         "faults": _kind_bars(reliability.faults_injected, charts.DANGER, "no fault injected"),
         "webhook_faults": _kind_bars(reliability.webhook_faults, "#6a4c93", "no webhook fault injected"),
         "hostile_inputs": _kind_bars(reliability.hostile_inputs, "#b5651d", "no odd or hostile input tried"),
+        "pictures": _pictures(result),
         "cards": cards,
         "failing_cards": [c for c in cards if c.kind in FAILING],
         "other_cards": [c for c in cards if c.kind not in FAILING],
@@ -236,6 +237,17 @@ def build_view(result: RunResult) -> dict[str, Any]:
         "colours": {"shopify": charts.SHOPIFY, "hubspot": charts.HUBSPOT, "harness": charts.HARNESS,
                     "danger": charts.DANGER, "retry": RETRY_COLOUR},
     }
+
+
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
+
+
+def _pictures(result: RunResult) -> list[dict[str, Any]]:
+    """Every image a scenario attached (a browser's screenshot), inline as a data URI: the page stays one file."""
+    return [{"scenario": s.id, "status": s.status, "seed": s.seed, "title": a.get("title") or s.title,
+             "uri": f"data:{a['media_type']};base64,{a['data']}"}
+            for s in result.scenarios for a in s.attachments
+            if a.get("media_type") in IMAGE_TYPES and isinstance(a.get("data"), str)]
 
 
 def render_html(result: RunResult) -> str:

@@ -34,7 +34,7 @@ class BrowserMissing(RuntimeError):
 def chromium_path() -> str:
     """Debian's Chromium (or `SHOPSYNC_CHROMIUM`); BrowserMissing without one."""
     found = os.environ.get("SHOPSYNC_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
+    if not found or not os.access(found, os.X_OK):
         raise BrowserMissing(f"Chromium is not installed: `{CHROMIUM_INSTALL}` (or set SHOPSYNC_CHROMIUM)")
     return found
 

@@ -398,6 +398,54 @@ def _auth_paths() -> dict[str, Any]:
     }
 
 
+def _marketing_paths() -> dict[str, Any]:
+    """Forms v3 and the Conversations inbox's channels and channel accounts (fakes/hubspot/routes/marketing.py)."""
+    paging = {"type": "object", "properties": {"next": {"type": "object", "required": ["after"], "properties": {
+        "after": {"type": "string"}, "link": {"type": "string"}}}}}
+    form = {"type": "object", "required": ["id", "name", "createdAt", "updatedAt", "archived", "formType",
+                                           "fieldGroups", "configuration", "displayOptions", "legalConsentOptions"],
+            "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "archived": {"type": "boolean"},
+                           "formType": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"},
+                           "updatedAt": {"type": "string", "format": "date-time"},
+                           "fieldGroups": {"type": "array", "items": {"type": "object"}},
+                           "configuration": {"type": "object"}, "displayOptions": {"type": "object"},
+                           "legalConsentOptions": {"type": "object"}}}
+    account = {"type": "object", "required": ["id", "channelId", "name", "inboxId", "active", "archived",
+                                              "authorized", "createdAt"],
+               "properties": {"id": {"type": "string"}, "channelId": {"type": "string"}, "name": {"type": "string"},
+                              "inboxId": {"type": "string"}, "active": {"type": "boolean"},
+                              "archived": {"type": "boolean"}, "authorized": {"type": "boolean"},
+                              "createdAt": {"type": "string", "format": "date-time"},
+                              "deliveryIdentifier": {"type": "object"}}}
+    channel = {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "string"},
+                                                                           "name": {"type": "string"}}}
+
+    def page_of(item: dict[str, Any], total: bool = False) -> dict[str, Any]:
+        properties = {"results": {"type": "array", "items": item}, "paging": paging}
+        if total:
+            properties["total"] = {"type": "integer"}
+        return _json({"type": "object", "required": ["results"], "properties": properties})
+
+    limit = _query("limit", {"type": "integer"})
+    after = _query("after", {"type": "string"})
+    return {
+        "/marketing/v3/forms": {"get": _op("listForms", "List forms", {"200": page_of(form)}, params=[
+            limit, after, _query("archived", _BOOL), _query("formTypes", _STR_LIST)])},
+        "/marketing/v3/forms/{formId}": {"get": _op("getForm", "Read a form", {"200": _json(form)},
+                                                    params=[_path_param("formId")])},
+        "/conversations/v3/conversations/channels": {"get": _op("listChannels", "List channels", {
+            "200": page_of(channel, total=True)}, params=[limit, after])},
+        "/conversations/v3/conversations/channel-accounts": {"get": _op(
+            "listChannelAccounts", "List channel accounts (a live-chat one is a chatflow)",
+            {"200": page_of(account, total=True)},
+            params=[limit, after, _query("channelId", _STR_LIST), _query("inboxId", _STR_LIST),
+                    _query("archived", _BOOL)])},
+        "/conversations/v3/conversations/channel-accounts/{channelAccountId}": {"get": _op(
+            "getChannelAccount", "Read a channel account", {"200": _json(account)},
+            params=[_path_param("channelAccountId")])},
+    }
+
+
 _SAME_TYPE = {"objectType": "$request.path.objectType"}
 _CREATED = {**_SAME_TYPE, "objectId": "$response.body#/id"}
 _FIRST_RESULT = {**_SAME_TYPE, "objectId": "$response.body#/results/0/id"}
@@ -456,6 +504,7 @@ def document() -> dict[str, Any]:
     paths = {**_object_paths(), **_association_paths(), **_schema_paths(), **_auth_paths()}
     attach_links(paths, LINKS)
     paths.update(_dated_paths(paths))
+    paths.update(_marketing_paths())
     return {
         "openapi": "3.0.3",
         "info": {"title": "shopsync fake HubSpot CRM API", "version": "1.0.0",

@@ -33,12 +33,12 @@ def kill_score(results: list[dict]) -> dict:
         for rid in result["aims"]:
             row = table.setdefault(rid, {"aimed": 0, "killed": 0, "mutants": {}})
             row["aimed"] += 1
-            hit = bool(result["killed"].get(rid)) and result["exit_code"] == 1
+            hit = bool(result["killed"].get(rid)) and result.get("rejected", result["exit_code"] == 1)
             row["killed"] += hit
             row["mutants"][name] = "killed" if hit else "survived"
     for row in table.values():
         row["score"] = round(row["killed"] / row["aimed"], 3)
-    killed = sum(1 for r in results if r["exit_code"] == 1 and all(r["killed"].values()))
+    killed = sum(1 for r in results if r.get("rejected", r["exit_code"] == 1) and all(r["killed"].values()))
     return {"mutants": len(results), "killed": killed, "requirements": dict(sorted(table.items())),
             "seconds": {r["mutant"].split(":")[-1]: r.get("seconds")
                         for r in sorted(results, key=lambda r: r["mutant"])}}

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.mutants.catalogue import MUTANTS, SELECTIONS
+from tests.system_tools import CHROMIUM, require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "tests" / "artifacts" / "mutants"
@@ -42,6 +43,12 @@ def failing_musts(document: dict) -> dict[str, str]:
             if r.get("level") == "MUST" and r.get("status") in ("fail", "error")}
 
 
+def warned_shoulds(document: dict) -> set[str]:
+    """SHOULD and MAY requirements the run found broken (status warn): how a SHOULD rejects an implementation."""
+    return {r["id"] for r in document.get("requirements", [])
+            if r.get("level") in ("SHOULD", "MAY") and r.get("status") == "warn"}
+
+
 def test_every_mutant_has_a_selection_and_at_least_fifteen_exist() -> None:
     assert len(MUTANTS) >= 15
     assert set(MUTANTS) == set(SELECTIONS)
@@ -51,22 +58,29 @@ def test_every_mutant_has_a_selection_and_at_least_fifteen_exist() -> None:
 @pytest.mark.parametrize("mutant", sorted(MUTANTS), ids=lambda m: m.split(":")[-1])
 def test_mutant_is_rejected_naming_the_rule_it_breaks(mutant: str, tmp_path: Path, zoo_run: str) -> None:
     aims = MUTANTS[mutant]
+    if "MKT-1" in SELECTIONS[mutant]:
+        require_tool(CHROMIUM)  # MKT-1 judges the app page in a browser; CI installs it
     began = time.monotonic()
     code, document, output = conform(mutant, SELECTIONS[mutant], tmp_path)
-    failing = failing_musts(document)
-    killed = {rid: failing.get(rid) == "fail" for rid in aims}
+    failing, warned = failing_musts(document), warned_shoulds(document)
+    killed = {rid: failing.get(rid) == "fail" or rid in warned for rid in aims}
+    # A mutant that breaks only SHOULDs is rejected by warnings naming them; conform exits 0 for a SHOULD.
+    musts = {r["id"] for r in document.get("requirements", []) if r.get("level") == "MUST"}
+    wanted_code = 1 if any(rid in musts for rid in aims) else 0
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{mutant.split(':')[-1]}.json").write_text(json.dumps({
         "run": zoo_run, "mutant": mutant, "aims": list(aims), "selection": SELECTIONS[mutant], "exit_code": code,
-        "failing": failing, "killed": killed, "seconds": round(time.monotonic() - began, 1)}, indent=2))
-    assert code == 1, f"{mutant} was accepted (exit {code})\n{output}"
+        "rejected": code == wanted_code, "failing": failing, "warned": sorted(warned), "killed": killed,
+        "seconds": round(time.monotonic() - began, 1)}, indent=2))
+    assert code == wanted_code, f"{mutant}: conform exited {code}, not {wanted_code}\n{output}"
     crashed = [s["id"] for s in document.get("scenarios", []) if s.get("status") == "error"]
     assert not crashed, f"{mutant} crashed in {crashed} (a crash is not a kill for the right reason)\n{output}"
     missed = [rid for rid, hit in killed.items() if not hit]
-    assert not missed, f"{mutant} was rejected, but not for {missed}: failing MUSTs {failing}\n{output}"
+    assert not missed, f"{mutant} was rejected, but not for {missed}: failing MUSTs {failing}, warned {warned}\n" \
+                       f"{output}"
 
 
 def test_reference_is_accepted_by_the_same_selections(tmp_path: Path) -> None:
     only = ",".join(sorted({part for selection in SELECTIONS.values() for part in selection.split(",")}))
     code, document, output = conform("reference", only, tmp_path)
-    assert code == 0 and not failing_musts(document), output
+    assert code == 0 and not failing_musts(document) and not warned_shoulds(document), output
