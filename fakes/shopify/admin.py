@@ -3,7 +3,7 @@
 `GET /store/{shop}/apps/{client_id}` is `https://admin.shopify.com/store/{shop}/apps/{handle}`: the admin's frame
 with the installed app's `application_url` in an iframe, loaded with the query Shopify adds for an embedded app
 (`embedded=1`, `hmac`, `host`, `id_token`, `locale`, `session`, `shop`, `timestamp`; docs/vendor-behaviour.md
-§1.7). Each load mints a fresh session token. The page has no script at all: Shopify's App Bridge (a script
+§10.1). Each load mints a fresh session token. The page has no script at all: Shopify's App Bridge (a script
 from its CDN) is not served, so an app under test must work as a plain server-rendered page, with the session
 token of the URL. The page is the merchant's UI, not the API: it is neither audited nor faulted.
 """

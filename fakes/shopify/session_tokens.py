@@ -1,4 +1,4 @@
-"""Shopify session tokens: the JWT the admin hands an embedded app on every load (docs/vendor-behaviour.md §1.7).
+"""Shopify session tokens: the JWT the admin hands an embedded app on every load (docs/vendor-behaviour.md §10.1).
 
 HS256, signed with the app's client secret; `iss` is the shop's admin, `dest` the shop, `aud` the app's client
 id, `sub` the staff user; valid for one minute from `iat` (= `nbf`). Shopify's own libraries accept a clock

@@ -86,7 +86,7 @@ def _judge_admin_page(w: Sim, browser: Browser, app_url: str, expected: dict[str
                     expected=f"a frame loaded from {_origin(app_url)}",
                     found=[f.url.split("?")[0] for f in page.frames]):
         return
-    texts, pages, keyboard = _read_all_pages(page, frame)
+    texts, pages, keyboard, policy = _read_all_pages(page, frame)
     seen = "\n".join(texts).lower()
     w.note(f"MKT-1: the app page was read over {pages} page(s) inside the admin's iframe")
     missing_forms = [n for n in expected["forms"] if n.lower() not in seen]
@@ -108,6 +108,11 @@ def _judge_admin_page(w: Sim, browser: Browser, app_url: str, expected: dict[str
              found=leaked)
     w.expect(keyboard, "MKT-1: the app page's Next links do not work from the keyboard",
              expected="focus + Enter opens the next page", found="no navigation")
+    ancestors = re.search(r"frame-ancestors\s+([^;]*)", policy or "")
+    sources = ancestors.group(1).split() if ancestors else []
+    w.expect(bool(sources) and not any(src in ("*", "https:", "http:") or "*" in src for src in sources),
+             "MKT-1: the app page may be framed by any site (no frame-ancestors for the shop's admin)",
+             expected="Content-Security-Policy: frame-ancestors <the shop> <the Shopify admin>", found=policy)
     _judge_structure(w, frame)
 
 
@@ -126,16 +131,19 @@ def _app_frame(page: Any, app_url: str) -> Any:
     return frame if _origin(frame.url) == _origin(app_url) else None
 
 
-def _read_all_pages(page: Any, frame: Any) -> tuple[list[str], int, bool]:
-    """The text of every page reachable from the first by links named Next (each followed by keyboard: focus,
-    Enter), at most MAX_PAGES; and whether keyboard navigation worked every time."""
+def _read_all_pages(page: Any, frame: Any) -> tuple[list[str], int, bool, str | None]:
+    """The text of every page reachable from the first by links named Next (the first one followed by keyboard:
+    focus, Enter), at most MAX_PAGES; whether keyboard navigation worked; the first page's Content-Security-Policy
+    (its document is asked for again, with the same token, to read the header)."""
     texts: list[str] = []
     queue, seen_urls = [frame.url], {frame.url}
-    keyboard = True
+    keyboard, policy = True, None
     while queue and len(texts) < MAX_PAGES:
         url = queue.pop(0)
-        if frame.url != url:
-            frame.goto(url, wait_until="load")
+        if frame.url != url or policy is None:
+            response = frame.goto(url, wait_until="load")
+            if policy is None:
+                policy = (response.all_headers() if response is not None else {}).get("content-security-policy", "")
         texts.append(frame.locator("body").inner_text())
         targets = [link.evaluate("e => e.href") for link in frame.get_by_role("link", name=NEXT).all()]
         for index, target in enumerate(targets):
@@ -149,7 +157,7 @@ def _read_all_pages(page: Any, frame: Any) -> tuple[list[str], int, bool]:
                 with frame.expect_navigation(wait_until="load"):
                     page.keyboard.press("Enter")
                 keyboard = frame.url == target
-    return texts, len(texts), keyboard
+    return texts, len(texts), keyboard, policy
 
 
 def _judge_structure(w: Sim, frame: Any) -> None:

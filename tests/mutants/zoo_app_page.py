@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import jwt
+from flask import Response
 
 from reference.app_page import AppPage
 from reference.engine import SyncEngine
@@ -54,12 +55,30 @@ class ShowsEveryShopsContacts(SyncEngine):
     page_class = _PageOfEveryShop
 
 
+class _PageFramableAnywhere(AppPage):
+    """Sends no frame-ancestors: any site may frame the page (clickjacking; Shopify's review refuses it)."""
+
+    @staticmethod
+    def _html(html: str, status: int, settings: Settings | None, shop: str | None) -> Response:
+        response = AppPage._html(html, status, settings, shop)
+        del response.headers["Content-Security-Policy"]
+        return response
+
+
+class FramableByAnySite(SyncEngine):
+    """Its app page can be framed by any site, not only the shop's admin (breaks MKT-1)."""
+
+    page_class = _PageFramableAnywhere
+
+
 MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "TrustsAnySessionToken": ("MKT-1",),
     _Z + "ShowsEveryShopsContacts": ("CON-2",),
+    _Z + "FramableByAnySite": ("MKT-1",),
 }
 
 SELECTIONS: dict[str, str] = {
     _Z + "TrustsAnySessionToken": "MKT-1",
     _Z + "ShowsEveryShopsContacts": "MKT-1",
+    _Z + "FramableByAnySite": "MKT-1",
 }

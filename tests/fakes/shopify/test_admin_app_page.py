@@ -1,5 +1,5 @@
 """The Shopify admin's page of an embedded app: the iframe, Shopify's embedded query, and session tokens that
-the official ShopifyAPI library's own verifier accepts (docs/vendor-behaviour.md §1.7)."""
+the official ShopifyAPI library's own verifier accepts (docs/vendor-behaviour.md §10.1)."""
 
 from __future__ import annotations
 
