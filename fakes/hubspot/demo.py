@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fakes.hubspot.apps import PortalUser
+from fakes.hubspot.marketing import seed_tools
 from fakes.hubspot.store import HubSpotStore
 
 DEMO_PORTAL_ID = 62515
@@ -15,4 +16,5 @@ def add_demo_portal(store: HubSpotStore) -> tuple[int, str]:
                      users=[PortalUser(1, "admin@demo.example", super_admin=True, team="ecommerce"),
                             PortalUser(2, "marketplace@demo.example", app_marketplace=True, team="ecommerce"),
                             PortalUser(3, "sales@demo.example", team="sales")])
+    store.portal(DEMO_PORTAL_ID).marketing = seed_tools(DEMO_PORTAL_ID, 0, store.clock.now())
     return DEMO_PORTAL_ID, DEMO_TOKEN
