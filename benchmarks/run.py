@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import bench_engine, bench_fakes, bench_latency, bench_world
+from scenarios import progress
 
 OUT = Path(__file__).with_name("out")
 
@@ -29,31 +30,41 @@ def main() -> int:
     seconds = float(os.environ.get("SHOPSYNC_BENCH_SECONDS", "2"))
     results: dict = {"machine": machine()}
 
-    fakes = bench_fakes.run(seconds)
-    moto = {r["call"]: r["per_second"] for r in fakes if r["fake"].startswith("moto")}
-    for row in fakes:
-        row["vs_moto_http"] = round(row["per_second"] / moto[row["call"]], 2) if moto.get(row["call"]) else None
-    results["fakes"] = fakes
-
-    world = bench_world.run(min(seconds, 1.0))
-    baseline = world[1]["per_second"]
-    for row in world:
-        row["vs_new_world"] = round(row["per_second"] / baseline, 1) if baseline else None
-    results["world"] = world
-
     quick = os.environ.get("SHOPSYNC_BENCH_QUICK") == "1"
-    results["engine_efficiency"] = [bench_engine.efficiency(obj, n) for obj, n in
-                                    (("contacts", 600), ("products", 300), ("orders", 300), ("carts", 300),
-                                     ("contacts", 5000), ("orders", 5000))]
-    results["rate_limited_initial_sync"] = [bench_engine.rate_limited_initial_sync(n)
-                                            for n in ((1000,) if quick else (1000, 10_000))]
-    results["bulk_initial_sync"] = bench_engine.bulk_initial_sync(10_000 if quick else 100_000)
-    results["scale"] = [bench_engine.scale(n, obj) for obj in ("contacts", "orders")
-                        for n in ((1000, 10_000) if quick else (1000, 10_000, 100_000))]
-    results["latency"] = bench_latency.run()
-    results["soak"] = bench_engine.soak(hours=2 if quick else 24)
-    suite = bench_engine.suite_speedup()
-    results["conformance_suite"] = suite
+    with progress.bar("benchmarks", total=9) as bar:
+        fakes = bench_fakes.run(seconds)
+        moto = {r["call"]: r["per_second"] for r in fakes if r["fake"].startswith("moto")}
+        for row in fakes:
+            row["vs_moto_http"] = round(row["per_second"] / moto[row["call"]], 2) if moto.get(row["call"]) else None
+        results["fakes"] = fakes
+        bar.advance("fakes vs moto")
+
+        world = bench_world.run(min(seconds, 1.0))
+        baseline = world[1]["per_second"]
+        for row in world:
+            row["vs_new_world"] = round(row["per_second"] / baseline, 1) if baseline else None
+        results["world"] = world
+        bar.advance("world")
+
+        results["engine_efficiency"] = [bench_engine.efficiency(obj, n) for obj, n in
+                                        (("contacts", 600), ("products", 300), ("orders", 300), ("carts", 300),
+                                         ("contacts", 5000), ("orders", 5000))]
+        bar.advance("engine efficiency")
+        results["rate_limited_initial_sync"] = [bench_engine.rate_limited_initial_sync(n)
+                                                for n in ((1000,) if quick else (1000, 10_000))]
+        bar.advance("rate-limited initial sync")
+        results["bulk_initial_sync"] = bench_engine.bulk_initial_sync(10_000 if quick else 100_000)
+        bar.advance("bulk initial sync")
+        results["scale"] = [bench_engine.scale(n, obj) for obj in ("contacts", "orders")
+                            for n in ((1000, 10_000) if quick else (1000, 10_000, 100_000))]
+        bar.advance("scale")
+        results["latency"] = bench_latency.run()
+        bar.advance("latency")
+        results["soak"] = bench_engine.soak(hours=2 if quick else 24)
+        bar.advance("soak")
+        suite = bench_engine.suite_speedup()
+        results["conformance_suite"] = suite
+        bar.advance("conformance suite")
 
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))

@@ -196,6 +196,7 @@ class RunInfo:
     seed: int
     wall_seconds: float = 0.0
     workers: int = 1
+    shard: str | None = None  # "K/N" when the run is one shard of a larger one (`conform --shard`); added after 1
 
 
 @dataclass

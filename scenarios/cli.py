@@ -22,6 +22,7 @@ def _serve(args: argparse.Namespace) -> int:
     from fakes.shopify.demo import DEMO_APP, DEMO_APP_SECRET, add_demo_shop
     from fakes.shopify.seed import SeedPlan, seed_shop
     from fakes.shopify.store import ShopifyStore
+    from scenarios import progress
 
     # In `serve` the simulated clock runs with real time (scaled by --speed) so buckets leak and
     # search indexes catch up as they would against the vendors.
@@ -31,11 +32,12 @@ def _serve(args: argparse.Namespace) -> int:
     shop, shop_token = add_demo_shop(shopify_store)
     hubspot_store = HubSpotStore(clock, Outbox())
     portal_id, portal_token = add_demo_portal(hubspot_store)
-    if args.seed is not None:
-        seed_shop(shopify_store, shop, args.seed, SeedPlan(customers=25, products=8, orders=20, checkouts=5))
-        hubspot_store.seed(portal_id, args.seed)
-    shopify = serve_in_thread(create_shopify_app(shopify_store, audit=audit), args.host, args.shopify_port)
-    hubspot = serve_in_thread(create_hubspot_app(hubspot_store, audit=audit), args.host, args.hubspot_port)
+    with progress.status("starting the fakes" + (f" (seeding with {args.seed})" if args.seed is not None else "")):
+        if args.seed is not None:
+            seed_shop(shopify_store, shop, args.seed, SeedPlan(customers=25, products=8, orders=20, checkouts=5))
+            hubspot_store.seed(portal_id, args.seed)
+        shopify = serve_in_thread(create_shopify_app(shopify_store, audit=audit), args.host, args.shopify_port)
+        hubspot = serve_in_thread(create_hubspot_app(hubspot_store, audit=audit), args.host, args.hubspot_port)
     described = {
         "shopify": {"url": shopify.url, "shop": shop, "admin_api": f"{shopify.url}/shops/{shop}/admin/api/2024-10",
                     "token": shop_token, "app": {"client_id": DEMO_APP, "client_secret": DEMO_APP_SECRET},
@@ -73,23 +75,45 @@ def _serve_impl(args: argparse.Namespace) -> int:
 
 
 def _conform(args: argparse.Namespace) -> int:
+    import contextlib
+    import io
     import shutil
     import time
-    from datetime import date
     from pathlib import Path
 
     import pytest
 
     import scenarios.suites
-    from reports import write_all
     from reports.model import RunInfo
-    from scenarios.aggregate import aggregate, read_results
+    from scenarios import progress
+    from scenarios.aggregate import read_results
     from scenarios.runner import HARNESS_VERSION, ImplSpec, load_suites, only_advice, select, unmatched
+    from scenarios.shards import failed_ids, in_shard, parse_shard, with_reruns
     from scenarios.waivers import load_waivers
 
     if args.seeds is not None:
         from scenarios.sweep import run_sweep
         return run_sweep(args)
+    try:
+        shard = parse_shard(args.shard) if args.shard else None
+    except ValueError as bad:
+        print(f"shopsync conform: --shard: {bad}", file=sys.stderr)
+        return 2
+    previous = None
+    if args.rerun_failed:
+        from reports.render_json import read_json
+        try:
+            previous = read_json(Path(args.rerun_failed))
+        except (OSError, ValueError, KeyError) as bad:
+            print(f"shopsync conform: cannot read {args.rerun_failed}: {bad}", file=sys.stderr)
+            return 2
+        # The same implementation, mode, profile and seed as the run whose failures are rerun.
+        args.seed, args.mode, args.profile = previous.run.seed, previous.run.mode, previous.run.profile
+        args.impl_cmd = previous.run.command
+        args.impl = None if previous.run.command else previous.run.implementation
+        args.only = ",".join(failed_ids(previous))
+        print(f"shopsync conform: rerunning {len(failed_ids(previous))} failed scenario(s) of "
+              f"{args.rerun_failed} at seed {args.seed}: {args.only or 'none'}")
     impl = ImplSpec(name=args.impl, command=args.impl_cmd, mode=args.mode)
     try:
         waivers = load_waivers(Path(args.waivers) if args.waivers else None)
@@ -98,6 +122,8 @@ def _conform(args: argparse.Namespace) -> int:
               '{"waivers": [{"requirement", "scenario", "reason", "expires"}]} (see docs/design.md#judging)',
               file=sys.stderr)
         return 2
+    if previous is not None and not args.only:
+        return _write_run(previous.scenarios, previous.run, waivers, Path(args.report_dir), impl)
     if args.only and not select(load_suites(), args.only):
         print(f"shopsync conform: {only_advice(unmatched(load_suites(), args.only))}", file=sys.stderr)
         return 2
@@ -116,6 +142,8 @@ def _conform(args: argparse.Namespace) -> int:
                    "--shopsync-results", str(results_dir)]
     if args.impl_cmd:
         pytest_args += ["--shopsync-impl-cmd", args.impl_cmd]
+    if shard:
+        pytest_args += ["--shopsync-shard", args.shard]
     if args.only:
         pytest_args += ["--shopsync-only", args.only]
     if args.workers and args.workers != "1":
@@ -125,12 +153,21 @@ def _conform(args: argparse.Namespace) -> int:
     if args.exitfirst:
         pytest_args += ["-x"]
     began = time.monotonic()  # wall time of the run, for the report header only
-    code = pytest.main(pytest_args)
+    if progress.wanted():
+        # A person at a terminal sees a bar instead of pytest's dots; pytest's output is shown only if the
+        # suite itself breaks (the report and the summary below say everything else).
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            code = pytest.main([*pytest_args, "--shopsync-progress"])
+        if code not in (0, 1):
+            print(output.getvalue()[-20_000:])
+    else:
+        code = pytest.main(pytest_args)
     if code not in (0, 1):
         print(f"shopsync conform: the suite could not run (pytest exit {code})", file=sys.stderr)
         return 2
     results = read_results(results_dir)
-    expected = select(load_suites(), args.only)
+    expected = in_shard(select(load_suites(), args.only), shard)
     if not args.k and not args.exitfirst and len(results) < len(expected) and args.profile != "dev":
         # A scenario that ran leaves a result file; fewer files means the suite itself broke.
         print(f"shopsync conform: {len(expected) - len(results)} scenario(s) left no result (a harness or "
@@ -139,10 +176,23 @@ def _conform(args: argparse.Namespace) -> int:
     health_name = args.impl_cmd or args.impl or "reference"
     workers = int(args.workers) if str(args.workers).isdigit() else 0
     info = RunInfo(HARNESS_VERSION, health_name, _impl_version(args), args.impl_cmd, impl.mode, args.profile,
-                   args.seed, round(time.monotonic() - began, 2), workers)
+                   args.seed, round(time.monotonic() - began, 2), workers, shard=args.shard)
+    if previous is not None:
+        results = with_reruns(previous.scenarios, results)
+        info.shard = previous.run.shard
+    return _write_run(results, info, waivers, report_dir, impl)
+
+
+def _write_run(results: list, info, waivers: list, report_dir, impl) -> int:
+    """Judge the scenario results as one run, write its report and replay bundles, print the summary."""
+    from datetime import date
+
+    from reports import write_all
+    from scenarios.aggregate import aggregate
+
     run = aggregate(results, info, waivers, today=date.today())
     written = write_all(run, report_dir)
-    _write_replays(run, impl, args.seed, report_dir)
+    _write_replays(run, impl, info.seed, report_dir)
     _print_summary(run)
     print(f"report: {written.get('html', report_dir / 'index.html')}")
     if run.new_waivers:
@@ -238,6 +288,11 @@ def _report(args: argparse.Namespace) -> int:
     from reports import write_all
     from reports.render_json import read_json
 
+    if args.merge:
+        return _merge(args)
+    if not args.directory:
+        print("shopsync report: name a report directory, or --merge DIR... the shards to combine", file=sys.stderr)
+        return 2
     directory = Path(args.directory)
     try:
         run = read_json(directory / "conformance.json")
@@ -247,6 +302,36 @@ def _report(args: argparse.Namespace) -> int:
     written = write_all(run, directory)
     print(f"report: {written.get('html')}")
     return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """`shopsync report --merge DIR...`: the shards' scenarios judged again as one run."""
+    import shutil
+    from pathlib import Path
+
+    from scenarios.runner import ImplSpec
+    from scenarios.shards import merge_infos, merged_scenarios, read_runs
+    from scenarios.waivers import load_waivers
+
+    try:
+        runs = read_runs(args.merge)
+        info = merge_infos([run.run for run in runs])
+        scenarios = merged_scenarios(runs)
+        waivers = load_waivers(Path(args.waivers) if args.waivers else None)
+    except (OSError, ValueError, KeyError) as bad:
+        print(f"shopsync report --merge: {bad}", file=sys.stderr)
+        return 2
+    out = Path(args.report_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    impl = ImplSpec(name=None if info.command else info.implementation, command=info.command, mode=info.mode)
+    for directory in args.merge:  # each shard's replay bundles, with the merged report
+        for bundle in sorted((Path(directory) / "replays").glob("*.json")):
+            target = out / "replays" / bundle.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if bundle.resolve() != target.resolve():
+                shutil.copyfile(bundle, target)
+    print(f"merged {len(runs)} report(s), {len(scenarios)} scenarios")
+    return _write_run(scenarios, info, waivers, out, impl)
 
 
 def _spec(args: argparse.Namespace) -> int:
@@ -299,6 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "each seed's report in REPORT_DIR/seed-N/, the summary in "
                                                      "REPORT_DIR/sweep.json and sweep.html")
     conform.add_argument("--only", default=None, help="requirement ids or prefixes, e.g. CNT-1,ORD")
+    conform.add_argument("--shard", default=None, metavar="K/N",
+                         help="run the K-th of N deterministic slices of the selection (merge the reports with "
+                              "`shopsync report --merge`)")
+    conform.add_argument("--rerun-failed", default=None, metavar="CONFORMANCE_JSON",
+                         help="run only the scenarios that failed in that report, with its seed, implementation "
+                              "and mode, and write the report with their new results in place")
     conform.add_argument("--profile", default="ci", choices=("dev", "ci", "certify"))
     conform.add_argument("--report-dir", default="reports/out")
     conform.add_argument("--waivers", default=None, help="JSON file of tolerated failures")
@@ -311,8 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("bundle")
     replay.set_defaults(run=_replay)
 
-    report = sub.add_parser("report", help="re-render the HTML and JUnit reports from DIR/conformance.json")
-    report.add_argument("directory")
+    report = sub.add_parser("report", help="re-render the HTML and JUnit reports from DIR/conformance.json, or "
+                            "merge the reports of shards (--merge DIR...) into one")
+    report.add_argument("directory", nargs="?", default=None)
+    report.add_argument("--merge", nargs="+", metavar="DIR", default=None,
+                        help="report directories of the shards of one run (conform --shard K/N)")
+    report.add_argument("--report-dir", default="reports/out", help="where --merge writes the combined report")
+    report.add_argument("--waivers", default=None, help="JSON file of tolerated failures, as for conform")
     report.set_defaults(run=_report)
 
     spec = sub.add_parser("spec", help="print a requirement of docs/spec.md (an ID such as CNT-1, or a section "

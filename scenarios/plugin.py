@@ -11,6 +11,7 @@ import pytest
 from reports.redact import Redactor
 from scenarios.dsl import ScenarioSpec
 from scenarios.runner import ImplSpec, result_to_file, run_scenario, select
+from scenarios.shards import in_shard, parse_shard
 
 # The credentials of the scenario a test ran, for redacting what pytest captured during it.
 SECRETS = pytest.StashKey[set[str]]()
@@ -25,12 +26,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--shopsync-only", default=None, help="requirement ids, prefixes or scenario ids, comma-separated")
     group.addoption("--shopsync-profile", default="ci", choices=("dev", "ci", "certify"))
     group.addoption("--shopsync-results", default=None, help="directory for one JSON result per scenario")
+    group.addoption("--shopsync-shard", default=None, help="K/N: run only the K-th of N deterministic slices")
+    group.addoption("--shopsync-progress", action="store_true", help="draw a progress bar on standard error")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from scenarios.suites.test_conformance import SCENARIOS
 
-    wanted = select(SCENARIOS, config.getoption("--shopsync-only"))
+    shard = config.getoption("--shopsync-shard")
+    wanted = in_shard(select(SCENARIOS, config.getoption("--shopsync-only")), parse_shard(shard) if shard else None)
     profile = config.getoption("--shopsync-profile")
     keep, drop = [], []
     for item in items:
@@ -85,6 +89,35 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
             report.longrepr = clean
 
 
+class ProgressBar:
+    """Advances a progress bar (scenarios/progress.py) per finished scenario, on the controller under xdist too."""
+
+    def __init__(self) -> None:
+        from scenarios import progress
+
+        self._context = progress.bar("conformance")
+        self.bar = self._context.__enter__()
+        self.failed = 0
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if session.items:
+            self.bar.total(len(session.items))
+
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        self.bar.total(len(ids))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.failed += report.failed
+            scenario = report.nodeid.rsplit("[", 1)[-1].rstrip("]")
+            self.bar.advance(f"{scenario} {report.outcome}" + (f" · {self.failed} failed" if self.failed else ""))
+
+    def pytest_unconfigure(self) -> None:
+        self._context.__exit__(None, None, None)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requirements(*ids): the docs/spec.md requirements a scenario covers")
+    if config.getoption("--shopsync-progress", default=False) and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(ProgressBar(), "shopsync-progress")
     os.environ.setdefault("SHOPSYNC_SUITE", "1")
