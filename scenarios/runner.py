@@ -94,20 +94,8 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
                                             list(sim.health.capabilities if sim.health else ())))
             return result
         spec.run(sim)
-        quiet_at = None
-        if not sim.failures:
-            world.advance_until_quiet()
-            quiet_at = world.now()
-            world.advance(timedelta(minutes=30))
-        evidence = list(sim.failures)
-        evidence += Oracle(sim).judge()
-        evidence += history_checks(sim, quiet_since=quiet_at)
+        evidence = judge(sim, faults=bool(spec.faults))
         result.latencies = sim.latency_samples()
-        late = [s for s in result.latencies if s.seconds is None or s.seconds > LATENCY_BOUND.total_seconds()]
-        if late:
-            rule = "LAT-3" if spec.faults else "LAT-1"
-            evidence.append(Evidence(f"{rule}: {len(late)} change(s) not visible within 10 minutes",
-                                     "visible within 600 s", [s.__dict__ for s in late[:10]]))
         if len(evidence) > MAX_EVIDENCE:
             extra = len(evidence) - MAX_EVIDENCE
             evidence = evidence[:MAX_EVIDENCE] + [Evidence(f"{evidence[MAX_EVIDENCE].check.split(':')[0]}: "
@@ -148,6 +136,27 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
         if tmp is not None:
             tmp.cleanup()
     return result
+
+
+def judge(sim: Sim, *, faults: bool = False) -> list[Evidence]:
+    """Everything the suite holds against the implementation after a scenario's story: let the world go quiet
+    (unless a check already failed), wait 30 simulated minutes for echoes, then the scenario's own failed
+    checks, the oracle's final-state judgement, the history checks of the audit log, and the latency bound
+    (LAT-3 when the scenario injected faults, else LAT-1). Empty: the implementation conforms here."""
+    quiet_at = None
+    if not sim.failures:
+        sim.world.advance_until_quiet()
+        quiet_at = sim.world.now()
+        sim.world.advance(timedelta(minutes=30))
+    evidence = list(sim.failures)
+    evidence += Oracle(sim).judge()
+    evidence += history_checks(sim, quiet_since=quiet_at)
+    late = [s for s in sim.latency_samples() if s.seconds is None or s.seconds > LATENCY_BOUND.total_seconds()]
+    if late:
+        rule = "LAT-3" if faults else "LAT-1"
+        evidence.append(Evidence(f"{rule}: {len(late)} change(s) not visible within 10 minutes",
+                                 "visible within 600 s", [s.__dict__ for s in late[:10]]))
+    return evidence
 
 
 def _unclaimed(spec: ScenarioSpec, capabilities: tuple[str, ...]) -> list[str]:
