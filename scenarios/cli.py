@@ -334,6 +334,30 @@ def _merge(args: argparse.Namespace) -> int:
     return _write_run(scenarios, info, waivers, out, impl)
 
 
+def _trigger(args: argparse.Namespace) -> int:
+    from scenarios import trigger
+
+    try:
+        world, deliveries, secret = trigger.build(args.topic, args.to, seed=args.seed, secret=args.secret)
+    except ValueError as unknown:
+        print(f"shopsync trigger: {unknown}", file=sys.stderr)
+        return 2
+    try:
+        if not deliveries:
+            print(f"shopsync trigger: {args.topic} fired no delivery to {args.to}", file=sys.stderr)
+            return 2
+        if args.show:
+            print(trigger.describe(deliveries))
+        sent = trigger.send(world, deliveries, duplicate=args.duplicate, late=args.late)
+    finally:
+        world.close()
+    print(f"signed with the app's client secret {secret} (pass --secret to use yours)")
+    for item in sent:
+        answer = item.status if item.status is not None else f"no answer ({item.error})"
+        print(f"{item.source} {item.topic} event {item.event_id} -> {args.to}: {answer}")
+    return 0 if all(item.status is not None and 200 <= item.status < 300 for item in sent) else 1
+
+
 def _spec(args: argparse.Namespace) -> int:
     import textwrap
 
@@ -411,6 +435,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--waivers", default=None, help="JSON file of tolerated failures, as for conform")
     report.set_defaults(run=_report)
 
+    trigger = sub.add_parser("trigger", help="send one signed, realistic webhook (Shopify topic or HubSpot event "
+                             "type) built from a seeded simulated world to URL")
+    trigger.add_argument("topic", help="e.g. customers/create, orders/create, contact.propertyChange")
+    trigger.add_argument("--to", required=True, help="the receiver's URL")
+    trigger.add_argument("--seed", type=int, default=0, help="the world the record comes from")
+    trigger.add_argument("--secret", default=None, help="the app's client secret to sign with (default: the seed's)")
+    trigger.add_argument("--duplicate", action="store_true", help="send the delivery twice (the same event id)")
+    trigger.add_argument("--late", type=float, default=0.0, metavar="SECONDS",
+                         help="send it as it would arrive SECONDS after the event")
+    trigger.add_argument("--show", action="store_true", help="print each delivery (topic, id, body) first")
+    trigger.set_defaults(run=_trigger)
     spec = sub.add_parser("spec", help="print a requirement of docs/spec.md (an ID such as CNT-1, or a section "
                                        "such as ORD), or all of them")
     spec.add_argument("id", nargs="?", default=None)
