@@ -197,6 +197,7 @@ class RunInfo:
     wall_seconds: float = 0.0
     workers: int = 1
     shard: str | None = None  # "K/N" when the run is one shard of a larger one (`conform --shard`); added after 1
+    intercept: bool = False  # the vendors' real hosts were routed to the fakes (`--intercept-hosts`); added after 1
 
 
 @dataclass

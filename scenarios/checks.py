@@ -113,7 +113,11 @@ def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evi
 def _oauth_checks(sim: Sim, entries: list[AuditEntry]) -> list[Evidence]:
     found: list[Evidence] = []
     for shop in sim.options.shops:
-        exchanges = [e for e in entries if e.fake == "shopify" and e.path == f"/shops/{shop}/admin/oauth/access_token"]
+        # At the fake's path form, or at the shop's own host (`{shop}.myshopify.com/admin/oauth/...`, what an
+        # implementation that hard-codes the real hosts calls through `--intercept-hosts`).
+        exchanges = [e for e in entries if e.fake == "shopify" and (
+            e.path == f"/shops/{shop}/admin/oauth/access_token"
+            or (e.path == "/admin/oauth/access_token" and e.tenant == shop))]
         api_calls = [e for e in entries if e.fake == "shopify" and e.tenant == shop and "/admin/api/" in e.path]
         if api_calls and not any(e.status == 200 for e in exchanges):
             found.append(Evidence(f"CON-1: {shop} was called without exchanging its OAuth code",

@@ -110,11 +110,12 @@ def _conform(args: argparse.Namespace) -> int:
         # The same implementation, mode, profile and seed as the run whose failures are rerun.
         args.seed, args.mode, args.profile = previous.run.seed, previous.run.mode, previous.run.profile
         args.impl_cmd = previous.run.command
+        args.intercept_hosts = previous.run.intercept
         args.impl = None if previous.run.command else previous.run.implementation
         args.only = ",".join(failed_ids(previous))
         print(f"shopsync conform: rerunning {len(failed_ids(previous))} failed scenario(s) of "
               f"{args.rerun_failed} at seed {args.seed}: {args.only or 'none'}")
-    impl = ImplSpec(name=args.impl, command=args.impl_cmd, mode=args.mode)
+    impl = ImplSpec(name=args.impl, command=args.impl_cmd, mode=args.mode, intercept=args.intercept_hosts)
     try:
         waivers = load_waivers(Path(args.waivers) if args.waivers else None)
     except (OSError, ValueError) as bad:
@@ -144,6 +145,8 @@ def _conform(args: argparse.Namespace) -> int:
         pytest_args += ["--shopsync-impl-cmd", args.impl_cmd]
     if shard:
         pytest_args += ["--shopsync-shard", args.shard]
+    if impl.intercept:
+        pytest_args += ["--shopsync-intercept"]
     if args.only:
         pytest_args += ["--shopsync-only", args.only]
     if args.workers and args.workers != "1":
@@ -176,7 +179,7 @@ def _conform(args: argparse.Namespace) -> int:
     health_name = args.impl_cmd or args.impl or "reference"
     workers = int(args.workers) if str(args.workers).isdigit() else 0
     info = RunInfo(HARNESS_VERSION, health_name, _impl_version(args), args.impl_cmd, impl.mode, args.profile,
-                   args.seed, round(time.monotonic() - began, 2), workers, shard=args.shard)
+                   args.seed, round(time.monotonic() - began, 2), workers, shard=args.shard, intercept=impl.intercept)
     if previous is not None:
         results = with_reruns(previous.scenarios, results)
         info.shard = previous.run.shard
@@ -323,7 +326,8 @@ def _merge(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.report_dir)
     out.mkdir(parents=True, exist_ok=True)
-    impl = ImplSpec(name=None if info.command else info.implementation, command=info.command, mode=info.mode)
+    impl = ImplSpec(name=None if info.command else info.implementation, command=info.command, mode=info.mode,
+                    intercept=info.intercept)
     for directory in args.merge:  # each shard's replay bundles, with the merged report
         for bundle in sorted((Path(directory) / "replays").glob("*.json")):
             target = out / "replays" / bundle.name
@@ -408,6 +412,11 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "each seed's report in REPORT_DIR/seed-N/, the summary in "
                                                      "REPORT_DIR/sweep.json and sweep.html")
     conform.add_argument("--only", default=None, help="requirement ids or prefixes, e.g. CNT-1,ORD")
+    conform.add_argument("--intercept-hosts", action="store_true",
+                         help="the implementation calls https://api.hubapi.com and https://{shop}.myshopify.com "
+                              "unmodified: route them to the fakes through an HTTPS proxy with a CA minted for the "
+                              "run (HTTPS_PROXY, SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS); any "
+                              "other host is refused and reported")
     conform.add_argument("--shard", default=None, metavar="K/N",
                          help="run the K-th of N deterministic slices of the selection (merge the reports with "
                               "`shopsync report --merge`)")

@@ -28,6 +28,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--shopsync-results", default=None, help="directory for one JSON result per scenario")
     group.addoption("--shopsync-shard", default=None, help="K/N: run only the K-th of N deterministic slices")
     group.addoption("--shopsync-progress", action="store_true", help="draw a progress bar on standard error")
+    group.addoption("--shopsync-intercept", action="store_true",
+                    help="route https://api.hubapi.com and https://{shop}.myshopify.com to the fakes through a proxy")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -56,7 +58,7 @@ def shopsync_run(request: pytest.FixtureRequest, tmp_path: Path):
     """Run a scenario against the configured implementation; fail the test when the scenario fails."""
     config = request.config
     impl = ImplSpec(name=config.getoption("--shopsync-impl"), command=config.getoption("--shopsync-impl-cmd"),
-                    mode=config.getoption("--shopsync-mode"))
+                    mode=config.getoption("--shopsync-mode"), intercept=config.getoption("--shopsync-intercept"))
     seed = config.getoption("--shopsync-seed")
     results = config.getoption("--shopsync-results")
 

@@ -32,9 +32,10 @@ class ImplSpec:
     name: str | None = "reference"
     command: str | None = None
     mode: str = "inprocess"
+    intercept: bool = False  # the real vendor hosts routed to the fakes by a proxy (`--intercept-hosts`)
 
     def __post_init__(self) -> None:
-        if self.command and self.mode != "process":
+        if (self.command or self.intercept) and self.mode != "process":
             object.__setattr__(self, "mode", "process")
 
     def make(self) -> Implementation:
@@ -48,12 +49,13 @@ class ImplSpec:
 
     def describe(self) -> str:
         """The command-line flags that select this implementation."""
+        hosts = " --intercept-hosts" if self.intercept else ""
         if self.command:
-            return f"--impl-cmd {shlex.quote(self.command)}"
-        return f"--impl {self.name}" + (" --mode process" if self.mode == "process" else "")
+            return f"--impl-cmd {shlex.quote(self.command)}{hosts}"
+        return f"--impl {self.name}" + (" --mode process" if self.mode == "process" else "") + hosts
 
     def to_json(self) -> dict:
-        return {"name": self.name, "command": self.command, "mode": self.mode}
+        return {"name": self.name, "command": self.command, "mode": self.mode, "intercept": self.intercept}
 
 
 def scenario_seed(run_seed: int, scenario_id: str) -> int:
@@ -81,7 +83,7 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
     if workdir is None:
         tmp = tempfile.TemporaryDirectory(prefix="shopsync-scenario-")
         workdir = Path(tmp.name)
-    world = World(seed=seed, mode=impl.mode, faults=faults, workdir=workdir)
+    world = World(seed=seed, mode=impl.mode, faults=faults, workdir=workdir, intercept=impl.intercept)
     sim: Sim | None = None
     try:
         implementation = inputs or impl.make()
@@ -118,6 +120,10 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
         result.efficiency = _efficiency(world, sim)
         result.reliability = _reliability(world, sim, result, spec)
         result.notes = list(sim.notes) if sim is not None else []
+        if world.interceptor is not None and world.interceptor.refused:
+            hosts = sorted(set(world.interceptor.refused))
+            result.notes.append(f"HAR-3: the proxy refused {len(world.interceptor.refused)} request(s) to hosts "
+                                f"outside the simulated world: {', '.join(hosts[:10])}")
         minted = minted_secrets(world.seed, world.shopify, world.hubspot, world.shops, world.portal)
         if secrets is not None:
             secrets |= minted

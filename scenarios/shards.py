@@ -48,7 +48,7 @@ def merge_infos(infos: list[RunInfo]) -> RunInfo:
     time (shards run side by side) and their workers added up."""
     first = infos[0]
     for info in infos[1:]:
-        for name in ("seed", "implementation", "command", "mode", "profile", "harness_version"):
+        for name in ("seed", "implementation", "command", "mode", "profile", "harness_version", "intercept"):
             if getattr(info, name) != getattr(first, name):
                 raise MergeError(f"the reports differ in {name}: {getattr(first, name)!r} and "
                                  f"{getattr(info, name)!r}; only shards of one run merge")

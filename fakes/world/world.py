@@ -27,6 +27,8 @@ from fakes.shopify.app import create_app as create_shopify_app
 from fakes.shopify.store import ShopifyStore
 from fakes.world.adapters import Environment, Health, Implementation, ImplementationError, SettingsReply, TickReply
 from fakes.world.faults import FaultSchedule, seconds_between
+from fakes.world.interception import HUBSPOT_HOST as HUBSPOT_REAL_HOST
+from fakes.world.interception import Interceptor
 from fakes.world.settings import OBJECT_TYPES, settings_problems
 from fakes.world.snapshots import check_world_snapshot, load_fakes, snapshot_world
 from fakes.world.tenants import SHOPIFY_APP, PortalTenant, ShopTenant, derived_secret, install_shop, open_portal
@@ -73,9 +75,11 @@ class World:
 
     def __init__(self, seed: int = 0, *, mode: str = "inprocess", faults: FaultSchedule | None = None,
                  start: datetime = DEFAULT_START, tick: timedelta = timedelta(seconds=30),
-                 workdir: Path | None = None) -> None:
+                 workdir: Path | None = None, intercept: bool = False) -> None:
         if mode not in ("inprocess", "process"):
             raise ValueError("mode is 'inprocess' or 'process'")
+        if intercept and mode != "process":
+            raise ValueError("host interception needs process mode: an implementation in its own process")
         self.seed = seed
         self.mode = mode
         self.tick_length = tick
@@ -92,6 +96,8 @@ class World:
         self._crash_pending = False
         self._wake_at: datetime | None = None  # the implementation's own next wake-up, when before the next tick
         self._mount_fakes()
+        # The real vendor hosts routed to the fakes through a proxy with the run's CA (fakes/world/interception.py).
+        self.interceptor = Interceptor(self.hubspot_url, self.shopify_url) if intercept else None
         self._workdir = workdir
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.implementation: Implementation | None = None
@@ -222,6 +228,9 @@ class World:
         for server in self._servers:
             server.stop()
         self._servers = []
+        if self.interceptor is not None:
+            self.interceptor.close()
+            self.interceptor = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -260,15 +269,22 @@ class World:
         if objects is None:
             objects = {name: {"enabled": name in enabled, "mappings": []} for name in OBJECT_TYPES}
             objects["contacts"]["only_with_email"] = only_with_email
+        shop_entries = [t.settings_entry() for t in (self.shops if shops is None else shops)]
+        hubspot_url = self.hubspot_url
+        if self.interceptor is not None:
+            # The vendors' own addresses: the proxy routes them to the fakes.
+            hubspot_url = f"https://{HUBSPOT_REAL_HOST}"
+            shop_entries = [{**entry, "admin_url": f"https://{entry['shop']}.myshopify.com/admin"}
+                            for entry in shop_entries]
         document = {
             "contract": "1",
-            "hubspot": {"base_url": self.hubspot_url, "access_token": self.portal.access_token,
+            "hubspot": {"base_url": hubspot_url, "access_token": self.portal.access_token,
                         "portal_id": self.portal.portal_id, "tier": self.portal.tier, "ops_hub": self.portal.ops_hub,
                         "app": {"app_id": self.portal.app_id, "client_secret": self.portal.client_secret,
                                 "developer_api_key": self.portal.developer_api_key}},
             "shopify": {"client_id": SHOPIFY_APP, "client_secret": derived_secret(self.seed, "shopify-app"),
                         "admin_origin": self.shopify_url},
-            "shops": [t.settings_entry() for t in (self.shops if shops is None else shops)],
+            "shops": shop_entries,
             "objects": objects,
             "webhooks": {"shopify": self.webhook_address("shopify"), "hubspot": self.webhook_address("hubspot")},
             "limits": {"poll_interval_seconds": poll_interval},
@@ -285,6 +301,11 @@ class World:
         """Start the implementation against this world and remember it."""
         self.implementation = implementation
         env = Environment(self.hubspot_url, self.shopify_url, self.state_dir(), self.transport)
+        if self.interceptor is not None:
+            env.hubspot_url = f"https://{HUBSPOT_REAL_HOST}"
+            extra = getattr(implementation, "extra_env", None)
+            if isinstance(extra, dict):
+                extra.update(self.interceptor.environment())
         self.health = self._guarded("start", lambda: implementation.start(env))
         if self.health.app_url:
             # The app's configuration in Shopify: where the admin embeds it (MKT-1).
