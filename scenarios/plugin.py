@@ -105,6 +105,7 @@ class ProgressBar:
         if session.items:
             self.bar.total(len(session.items))
 
+    @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent without it
     def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
         self.bar.total(len(ids))
 

@@ -122,8 +122,8 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
         result.notes = list(sim.notes) if sim is not None else []
         if world.interceptor is not None and world.interceptor.refused:
             hosts = sorted(set(world.interceptor.refused))
-            result.notes.append(f"HAR-3: the proxy refused {len(world.interceptor.refused)} request(s) to hosts "
-                                f"outside the simulated world: {', '.join(hosts[:10])}")
+            result.notes.append(f"interception: the proxy refused {len(world.interceptor.refused)} request(s) to "
+                                f"hosts outside the simulated world: {', '.join(hosts[:10])}")
         minted = minted_secrets(world.seed, world.shopify, world.hubspot, world.shops, world.portal)
         if secrets is not None:
             secrets |= minted

@@ -48,9 +48,10 @@ def parse_seeds(text: str) -> list[int]:
 
 def implementation_flags(args: argparse.Namespace) -> str:
     """The flags that select the implementation, as a replay command repeats them."""
+    hosts = " --intercept-hosts" if getattr(args, "intercept_hosts", False) else ""
     if args.impl_cmd:
-        return f"--impl-cmd {shlex.quote(args.impl_cmd)}"
-    return f"--impl {args.impl or 'reference'}" + (" --mode process" if args.mode == "process" else "")
+        return f"--impl-cmd {shlex.quote(args.impl_cmd)}{hosts}"
+    return f"--impl {args.impl or 'reference'}" + (" --mode process" if args.mode == "process" else "") + hosts
 
 
 def seed_command(args: argparse.Namespace, seed: int, report_dir: Path) -> list[str]:
@@ -58,9 +59,12 @@ def seed_command(args: argparse.Namespace, seed: int, report_dir: Path) -> list[
     command = [sys.executable, "-m", "scenarios.cli", "conform", "--seed", str(seed), "--report-dir", str(report_dir),
                "--mode", args.mode, "--profile", args.profile, "-n", str(args.workers)]
     command += ["--impl-cmd", args.impl_cmd] if args.impl_cmd else ["--impl", args.impl or "reference"]
-    for flag, value in (("--only", args.only), ("--waivers", args.waivers), ("-k", args.k)):
+    for flag, value in (("--only", args.only), ("--waivers", args.waivers), ("-k", args.k),
+                        ("--shard", getattr(args, "shard", None))):
         if value:
             command += [flag, value]
+    if getattr(args, "intercept_hosts", False):
+        command.append("--intercept-hosts")
     return command + (["-x"] if args.exitfirst else [])
 
 

@@ -7,6 +7,7 @@ import json
 import ssl
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,6 +58,9 @@ def test_shopifyapi_at_the_shops_own_host(proxied, monkeypatch: pytest.MonkeyPat
     interceptor, _, token, audit = proxied
     for name, value in interceptor.environment().items():  # what an intercepted implementation is started with
         monkeypatch.setenv(name, value)
+    # urllib builds its global opener (and reads the proxy variables) once, at the process's first urlopen; a
+    # process started with them has it right, this test process may have built it before.
+    monkeypatch.setattr(urllib.request, "_opener", None)
     session = shopify.Session("https://demo.myshopify.com", "2024-10", token)
     shopify.ShopifyResource.activate_session(session)
     try:
