@@ -111,3 +111,31 @@ def test_the_command_sends_and_reports_and_refuses_an_unknown_topic(receiver) ->
     bad = subprocess.run([sys.executable, "-m", "scenarios.cli", "trigger", "customers/explode", "--to", url],
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert bad.returncode == 2 and "customers/create" in bad.stderr
+
+
+JS = ROOT / "tests" / "fakes" / "shopify" / "js"
+NODE = ("node", "apt-get install nodejs npm, then make js-clients")
+
+
+def test_a_shopify_topic_passes_the_shopify_librarys_own_webhook_validation() -> None:
+    from tests.system_tools import in_ci, require_tool
+
+    node = require_tool(NODE)
+    if not (JS / "node_modules" / "@shopify" / "shopify-api").is_dir():
+        if in_ci():
+            pytest.fail("@shopify/shopify-api is not installed (make js-clients)", pytrace=False)
+        pytest.skip("@shopify/shopify-api is not installed: `make js-clients`")
+    verifier = subprocess.Popen([node, str(JS / "verify_webhook.mjs"), "lib-secret"], cwd=JS, stdout=subprocess.PIPE,
+                                text=True)
+    try:
+        port = json.loads(verifier.stdout.readline())["port"]
+        world, deliveries, _ = trigger.build("orders/create", f"http://127.0.0.1:{port}/webhooks", seed=5,
+                                             secret="lib-secret")
+        sent = trigger.send(world, deliveries)
+        world.close()
+        check = json.loads(verifier.stdout.readline())
+    finally:
+        verifier.kill()
+        verifier.wait(timeout=10)
+    assert [s.status for s in sent] == [200]
+    assert check["valid"] is True and check["topic"] == "ORDERS_CREATE" and check["domain"] == "demo.myshopify.com"
