@@ -39,6 +39,7 @@ js-clients: $(JS_CLIENTS)
 
 test: $(STAMP) $(SCHEMAS) $(JS_CLIENTS)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto -q
 
 conform: $(STAMP) $(SCHEMAS) chromium

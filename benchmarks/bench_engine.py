@@ -19,8 +19,8 @@ from pathlib import Path
 from fakes.audit import AuditEntry
 from fakes.shopify.bulk import duration as bulk_duration
 from fakes.shopify.store import ListQuery
-from fakes.world import Process, World
-from fakes.world.adapters import load_implementation
+from harness import Process, World
+from harness.adapters import load_implementation
 from reference.clients import shopify_records as records
 from reference.clients.shopify import PAGE
 from reference.clients.shopify import VERSION as SHOPIFY_VERSION

@@ -17,7 +17,7 @@ from fakes.serving import serve_in_thread
 from fakes.shopify.app import create_app as create_shopify_app
 from fakes.shopify.demo import add_demo_shop
 from fakes.shopify.store import ShopifyStore
-from fakes.world.adapters import free_port
+from harness.adapters import free_port
 
 SHOP = "/shops/demo/admin/api/2024-10"
 SQS_AUTH = ("AWS4-HMAC-SHA256 Credential=test/20310106/us-east-1/sqs/aws4_request, SignedHeaders=host, "

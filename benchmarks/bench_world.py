@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.timing import measure
-from fakes.world import World
+from harness import World
 
 
 def run(seconds: float = 1.0) -> list[dict]:

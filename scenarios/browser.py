@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fakes.world.adapters import IN_PROCESS_APP_HOST
+from harness.adapters import IN_PROCESS_APP_HOST
 
 CHROMIUM_INSTALL = "apt-get install chromium"
 LAUNCH_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

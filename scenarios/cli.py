@@ -62,8 +62,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _serve_impl(args: argparse.Namespace) -> int:
-    from fakes.world.adapters import load_implementation
-    from fakes.world.serve_impl import serve
+    from harness.adapters import load_implementation
+    from harness.serve_impl import serve
 
     try:
         adapter = load_implementation(args.name)

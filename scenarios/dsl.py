@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from fakes.world import World
-from fakes.world.adapters import SettingsReply
+from harness import World
+from harness.adapters import SettingsReply
 from reports.model import Evidence, LatencySample, TimelineEvent
 from scenarios.history import Change, History
 from scenarios.refs import CheckoutRef, CompanyRef, CustomerRef, HubSpotRef, OrderRef, ProductRef
@@ -429,7 +429,7 @@ class Merchant:
 
     def uninstall(self, shop: str) -> None:
         """The merchant uninstalls the app (CON-3)."""
-        from fakes.world.tenants import SHOPIFY_APP
+        from harness.tenants import SHOPIFY_APP
         self.store.uninstall(shop, SHOPIFY_APP)
         self.sim.history.add(Change(self.sim.now(), "shopify", "shop", "uninstall", shop, shop, {}))
         self.sim.uninstalled.add(shop)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
-from fakes.world import FaultSchedule, ImplementationError, InProcess, Process, World
-from fakes.world.adapters import Implementation, load_implementation
-from fakes.world.tenants import minted_secrets
+from harness import FaultSchedule, ImplementationError, InProcess, Process, World
+from harness.adapters import Implementation, load_implementation
+from harness.tenants import minted_secrets
 from reports.model import Efficiency, Evidence, Reliability, ScenarioResult
 from reports.redact import Redactor
 from scenarios.checks import history_checks

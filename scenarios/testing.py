@@ -188,7 +188,7 @@ class _WebhookSink:
 
 
 class SimWorld:
-    """A simulated world for a test: `world` (fakes/world/world.py) with a portal and shops installed."""
+    """A simulated world for a test: `world` (harness/world.py) with a portal and shops installed."""
 
     def __init__(self, world: Any) -> None:
         self.world = world
@@ -221,7 +221,7 @@ class SimWorld:
     def deliver_to(self, target: str | Callable[[str, dict[str, str], bytes], int | None]) -> _WebhookSink:
         """Send every webhook the fakes fire to `target`: a callable (source, headers, body) -> status, or a base
         URL (`{target}/shopify`, `{target}/hubspot` are POSTed). The vendors retry a non-2xx answer."""
-        from fakes.world.adapters import InProcess
+        from harness.adapters import InProcess
 
         self.sink = _WebhookSink(target)
         self.world.attach(InProcess(lambda: self.sink, "webhook-sink"))
@@ -235,7 +235,7 @@ class SimWorld:
 @pytest.fixture
 def sim_world(tmp_path: Any) -> Iterator[SimWorld]:
     """A simulated world, in process, seed 0, with the portal and the shop `alpha` installed; closed after."""
-    from fakes.world import World
+    from harness import World
 
     world = World(seed=0, workdir=tmp_path / "shopsync-world")
     world.open_portal()
@@ -251,8 +251,8 @@ def shopsync_sim(tmp_path: Any) -> Iterator[Callable[..., Any]]:
     """`shopsync_sim(implementation, shops=("alpha",), seed=0)`: a scenario world (scenarios/dsl.py's `Sim`)
     with your implementation attached: a Python factory (in process: `configure`, `tick`, `handle_webhook`) or
     a command speaking the process contract."""
-    from fakes.world import World
-    from fakes.world.adapters import InProcess, Process
+    from harness import World
+    from harness.adapters import InProcess, Process
     from scenarios.dsl import Sim, SimOptions
 
     made: list[Any] = []

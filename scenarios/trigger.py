@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from fakes.world.tenants import SHOPIFY_APP
+from harness.tenants import SHOPIFY_APP
 
 SHOP = "demo"
 
@@ -97,7 +97,7 @@ def topics() -> dict[str, list[str]]:
 def build(topic: str, to: str, *, seed: int = 0, secret: str | None = None) -> tuple[Any, list[Any], str]:
     """A world in which TOPIC fired towards `to`: (the world, its deliveries to `to`, the signing secret)."""
     from fakes.shopify.seed import SeedPlan, seed_shop
-    from fakes.world import World
+    from harness import World
 
     world = World(seed=seed)
     portal = world.open_portal()

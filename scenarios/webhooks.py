@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from fakes.hubspot.webhooks import sign_v1, sign_v3
 from fakes.outbox import Delivery
-from fakes.world.tenants import SHOPIFY_APP
-from fakes.world.world import DeliveryRecord
+from harness.tenants import SHOPIFY_APP
+from harness.world import DeliveryRecord
 from scenarios.history import Change
 
 if TYPE_CHECKING:

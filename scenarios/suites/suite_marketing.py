@@ -15,8 +15,8 @@ from urllib.parse import urlencode, urlsplit
 
 from fakes.shopify.admin import embedded_query
 from fakes.shopify.session_tokens import claims, sign
-from fakes.world.adapters import APP_PAGE_CAPABILITY
-from fakes.world.tenants import SHOPIFY_APP, derived_secret
+from harness.adapters import APP_PAGE_CAPABILITY
+from harness.tenants import SHOPIFY_APP, derived_secret
 from scenarios.browser import Browser, BrowserMissing
 from scenarios.dsl import ScenarioSkipped, Sim, norm_email, scenario
 

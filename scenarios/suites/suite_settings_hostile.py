@@ -2,7 +2,7 @@
 
 docs/design.md#the-process-contract fixes the answer of `PUT /settings`: 200 when the settings are
 accepted (and so in force), 422 with `{"error": "..."}` when refused. A document the published schema
-(`fakes/world/settings_schema.json`) does not admit cannot be in force as written, so a 200 for it is a
+(`harness/settings_schema.json`) does not admit cannot be in force as written, so a 200 for it is a
 hard failure, and so is a 422 without a message a person can act on. Every malformed document here
 would also switch contacts off and orders (or carts) on if it were applied, even in part; after the
 refusals a change on each side must still propagate under the previous settings, and nothing the

@@ -198,7 +198,7 @@ def test_every_citation_in_the_repository_resolves():
 
 def test_the_files_are_found():
     names = {p.relative_to(ROOT).as_posix() for p in cited_files()}
-    assert {"README.md", "docs/spec.md", "fakes/world/adapters.py", "tests/docs/__init__.py"} <= names
+    assert {"README.md", "docs/spec.md", "harness/adapters.py", "tests/docs/__init__.py"} <= names
     assert not any(name.startswith(".venv/") for name in names)
 
 

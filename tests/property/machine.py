@@ -13,7 +13,7 @@ from collections.abc import Callable
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
-from fakes.world import InProcess, World
+from harness import InProcess, World
 from scenarios.checks import history_checks
 from scenarios.dsl import Sim, SimOptions
 from scenarios.oracle import Oracle

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from fakes.world import FaultSchedule, InProcess, World
+from harness import FaultSchedule, InProcess, World
 from reference.engine import SyncEngine
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from fakes.shopify.admin import embedded_query
 from fakes.shopify.session_tokens import claims, sign
-from fakes.world.tenants import SHOPIFY_APP, derived_secret
+from harness.tenants import SHOPIFY_APP, derived_secret
 from reference.session_token import TOLERANCE_SECONDS, TokenRefused, verify
 
 SECRET = "s" * 32
@@ -136,8 +136,8 @@ def test_no_page_before_the_first_tick(sim) -> None:
 
 
 def test_the_process_contract_serves_the_page_and_names_it_in_health() -> None:
-    from fakes.world.adapters import InProcess
-    from fakes.world.serve_impl import contract_app
+    from harness.adapters import InProcess
+    from harness.serve_impl import contract_app
     from reference.engine import SyncEngine
 
     adapter = InProcess(SyncEngine, "reference")

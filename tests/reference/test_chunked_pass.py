@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from fakes.world import InProcess, World
+from harness import InProcess, World
 from reference.engine import SyncEngine
 
 PEOPLE = 12

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fakes.world import FaultSchedule, WebhookFault
+from harness import FaultSchedule, WebhookFault
 
 
 def _checkout(s, lines, email=None):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fakes.world import FaultSchedule, WebhookFault
+from harness import FaultSchedule, WebhookFault
 
 
 def test_initial_sync_matches_by_email_and_creates_the_rest(sim) -> None:  # CNT-1, SET-2
@@ -152,7 +152,7 @@ def test_uninstall_stops_traffic_to_that_store(sim) -> None:  # CON-3
     s.w.shopify.create_customer("alpha", {"email": "leaving@example.com"})
     s.enable("contacts")
     s.settle()
-    from fakes.world.tenants import SHOPIFY_APP
+    from harness.tenants import SHOPIFY_APP
     s.w.shopify.uninstall("alpha", SHOPIFY_APP)
     s.w.advance(60)
     calls = len(s.w.audit.entries())

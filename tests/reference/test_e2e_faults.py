@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fakes.world import ApiFault, FaultSchedule, WebhookFault
+from harness import ApiFault, FaultSchedule, WebhookFault
 from reference.objects.products import Products
 
 STORM = FaultSchedule(

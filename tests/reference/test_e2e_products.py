@@ -52,7 +52,7 @@ def test_shopify_delete_archives_and_hubspot_archive_keeps(sim) -> None:  # PRD-
 
 
 def test_shopify_delete_is_found_by_polling_when_the_webhook_is_lost(sim) -> None:  # PRD-2, LAT-3
-    from fakes.world import FaultSchedule, WebhookFault
+    from harness import FaultSchedule, WebhookFault
     s = sim(faults=FaultSchedule(webhooks=[WebhookFault("drop", topic="products/delete")]))
     poster = s.product("alpha", "Poster", "20.00")
     s.enable("products")

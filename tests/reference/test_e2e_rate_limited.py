@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from fakes.world import ApiFault, FaultSchedule, InProcess, WebhookFault, World
+from harness import ApiFault, FaultSchedule, InProcess, WebhookFault, World
 from reference.clients.shopify import ShopClient
 from reference.engine import SyncEngine
 from reference.objects.contacts import Contacts

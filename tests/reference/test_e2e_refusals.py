@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fakes.hubspot.write_rules import parse
-from fakes.world import InProcess, World
+from harness import InProcess, World
 from reference.engine import SyncEngine
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from fakes.world import InProcess, World
+from harness import InProcess, World
 from reference.engine import SyncEngine
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fakes.world import Process, World
+from harness import Process, World
 
 SHOPSYNC = shutil.which("shopsync") or str(Path(sys.executable).with_name("shopsync"))
 

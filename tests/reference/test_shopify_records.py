@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fakes.world import World
+from harness import World
 from reference.clients import shopify_records as records
 from reference.clients.shopify import ShopClient, exchange_code
 from reference.settings import ShopSettings

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import scenarios.runner
-from fakes.world import World
-from fakes.world.tenants import minted_secrets
+from harness import World
+from harness.tenants import minted_secrets
 from reports.redact import PLACEHOLDER
 from scenarios import cli
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fakes.world.tenants import derived_secret
+from harness.tenants import derived_secret
 from reports.model import Evidence, ScenarioResult
 from reports.redact import PLACEHOLDER, Redactor
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fakes.world import InProcess, World
+from harness import InProcess, World
 from reference.engine import SyncEngine
 from scenarios.dsl import Sim, SimOptions
 

@@ -7,7 +7,7 @@ import base64
 
 import pytest
 
-from fakes.world.adapters import InProcess
+from harness.adapters import InProcess
 from reports.model import ScenarioResult
 from reports.redact import Redactor
 from scenarios.runner import ImplSpec, load_suites, run_scenario

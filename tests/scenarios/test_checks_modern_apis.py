@@ -5,7 +5,7 @@ the rule unnoticed by the history checks)."""
 
 from __future__ import annotations
 
-from fakes.world.tenants import SHOPIFY_APP
+from harness.tenants import SHOPIFY_APP
 from scenarios.checks import history_checks
 from scenarios.dsl import Sim
 

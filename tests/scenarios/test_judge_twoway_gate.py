@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from fakes.world import World
-from fakes.world.adapters import InProcess
+from harness import World
+from harness.adapters import InProcess
 from scenarios.dsl import Sim, SimOptions
 from scenarios.oracle import Oracle
 from tests.property.null_impl import NullSync

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from fakes.world import InProcess, World
+from harness import InProcess, World
 from reference.engine import SyncEngine
 from scenarios.checks import history_checks
 from scenarios.dsl import Sim, SimOptions

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from fakes.hubspot.write_rules import parse
-from fakes.world import InProcess, World
+from harness import InProcess, World
 from scenarios.checks import history_checks
 from scenarios.dsl import Sim, SimOptions
 

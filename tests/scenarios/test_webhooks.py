@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from fakes.world import World
-from fakes.world.adapters import load_implementation
+from harness import World
+from harness.adapters import load_implementation
 from scenarios.dsl import Sim, SimOptions
 from scenarios.webhooks import FORGER_SECRET, stale
 

@@ -19,7 +19,7 @@ from fakes.hubspot.app import create_app
 from fakes.hubspot.snapshot import dump
 from fakes.hubspot.store import HubSpotStore
 from fakes.outbox import Outbox
-from fakes.world.tenants import PortalTenant, open_portal
+from harness.tenants import PortalTenant, open_portal
 from tests.fakes.hubspot.conftest import Api
 
 PORTAL = 101

@@ -7,9 +7,9 @@ import json
 
 import httpx
 
-from fakes.world import InProcess, World
-from tests.fakes.world.conftest import make_world
-from tests.fakes.world.recorder import Recorder
+from harness import InProcess, World
+from tests.harness.conftest import make_world
+from tests.harness.recorder import Recorder
 
 
 def _dumps(document: dict) -> str:

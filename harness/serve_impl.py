@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask, Response, request
 
 from fakes.clock import parse_iso8601
-from fakes.world.adapters import (
+from harness.adapters import (
     CONTRACT_VERSION,
     IN_PROCESS_APP_PATH,
     Environment,

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import pairwise
 
-from fakes.world import InProcess, World
-from fakes.world.world import MIN_WAKE
-from tests.fakes.world.conftest import make_world
-from tests.fakes.world.recorder import Recorder
+from harness import InProcess, World
+from harness.world import MIN_WAKE
+from tests.harness.conftest import make_world
+from tests.harness.recorder import Recorder
 
 
 def test_a_wake_up_sooner_than_the_next_tick_is_honoured(world_and_recorder):

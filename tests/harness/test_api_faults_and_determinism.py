@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from fakes.world import ApiFault, FaultSchedule, World
-from tests.fakes.world.conftest import make_world
+from harness import ApiFault, FaultSchedule, World
+from tests.harness.conftest import make_world
 
 
 def shop_client(world, recorder):

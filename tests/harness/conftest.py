@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.world import FaultSchedule, InProcess, World
-from tests.fakes.world.recorder import Recorder
+from harness import FaultSchedule, InProcess, World
+from tests.harness.recorder import Recorder
 
 
 def make_world(seed: int = 1, faults: FaultSchedule | None = None) -> tuple[World, Recorder]:

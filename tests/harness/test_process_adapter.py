@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fakes.world import ImplementationError, Process, World
+from harness import ImplementationError, Process, World
 
 TINY = Path(__file__).with_name("tiny_impl.py")
 

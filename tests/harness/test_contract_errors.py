@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes.world import ImplementationError, Process, World
-from fakes.world.adapters import Health, load_implementation
+from harness import ImplementationError, Process, World
+from harness.adapters import Health, load_implementation
 
 # Answers /health, then breaks the contract: PUT /settings with a 500, POST /tick with a 404.
 OFF_CONTRACT = '''

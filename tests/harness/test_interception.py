@@ -26,10 +26,10 @@ from fakes.serving import serve_in_thread
 from fakes.shopify.app import create_app as shopify_app
 from fakes.shopify.demo import add_demo_shop
 from fakes.shopify.store import ShopifyStore
-from fakes.world import World
-from fakes.world.interception import Interceptor
+from harness import World
+from harness.interception import Interceptor
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import httpx
 
 from fakes.audit import AuditLog
 from fakes.clock import SimClock
-from fakes.world.faults import ApiFault, FaultSchedule, seconds_between
+from harness.faults import ApiFault, FaultSchedule, seconds_between
 
 # Vendor-shaped bodies for injected failures (docs/vendor-behaviour.md §1.3 / §1.5 for Shopify, §3.9 / §3.10
 # for HubSpot).

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from fakes.hubspot import snapshot as hubspot_snapshot
 from fakes.shopify import snapshot as shopify_snapshot
-from fakes.snapshot import SnapshotError, decode, encode
+from fakes.snapshot import SnapshotError
+from harness.tenants import PortalTenant, ShopTenant
 
 if TYPE_CHECKING:
-    from fakes.world.world import World
+    from harness.world import World
 
 WORLD_FORMAT = "shopsync-world-snapshot/1"
 
@@ -28,7 +29,9 @@ def snapshot_world(world: World) -> dict[str, Any]:
         "seed": world.seed,
         "shopify": shopify_snapshot.dump(world.shopify),
         "hubspot": hubspot_snapshot.dump(world.apps["hubspot"].extensions["hubspot"]),
-        "tenants": {"shops": encode(list(world.shops)), "portal": encode(world.portal)},
+        # Plain JSON: the tenants are the harness's, not a vendor's records (the fakes' codec takes only those).
+        "tenants": {"shops": [dataclasses.asdict(t) for t in world.shops],
+                    "portal": dataclasses.asdict(world.portal) if world.portal is not None else None},
     }
 
 
@@ -44,7 +47,9 @@ def load_fakes(world: World, document: dict[str, Any]) -> None:
     hubspot_snapshot.load(world.apps["hubspot"].extensions["hubspot"], document["hubspot"])
     world.seed = int(document["seed"])
     tenants = document.get("tenants") or {}
-    shops = decode(tenants.get("shops") or [])
+    shops = [ShopTenant(**entry) for entry in tenants.get("shops") or []]
     # A fresh world may serve Shopify at another address than the snapshotted one did.
     world.shops = [dataclasses.replace(t, admin_url=f"{world.shopify_url}/shops/{t.shop}/admin") for t in shops]
-    world.portal = decode(tenants.get("portal"))
+    portal = tenants.get("portal")
+    world.portal = PortalTenant(**{**portal, "shops": [ShopTenant(**t) for t in portal.get("shops") or []]}) \
+        if portal else None

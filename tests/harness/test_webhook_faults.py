@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fakes.world import FaultSchedule, WebhookFault
-from tests.fakes.world.conftest import make_world
+from harness import FaultSchedule, WebhookFault
+from tests.harness.conftest import make_world
 
 
 def customers(world, n: int, prefix: str = "c") -> list[int]:

@@ -25,14 +25,14 @@ from fakes.outbox import Delivery, Outbox
 from fakes.serving import RunningServer, serve_in_thread
 from fakes.shopify.app import create_app as create_shopify_app
 from fakes.shopify.store import ShopifyStore
-from fakes.world.adapters import Environment, Health, Implementation, ImplementationError, SettingsReply, TickReply
-from fakes.world.faults import FaultSchedule, seconds_between
-from fakes.world.interception import HUBSPOT_HOST as HUBSPOT_REAL_HOST
-from fakes.world.interception import Interceptor
-from fakes.world.settings import OBJECT_TYPES, settings_problems
-from fakes.world.snapshots import check_world_snapshot, load_fakes, snapshot_world
-from fakes.world.tenants import SHOPIFY_APP, PortalTenant, ShopTenant, derived_secret, install_shop, open_portal
-from fakes.world.wiring import FaultMiddleware, RoutingTransport, SimulatedCrash
+from harness.adapters import Environment, Health, Implementation, ImplementationError, SettingsReply, TickReply
+from harness.faults import FaultSchedule, seconds_between
+from harness.interception import HUBSPOT_HOST as HUBSPOT_REAL_HOST
+from harness.interception import Interceptor
+from harness.settings import OBJECT_TYPES, settings_problems
+from harness.snapshots import check_world_snapshot, load_fakes, snapshot_world
+from harness.tenants import SHOPIFY_APP, PortalTenant, ShopTenant, derived_secret, install_shop, open_portal
+from harness.wiring import FaultMiddleware, RoutingTransport, SimulatedCrash
 
 SHOPIFY_HOST = "shopify.sim"
 HUBSPOT_HOST = "hubspot.sim"
@@ -96,7 +96,7 @@ class World:
         self._crash_pending = False
         self._wake_at: datetime | None = None  # the implementation's own next wake-up, when before the next tick
         self._mount_fakes()
-        # The real vendor hosts routed to the fakes through a proxy with the run's CA (fakes/world/interception.py).
+        # The real vendor hosts routed to the fakes through a proxy with the run's CA (harness/interception.py).
         self.interceptor = Interceptor(self.hubspot_url, self.shopify_url) if intercept else None
         self._workdir = workdir
         self._tmp: tempfile.TemporaryDirectory | None = None
