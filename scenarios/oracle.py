@@ -1,6 +1,6 @@
 """The oracle: an executable model of docs/spec.md that computes the expected end state from the history.
 
-It reads only the history of changes people made (scenarios/history.py) and the final records of
+It reads only the history of changes people made (scenarios/dsl/history.py) and the final records of
 both fakes; it shares no code with `reference/`, so a bug in the engine is not mirrored by the judge.
 Each object type is a small model of its rules: which records must exist where, with which values,
 and which must not. `judge()` returns the evidence of every difference, tagged with the requirement
@@ -17,7 +17,7 @@ from typing import Any
 
 from reports.model import Evidence
 from scenarios.dsl import LATENCY_BOUND, Sim, money_equal, norm_email
-from scenarios.history import Change
+from scenarios.dsl.history import Change
 
 ORDER_STAGE_IDS = {
     "open": "4b27b500-f031-4927-9811-68a0b525cbae",

@@ -248,7 +248,7 @@ def sim_world(tmp_path: Any) -> Iterator[SimWorld]:
 
 @pytest.fixture
 def shopsync_sim(tmp_path: Any) -> Iterator[Callable[..., Any]]:
-    """`shopsync_sim(implementation, shops=("alpha",), seed=0)`: a scenario world (scenarios/dsl.py's `Sim`)
+    """`shopsync_sim(implementation, shops=("alpha",), seed=0)`: a scenario world (scenarios/dsl/simulation.py's `Sim`)
     with your implementation attached: a Python factory (in process: `configure`, `tick`, `handle_webhook`) or
     a command speaking the process contract."""
     from harness import World

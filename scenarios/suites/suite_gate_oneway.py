@@ -15,8 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from fakes.hubspot import reports
 from scenarios.dsl import Sim, norm_email, scenario
+from scenarios.dsl.refs import CustomerRef, OrderRef
 from scenarios.oracle import order_statuses
-from scenarios.refs import CustomerRef, OrderRef
 
 LOSE_ALL_WEBHOOKS = {"webhooks": [{"kind": "drop"}]}
 

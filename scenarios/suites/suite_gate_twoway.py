@@ -4,7 +4,7 @@ deletions without webhooks, one contact in two stores, and contacts edited after
 from __future__ import annotations
 
 from scenarios.dsl import Sim, money_equal, norm_email, scenario
-from scenarios.refs import CustomerRef, HubSpotRef
+from scenarios.dsl.refs import CustomerRef, HubSpotRef
 
 LOSE_ALL_WEBHOOKS = {"webhooks": [{"kind": "drop"}]}
 # docs/vendor-behaviour.md §3.5: HubSpot's search index trails the records by "a few moments", reported up to

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from fakes.clock import parse_iso8601
 from scenarios.dsl import Sim, money_equal, norm_email, scenario
-from scenarios.webhooks import FORGER_SECRET, stale
+from scenarios.dsl.webhooks import FORGER_SECRET, stale
 
 TAGS = ("hostile",)
 FORGED_NAMES = ("Mallory", "Forged", "Ghost", "Intruder")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from scenarios.dsl import Sim, money_equal, norm_email, scenario
-from scenarios.refs import ProductRef
+from scenarios.dsl.refs import ProductRef
 
 TAGS = ("odd-data",)
 # Names people really have, in scripts a sync must carry byte for byte: Arabic and Hebrew are written

@@ -17,8 +17,8 @@ from harness import InProcess, World
 from reference.engine import SyncEngine
 from scenarios.checks import history_checks
 from scenarios.dsl import Sim, SimOptions
+from scenarios.dsl.refs import CustomerRef
 from scenarios.oracle import Oracle
-from scenarios.refs import CustomerRef
 from tests.mutants.zoo_oneway import (
     OneWayMappingsBothWays,
     OrderStatusesNotUpdated,

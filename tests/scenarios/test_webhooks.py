@@ -1,4 +1,4 @@
-"""The harness's own webhooks (scenarios/webhooks.py): signed as the vendors sign, carried like theirs.
+"""The harness's own webhooks (scenarios/dsl/webhooks.py): signed as the vendors sign, carried like theirs.
 
 The hostile scenarios only prove something if the deliveries they call genuine really are: a
 correctly signed one must be accepted by the reference engine, so that the forged and stale ones
@@ -14,7 +14,7 @@ import pytest
 from harness import World
 from harness.adapters import load_implementation
 from scenarios.dsl import Sim, SimOptions
-from scenarios.webhooks import FORGER_SECRET, stale
+from scenarios.dsl.webhooks import FORGER_SECRET, stale
 
 
 @pytest.fixture

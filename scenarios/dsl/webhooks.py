@@ -23,10 +23,10 @@ from fakes.hubspot.webhooks import sign_v1, sign_v3
 from fakes.outbox import Delivery
 from harness.tenants import SHOPIFY_APP
 from harness.world import DeliveryRecord
-from scenarios.history import Change
+from scenarios.dsl.history import Change
 
 if TYPE_CHECKING:
-    from scenarios.dsl import Sim
+    from scenarios.dsl.simulation import Sim
 
 # What a forger signs with: not the app's client secret, which only Shopify, HubSpot and the app know.
 FORGER_SECRET = "not-the-app-client-secret"
