@@ -133,8 +133,8 @@ def _shopsync_servers() -> Iterator[_Servers]:
     servers.stop()
 
 
-def _fresh(servers: _Servers) -> None:
-    """Both fakes back to their demo tenants and the clock to its start (each test starts from the same)."""
+def _rewind(servers: _Servers) -> None:
+    """The shared clock back to its start: each test begins at the same simulated instant."""
     servers.clock.reset()
 
 
@@ -144,7 +144,7 @@ def shopify(_shopsync_servers: _Servers) -> FakeShopify:
     from fakes.shopify.demo import DEMO_APP, DEMO_APP_SECRET, add_demo_shop
 
     servers = _shopsync_servers
-    _fresh(servers)
+    _rewind(servers)
     servers.shopify_store.reset()
     servers.shopify_store.outbox.clear()
     shop, token = add_demo_shop(servers.shopify_store)
@@ -158,7 +158,7 @@ def hubspot(_shopsync_servers: _Servers) -> FakeHubSpot:
     from fakes.hubspot.demo import add_demo_portal
 
     servers = _shopsync_servers
-    _fresh(servers)
+    _rewind(servers)
     servers.hubspot_store.reset()
     servers.hubspot_store.outbox.clear()
     portal_id, token = add_demo_portal(servers.hubspot_store)
