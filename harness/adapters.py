@@ -290,6 +290,11 @@ class InProcess(Implementation):
 IN_PROCESS_APP_PATH = "/app"
 
 
+def is_app_path(path: str) -> bool:
+    """Whether a request path is the app page's (under /app)."""
+    return path == IN_PROCESS_APP_PATH or path.startswith(IN_PROCESS_APP_PATH + "/")
+
+
 def mount_app_page(current: Callable[[], Any], lock: Any = None) -> Callable:
     """A WSGI application serving `current().app_page()` under /app (the object changes when it restarts; the
     in-process form of the contract's page is a method `app_page()` returning a WSGI application)."""
@@ -297,7 +302,7 @@ def mount_app_page(current: Callable[[], Any], lock: Any = None) -> Callable:
         obj = current()
         page = getattr(obj, "app_page", None) if obj is not None else None
         path = environ.get("PATH_INFO", "")
-        if not callable(page) or not (path == IN_PROCESS_APP_PATH or path.startswith(IN_PROCESS_APP_PATH + "/")):
+        if not callable(page) or not is_app_path(path):
             start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"no app page here"]
         inner = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + IN_PROCESS_APP_PATH,

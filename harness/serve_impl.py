@@ -18,6 +18,7 @@ from harness.adapters import (
     Environment,
     ImplementationError,
     InProcess,
+    is_app_path,
     mount_app_page,
 )
 
@@ -93,10 +94,8 @@ def contract_app(adapter: InProcess, base_url: str | None = None) -> Flask:
     contract = app.wsgi_app
 
     def dispatch(environ: dict, start_response):  # type: ignore[no-untyped-def]
-        path = environ.get("PATH_INFO", "")
-        if path == IN_PROCESS_APP_PATH or path.startswith(IN_PROCESS_APP_PATH + "/"):
-            return page(environ, start_response)
-        return contract(environ, start_response)
+        route = page if is_app_path(environ.get("PATH_INFO", "")) else contract
+        return route(environ, start_response)
 
     app.wsgi_app = dispatch  # type: ignore[method-assign]
     return app

@@ -133,9 +133,12 @@ def _shopsync_servers() -> Iterator[_Servers]:
     servers.stop()
 
 
-def _rewind(servers: _Servers) -> None:
-    """The shared clock back to its start: each test begins at the same simulated instant."""
+def _fresh(servers: _Servers, store: Any) -> None:
+    """A fake emptied for the next test, and the shared clock back to its start (each test begins at the same
+    simulated instant)."""
     servers.clock.reset()
+    store.reset()
+    store.outbox.clear()
 
 
 @pytest.fixture
@@ -144,9 +147,7 @@ def shopify(_shopsync_servers: _Servers) -> FakeShopify:
     from fakes.shopify.demo import DEMO_APP, DEMO_APP_SECRET, add_demo_shop
 
     servers = _shopsync_servers
-    _rewind(servers)
-    servers.shopify_store.reset()
-    servers.shopify_store.outbox.clear()
+    _fresh(servers, servers.shopify_store)
     shop, token = add_demo_shop(servers.shopify_store)
     return FakeShopify(servers.shopify_server.url, shop, token, servers.shopify_store, servers.clock,
                        httpx.WSGITransport(app=servers.shopify_app), DEMO_APP, DEMO_APP_SECRET)
@@ -158,9 +159,7 @@ def hubspot(_shopsync_servers: _Servers) -> FakeHubSpot:
     from fakes.hubspot.demo import add_demo_portal
 
     servers = _shopsync_servers
-    _rewind(servers)
-    servers.hubspot_store.reset()
-    servers.hubspot_store.outbox.clear()
+    _fresh(servers, servers.hubspot_store)
     portal_id, token = add_demo_portal(servers.hubspot_store)
     return FakeHubSpot(servers.hubspot_server.url, portal_id, token, servers.hubspot_store, servers.clock,
                        httpx.WSGITransport(app=servers.hubspot_app))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, g, request
 
@@ -62,6 +63,12 @@ def integer(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ValidationError(f"Invalid value for {name}: {value} (expected an integer)") from None
+
+
+def next_link(after: str) -> str:
+    """`paging.next.link`: this request's URL with `after` set to the next page's cursor."""
+    query = {k: v for k, v in request.args.items() if k != "after"} | {"after": after}
+    return f"{request.base_url}?{urlencode(query)}"
 
 
 def write_rules() -> dict | None:

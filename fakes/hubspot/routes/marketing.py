@@ -4,13 +4,11 @@ endpoints; forms need the `forms` scope, conversations `conversations.read`."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, Response, jsonify, request
 
 from fakes.hubspot.errors import ObjectNotFound, ValidationError
 from fakes.hubspot.marketing import CHANNEL_DEFAULT_LIMIT, CHANNELS, FORM_DEFAULT_LIMIT, MAX_LIMIT, MarketingTools, page
-from fakes.hubspot.routes.common import actor, flag, integer, names, store
+from fakes.hubspot.routes.common import actor, flag, integer, names, next_link, store
 
 bp = Blueprint("hubspot_marketing", __name__)
 
@@ -31,8 +29,7 @@ def _limit(default: int) -> int:
 def _paging(next_after: str | None) -> dict:
     if next_after is None:
         return {}
-    query = {k: v for k, v in request.args.items() if k != "after"} | {"after": next_after}
-    return {"paging": {"next": {"after": next_after, "link": f"{request.base_url}?{urlencode(query)}"}}}
+    return {"paging": {"next": {"after": next_after, "link": next_link(next_after)}}}
 
 
 @bp.get("/marketing/v3/forms")

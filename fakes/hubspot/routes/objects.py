@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, Response, jsonify, request
 
 from fakes.hubspot.render import batch_json, list_json, record_json, search_json
-from fakes.hubspot.routes.common import actor, body, check_write, flag, integer, names, store, write_rules
+from fakes.hubspot.routes.common import (
+    actor,
+    body,
+    check_write,
+    flag,
+    integer,
+    names,
+    next_link,
+    store,
+    write_rules,
+)
 
 bp = Blueprint("hubspot_objects", __name__, url_prefix="/crm/v3/objects")
 
@@ -18,11 +26,7 @@ def list_objects(object_type: str) -> Response:
     page = store().list_page(actor(), object_type, limit=integer("limit", 10), after=request.args.get("after"),
                              properties=names("properties"), history=names("propertiesWithHistory"),
                              associations=names("associations"), archived=flag("archived"))
-    link = None
-    if page.next_after is not None:
-        query = {k: v for k, v in request.args.items() if k != "after"} | {"after": page.next_after}
-        link = f"{request.base_url}?{urlencode(query)}"
-    return jsonify(list_json(page, link))
+    return jsonify(list_json(page, next_link(page.next_after) if page.next_after is not None else None))
 
 
 @bp.post("/<object_type>")
