@@ -135,12 +135,18 @@ def _conform(args: argparse.Namespace) -> int:
     results_dir = report_dir / "results"
     shutil.rmtree(results_dir, ignore_errors=True)
     results_dir.mkdir(parents=True, exist_ok=True)
+    records_dir = report_dir / "records"
+    earlier = Path(args.rerun_failed).parent / "records" if previous is not None else None
+    if earlier is None or earlier.resolve() != records_dir.resolve():
+        shutil.rmtree(records_dir, ignore_errors=True)
+    if earlier is not None and earlier.is_dir() and earlier.resolve() != records_dir.resolve():
+        shutil.copytree(earlier, records_dir)  # the rerun replaces the records of the scenarios it runs again
     suites = Path(scenarios.suites.__file__).parent
     pytest_args = [str(suites / "test_conformance.py"), "-p", "scenarios.plugin", "-o", "addopts=",
                    "-o", "python_files=test_conformance.py", "--rootdir", str(suites), "-p", "no:cacheprovider",
                    "-q", "--no-header", "-rN", "--shopsync-impl", args.impl or "reference",
                    "--shopsync-mode", impl.mode, "--shopsync-seed", str(args.seed), "--shopsync-profile", args.profile,
-                   "--shopsync-results", str(results_dir)]
+                   "--shopsync-results", str(results_dir), "--shopsync-records", str(records_dir)]
     if args.impl_cmd:
         pytest_args += ["--shopsync-impl-cmd", args.impl_cmd]
     if shard:
@@ -328,14 +334,51 @@ def _merge(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     impl = ImplSpec(name=None if info.command else info.implementation, command=info.command, mode=info.mode,
                     intercept=info.intercept)
-    for directory in args.merge:  # each shard's replay bundles, with the merged report
-        for bundle in sorted((Path(directory) / "replays").glob("*.json")):
-            target = out / "replays" / bundle.name
+    for directory in args.merge:  # each shard's replay bundles and run records, with the merged report
+        for kept in [*sorted((Path(directory) / "replays").glob("*.json")),
+                     *sorted((Path(directory) / "records").glob("*.json.gz"))]:
+            target = out / kept.parent.name / kept.name
             target.parent.mkdir(parents=True, exist_ok=True)
-            if bundle.resolve() != target.resolve():
-                shutil.copyfile(bundle, target)
+            if kept.resolve() != target.resolve():
+                shutil.copyfile(kept, target)
     print(f"merged {len(runs)} report(s), {len(scenarios)} scenarios")
     return _write_run(scenarios, info, waivers, out, impl)
+
+
+def _judge(args: argparse.Namespace) -> int:
+    """`shopsync judge DIR`: the saved run judged again from its records; says which verdicts changed."""
+    from pathlib import Path
+
+    from reports.render_json import read_json
+    from scenarios.rejudge import differences, rejudged
+    from scenarios.runner import ImplSpec
+    from scenarios.waivers import load_waivers
+
+    directory = Path(args.directory)
+    try:
+        run = read_json(directory / "conformance.json")
+        waivers = load_waivers(Path(args.waivers) if args.waivers else None)
+        scenarios, unrecorded = rejudged(run, directory)
+    except (OSError, ValueError, KeyError) as bad:
+        print(f"shopsync judge: cannot judge {directory}: {bad}", file=sys.stderr)
+        return 2
+    changed = differences(run.scenarios, scenarios)
+    print(f"judged {len(scenarios) - len(unrecorded)} scenario(s) again from {directory / 'records'}"
+          + (f"; {len(unrecorded)} kept as run (no record: ended before judgement)" if unrecorded else ""))
+    for difference in changed:
+        print(f"  {difference.scenario}\n    run:   {difference.before[:300]}\n    judge: {difference.after[:300]}")
+    print(f"verdicts: {len(changed)} differ from the run" if changed else "verdicts: the same as the run")
+    info = run.run
+    impl = ImplSpec(name=None if info.command else info.implementation, command=info.command, mode=info.mode,
+                    intercept=info.intercept)
+    if args.report_dir:
+        code = _write_run(scenarios, info, waivers, Path(args.report_dir), impl)
+    else:
+        from datetime import date
+
+        from scenarios.aggregate import aggregate
+        code = aggregate(scenarios, info, waivers, today=date.today()).exit_code
+    return 3 if args.check and changed else code
 
 
 def _trigger(args: argparse.Namespace) -> int:
@@ -444,6 +487,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--waivers", default=None, help="JSON file of tolerated failures, as for conform")
     report.set_defaults(run=_report)
 
+    judge = sub.add_parser("judge", help="judge a saved run again from its records (DIR/records), without "
+                           "replaying it, and say which verdicts differ from the run's")
+    judge.add_argument("directory", help="a report directory of `shopsync conform` (holds conformance.json, records/)")
+    judge.add_argument("--report-dir", default=None, help="write the report of the judged run here")
+    judge.add_argument("--waivers", default=None, help="waivers file (JSON), as for conform")
+    judge.add_argument("--check", action="store_true", help="exit 3 when a verdict differs from the run's")
+    judge.set_defaults(run=_judge)
     trigger = sub.add_parser("trigger", help="send one signed, realistic webhook (Shopify topic or HubSpot event "
                              "type) built from a seeded simulated world to URL")
     trigger.add_argument("topic", help="e.g. customers/create, orders/create, contact.propertyChange")

@@ -26,6 +26,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--shopsync-only", default=None, help="requirement ids, prefixes or scenario ids, comma-separated")
     group.addoption("--shopsync-profile", default="ci", choices=("dev", "ci", "certify"))
     group.addoption("--shopsync-results", default=None, help="directory for one JSON result per scenario")
+    group.addoption("--shopsync-records", default=None,
+                    help="directory for the run record each scenario was judged from (shopsync judge DIR)")
     group.addoption("--shopsync-shard", default=None, help="K/N: run only the K-th of N deterministic slices")
     group.addoption("--shopsync-progress", action="store_true", help="draw a progress bar on standard error")
     group.addoption("--shopsync-intercept", action="store_true",
@@ -61,10 +63,12 @@ def shopsync_run(request: pytest.FixtureRequest, tmp_path: Path):
                     mode=config.getoption("--shopsync-mode"), intercept=config.getoption("--shopsync-intercept"))
     seed = config.getoption("--shopsync-seed")
     results = config.getoption("--shopsync-results")
+    records = config.getoption("--shopsync-records")
 
     def run(spec: ScenarioSpec) -> None:
         secrets = request.node.stash.setdefault(SECRETS, set())
-        result = run_scenario(spec, impl, seed, workdir=tmp_path, secrets=secrets)
+        result = run_scenario(spec, impl, seed, workdir=tmp_path, secrets=secrets,
+                              records=Path(records) if records else None)
         if results:
             result_to_file(result, Path(results))
         request.node.user_properties.append(("requirements", ",".join(spec.requirements)))

@@ -16,9 +16,10 @@ from harness.adapters import Implementation, load_implementation
 from harness.tenants import minted_secrets
 from reports.model import Efficiency, Evidence, Reliability, ScenarioResult
 from reports.redact import Redactor
-from scenarios.checks import history_checks
-from scenarios.dsl import LATENCY_BOUND, REGISTRY, ScenarioFailure, ScenarioSkipped, ScenarioSpec, Sim
-from scenarios.oracle import Oracle
+from scenarios.dsl import REGISTRY, ScenarioFailure, ScenarioSkipped, ScenarioSpec, Sim
+from scenarios.judge import judge as verdict
+from scenarios.judge.record import RunRecord
+from scenarios.recording import recorded
 
 HARNESS_VERSION = "0.1.0"
 MAX_EVIDENCE = 25  # per scenario: enough to see the pattern, small enough for the report
@@ -68,12 +69,19 @@ def replay_command(spec: ScenarioSpec, impl: ImplSpec, run_seed: int) -> str:
     return f"shopsync conform {impl.describe()} --seed {run_seed} --only {spec.id}"
 
 
+def record_path(records: Path, scenario_id: str) -> Path:
+    """Where a scenario's run record is kept in a report directory's `records/`."""
+    return records / (scenario_id.replace("/", "__") + ".json.gz")
+
+
 def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Path | None = None,
-                 inputs: InProcess | None = None, secrets: set[str] | None = None) -> ScenarioResult:
+                 inputs: InProcess | None = None, secrets: set[str] | None = None,
+                 records: Path | None = None) -> ScenarioResult:
     """Run one scenario in a fresh world and judge it.
 
     The result comes back with every credential of the run redacted; `secrets`, when given, receives
-    those credentials, for a caller that must redact what it captured itself (pytest's output).
+    those credentials, for a caller that must redact what it captured itself (pytest's output). With
+    `records`, the run record the judge read is saved there (`shopsync judge DIR` judges it again).
     """
     seed = scenario_seed(run_seed, spec.id)
     faults = FaultSchedule.from_json({**spec.faults, "seed": seed}) if spec.faults else None
@@ -96,15 +104,10 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
                                             list(sim.health.capabilities if sim.health else ())))
             return result
         spec.run(sim)
-        evidence = judge(sim, faults=bool(spec.faults))
+        evidence = judge(sim, faults=bool(spec.faults),
+                         record_to=record_path(records, spec.id) if records is not None else None)
         result.latencies = sim.latency_samples()
-        if len(evidence) > MAX_EVIDENCE:
-            extra = len(evidence) - MAX_EVIDENCE
-            evidence = evidence[:MAX_EVIDENCE] + [Evidence(f"{evidence[MAX_EVIDENCE].check.split(':')[0]}: "
-                                                          f"{extra} more difference(s) not listed", "", extra)]
-        result.evidence = evidence
-        result.status = "fail" if evidence else "pass"
-        result.message = "; ".join(e.check for e in evidence[:5])
+        judged(result, evidence)
     except ScenarioFailure as failure:
         result.status, result.evidence = "fail", failure.evidence
         result.message = str(failure)
@@ -144,25 +147,39 @@ def run_scenario(spec: ScenarioSpec, impl: ImplSpec, run_seed: int, workdir: Pat
     return result
 
 
-def judge(sim: Sim, *, faults: bool = False) -> list[Evidence]:
+def judge(sim: Sim, *, faults: bool = False, record_to: Path | None = None) -> list[Evidence]:
     """Everything the suite holds against the implementation after a scenario's story: let the world go quiet
-    (unless a check already failed), wait 30 simulated minutes for echoes, then the scenario's own failed
-    checks, the oracle's final-state judgement, the history checks of the audit log, and the latency bound
-    (LAT-3 when the scenario injected faults, else LAT-1). Empty: the implementation conforms here."""
+    (unless a check already failed), wait 30 simulated minutes for echoes, record the run, and judge the record
+    (scenarios/judge/: the scenario's own failed checks, the end state, the history of calls, the latency
+    bound). Empty: the implementation conforms here. `record_to`: where to save the record."""
+    return verdict(record_run(sim, faults=faults, record_to=record_to))
+
+
+def record_run(sim: Sim, *, faults: bool = False, record_to: Path | None = None) -> RunRecord:
+    """Let the world go quiet, then record it as the judge reads it (and save it to `record_to`)."""
     quiet_at = None
     if not sim.failures:
         sim.world.advance_until_quiet()
         quiet_at = sim.world.now()
         sim.world.advance(timedelta(minutes=30))
-    evidence = list(sim.failures)
-    evidence += Oracle(sim).judge()
-    evidence += history_checks(sim, quiet_since=quiet_at)
-    late = [s for s in sim.latency_samples() if s.seconds is None or s.seconds > LATENCY_BOUND.total_seconds()]
-    if late:
-        rule = "LAT-3" if faults else "LAT-1"
-        evidence.append(Evidence(f"{rule}: {len(late)} change(s) not visible within 10 minutes",
-                                 "visible within 600 s", [s.__dict__ for s in late[:10]]))
-    return evidence
+    world = sim.world
+    secrets = minted_secrets(world.seed, world.shopify, world.hubspot, world.shops, world.portal)
+    record, data = recorded(sim, quiet_at=quiet_at, faults=faults, secrets=secrets)
+    if record_to is not None:
+        record.save(record_to, data)
+    return record
+
+
+def judged(result: ScenarioResult, evidence: list[Evidence]) -> ScenarioResult:
+    """A result's status, evidence (the first MAX_EVIDENCE, then a count) and message from the judge's evidence."""
+    if len(evidence) > MAX_EVIDENCE:
+        extra = len(evidence) - MAX_EVIDENCE
+        evidence = evidence[:MAX_EVIDENCE] + [Evidence(f"{evidence[MAX_EVIDENCE].check.split(':')[0]}: "
+                                                      f"{extra} more difference(s) not listed", "", extra)]
+    result.evidence = evidence
+    result.status = "fail" if evidence else "pass"
+    result.message = "; ".join(e.check for e in evidence[:5])
+    return result
 
 
 def _unclaimed(spec: ScenarioSpec, capabilities: tuple[str, ...]) -> list[str]:
@@ -206,9 +223,7 @@ def _reliability(world: World, sim: Sim | None, result: ScenarioResult, spec: Sc
     for delivery in world.stats.deliveries:
         if delivery.fault:
             webhook_faults[delivery.fault] = webhook_faults.get(delivery.fault, 0) + 1
-    lost_marks = ("CNT-1: no", "PRD-1: no", "CRT-1: checkout")
-    lost = sum(1 for e in result.evidence if " not in HubSpot" in e.check or e.check.startswith(lost_marks))
-    duplicates = sum(1 for e in result.evidence if "duplicate" in e.check)
+    lost, duplicates = lost_and_duplicated(result.evidence)
     hostile = dict(sim.hostile) if sim else {}
     if sim and "odd-data" in spec.tags:
         # Every record people made or edited in an odd-data scenario carries the odd values.
@@ -219,6 +234,13 @@ def _reliability(world: World, sim: Sim | None, result: ScenarioResult, spec: Sc
                                          if sim and result.status == "pass" else 0),
                        inputs_tried=len(sim.history.changes) if sim else 0, records_lost=lost, duplicates=duplicates,
                        hostile_inputs=hostile, hostile_refused=sim.refused if sim else 0)
+
+
+def lost_and_duplicated(evidence: list[Evidence]) -> tuple[int, int]:
+    """How many records the evidence says were lost, and how many duplicated (the reliability figures)."""
+    lost_marks = ("CNT-1: no", "PRD-1: no", "CRT-1: checkout")
+    lost = sum(1 for e in evidence if " not in HubSpot" in e.check or e.check.startswith(lost_marks))
+    return lost, sum(1 for e in evidence if "duplicate" in e.check)
 
 
 def load_suites() -> dict[str, ScenarioSpec]:

@@ -1,27 +1,16 @@
-"""The history of a scenario: every change the harness made, as the oracle's input.
+"""The history of a scenario: every change the harness made, as the judge's input.
 
 The DSL appends a Change for each merchant edit in Shopify, marketer edit in HubSpot and settings
-change, stamped with simulated time. The oracle computes the expected end state from it alone.
+change, stamped with simulated time. The judge computes the expected end state from it (scenarios/judge/).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
+from scenarios.judge.record import Change
 
-@dataclass(frozen=True)
-class Change:
-    """One change made by a person (not by the implementation under test)."""
-
-    at: datetime
-    system: str  # "shopify", "hubspot" or "settings"
-    object: str  # customer, contact, product, order, checkout, cart, company, settings, shop
-    op: str  # create, update, delete, archive, uninstall, configure, ...
-    shop: str | None  # Shopify shop, when the change is in Shopify
-    id: str  # the record id in its own system ("" for settings)
-    data: dict = field(default_factory=dict)  # what the person changed (every field, for a create)
-    record: dict = field(default_factory=dict)  # the whole record right after the change (keys, context)
+__all__ = ["Change", "History"]
 
 
 @dataclass

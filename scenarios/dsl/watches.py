@@ -9,6 +9,9 @@ from datetime import datetime
 
 from reports.model import LatencySample
 from scenarios.dsl.rules import iso
+from scenarios.judge.record import LinesSeen
+
+__all__ = ["LinesSeen", "Watch"]
 
 
 @dataclass
@@ -32,13 +35,3 @@ class Watch:
         seconds = (self.visible_at - self.changed_at).total_seconds() if self.visible_at else None
         return LatencySample(self.object, self.operation, self.direction, iso(self.changed_at),
                              iso(self.visible_at) if self.visible_at else None, seconds)
-
-@dataclass(frozen=True)
-class LinesSeen:
-    """The line items a synced order or cart had in HubSpot just before a merchant or shopper removed a line."""
-
-    object_type: str  # orders or carts
-    shop: str
-    id: int  # the Shopify order or checkout
-    hubspot_id: str
-    names: dict[str, str]  # line item id -> name

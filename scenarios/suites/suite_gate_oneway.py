@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fakes.hubspot import reports
 from scenarios.dsl import Sim, norm_email, scenario
 from scenarios.dsl.refs import CustomerRef, OrderRef
-from scenarios.oracle import order_statuses
+from scenarios.judge.rules import order_statuses
 
 LOSE_ALL_WEBHOOKS = {"webhooks": [{"kind": "drop"}]}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scenarios.dsl import Sim, money_equal, scenario
-from scenarios.oracle import ORDER_STAGE_IDS
+from scenarios.judge.rules import ORDER_STAGE_IDS
 
 
 def _shop_with_goods(w: Sim):

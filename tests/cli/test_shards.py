@@ -83,6 +83,11 @@ def test_sharded_then_merged_equals_one_run(tmp_path: Path) -> None:
     assert differences(_document(whole), _document(merged)) == []
     assert _cases(whole) == _cases(merged)
     assert (merged / "index.html").exists() and list((merged / "replays").glob("*.json"))
+    # The shards' run records come along: the merged run judges again to the same verdicts.
+    assert {p.name for p in (whole / "records").glob("*")} == {p.name for p in (merged / "records").glob("*")}
+    rejudged = subprocess.run([sys.executable, "-m", "scenarios.cli", "judge", str(merged), "--check"],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert rejudged.returncode == 1 and "verdicts: the same as the run" in rejudged.stdout, rejudged.stdout
     again = subprocess.run([sys.executable, "-m", "scenarios.cli", "report", "--merge", str(first), str(first),
                             "--report-dir", str(tmp_path / "twice")], capture_output=True, text=True, cwd=ROOT)
     assert again.returncode == 2 and "in two of the reports" in again.stderr
@@ -101,3 +106,5 @@ def test_rerun_failed_runs_only_the_failures_with_the_runs_seed(tmp_path: Path) 
     assert document["run"]["seed"] == 9 and document["run"]["implementation"] == MUTANT
     assert {s["id"] for s in document["scenarios"]} == {s["id"] for s in _document(first)["scenarios"]}
     assert differences(_document(first), document) == []  # deterministic: the same failures again
+    # The rerun's report directory holds every scenario's record: the rerun ones anew, the others copied.
+    assert {p.name for p in (first / "records").glob("*")} == {p.name for p in (rerun / "records").glob("*")}

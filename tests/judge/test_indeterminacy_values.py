@@ -1,11 +1,11 @@
-"""The oracle's values a sync may keep: ties at one instant, and what a removed record wrote within the bound."""
+"""The values a sync may keep (scenarios/judge/indeterminacy.py): ties at one instant, and what a removed record
+wrote within the bound."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from scenarios.dsl import LATENCY_BOUND
-from scenarios.oracle import Valued, forget_unseen, last_writer
+from scenarios.judge.indeterminacy import Valued, forget_unseen, last_writer
 
 T0 = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -23,7 +23,7 @@ def test_values_written_within_the_bound_of_the_removal_may_be_unseen():
     fields, past = _written((0, "shopify:alpha", "Ada"), (16, "shopify:alpha", "Barbara"),
                             (18, "shopify:alpha", "Carla"))
     removed = T0 + timedelta(minutes=20)
-    forget_unseen(fields, past, "shopify:alpha", removed - LATENCY_BOUND)
+    forget_unseen(fields, past, "shopify:alpha", removed)
     assert [v for v in ("Ada", "Barbara", "Carla", "Dora") if fields["name"].accepts(v)] == ["Ada", "Barbara",
                                                                                                 "Carla"]
 
@@ -31,30 +31,30 @@ def test_values_written_within_the_bound_of_the_removal_may_be_unseen():
 def test_values_written_before_the_bound_must_have_been_seen():
     fields, past = _written((0, "shopify:alpha", "Ada"), (5, "shopify:alpha", "Barbara"))
     removed = T0 + timedelta(minutes=16)
-    forget_unseen(fields, past, "shopify:alpha", removed - LATENCY_BOUND)
+    forget_unseen(fields, past, "shopify:alpha", removed)
     assert fields["name"].accepts("Barbara") and not fields["name"].accepts("Ada")
 
 
 def test_only_the_removed_records_source_is_forgotten():
     # HubSpot wrote last: what the removed customer wrote before no longer matters.
     fields, past = _written((0, "shopify:alpha", "Ada"), (16, "shopify:alpha", "Barbara"), (17, "hubspot", "Edsger"))
-    forget_unseen(fields, past, "shopify:alpha", T0 + timedelta(minutes=18) - LATENCY_BOUND)
+    forget_unseen(fields, past, "shopify:alpha", T0 + timedelta(minutes=18))
     assert fields["name"].accepts("Edsger") and not fields["name"].accepts("Barbara")
     # The removed shop wrote last, over another source's value within the bound: that value may stand.
     fields, past = _written((0, "shopify:alpha", "Ada"), (12, "hubspot", "Edsger"), (16, "shopify:alpha", "Barbara"))
-    forget_unseen(fields, past, "shopify:alpha", T0 + timedelta(minutes=18) - LATENCY_BOUND)
+    forget_unseen(fields, past, "shopify:alpha", T0 + timedelta(minutes=18))
     assert [v for v in ("Ada", "Edsger", "Barbara") if fields["name"].accepts(v)] == ["Edsger", "Barbara"]
 
 
 def test_a_record_made_within_the_bound_leaves_the_values_from_before_it():
     fields, past = _written((0, "shopify:alpha", "25.00"), (30, "shopify:beta", "39.00"))
-    forget_unseen(fields, past, "shopify:beta", T0 + timedelta(minutes=30) - LATENCY_BOUND)
+    forget_unseen(fields, past, "shopify:beta", T0 + timedelta(minutes=30))
     assert fields["name"].accepts("25.00") and fields["name"].accepts("39.00")
     # Nothing before it: its own value, or nothing (a sync that never saw it left nothing of it, on the record of
     # the same person the other side made meanwhile: a customer a checkout's email made at the instant a
     # contact was made and archived; tests/property/test_counterexamples.py).
     fields, past = _written((30, "shopify:beta", "39.00"))
-    forget_unseen(fields, past, "shopify:beta", T0 + timedelta(minutes=30) - LATENCY_BOUND)
+    forget_unseen(fields, past, "shopify:beta", T0 + timedelta(minutes=30))
     assert fields["name"] == Valued("39.00", T0 + timedelta(minutes=30), "shopify:beta", (None,))
     assert fields["name"].accepts(None) and not fields["name"].accepts("25.00")
 
@@ -71,5 +71,5 @@ def test_a_record_made_within_the_bound_may_keep_any_value_it_wrote_since():
     # Thorough run, --hypothesis-seed=20261204: a contact made, renamed 6 minutes later and archived at once. A sync
     # saw the first name and maybe not the rename; the first value must stay acceptable though nothing came before.
     fields, past = _written((0, "hubspot", "Ada"), (6, "hubspot", "Barbara"))
-    forget_unseen(fields, past, "hubspot", T0 + timedelta(minutes=6) - LATENCY_BOUND)
+    forget_unseen(fields, past, "hubspot", T0 + timedelta(minutes=6))
     assert fields["name"].accepts("Ada") and fields["name"].accepts("Barbara") and not fields["name"].accepts("Ken")

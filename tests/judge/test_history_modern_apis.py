@@ -6,8 +6,9 @@ the rule unnoticed by the history checks)."""
 from __future__ import annotations
 
 from harness.tenants import SHOPIFY_APP
-from scenarios.checks import history_checks
 from scenarios.dsl import Sim
+from scenarios.judge import history
+from scenarios.recording import capture
 
 
 def _as_implementation(sim: Sim, fake: str, method: str, path: str, json: dict | None = None):
@@ -26,7 +27,8 @@ def _as_implementation(sim: Sim, fake: str, method: str, path: str, json: dict |
 
 def _rules(sim: Sim) -> list[str]:
     # CON-1 (a shop's API used without its OAuth exchange) is this test's doing: it takes a token directly.
-    return [rule for e in history_checks(sim) if (rule := e.check.split(":")[0]) != "CON-1"]
+    evidence = history(capture(sim, quiet_at=None, faults=False))
+    return [rule for e in evidence if (rule := e.check.split(":")[0]) != "CON-1"]
 
 
 def _graphql(sim: Sim, query: str) -> dict:

@@ -10,8 +10,9 @@ import httpx
 
 from fakes.hubspot.write_rules import parse
 from harness import InProcess, World
-from scenarios.checks import history_checks
 from scenarios.dsl import Sim, SimOptions
+from scenarios.judge import history
+from scenarios.recording import capture
 
 RULE = {"required": {"contacts": ["phone"]}}
 
@@ -28,7 +29,8 @@ def _create_contact(sim: Sim, phone: str | None = None) -> httpx.Response:
 
 
 def _cnt6(sim: Sim, quiet_since: datetime) -> list[str]:
-    return [e.check for e in history_checks(sim, quiet_since=quiet_since) if e.check.startswith("CNT-6")]
+    return [e.check for e in history(capture(sim, quiet_at=quiet_since, faults=False))
+            if e.check.startswith("CNT-6")]
 
 
 def test_a_refused_write_after_quiescence_is_no_echo_but_a_made_one_is(sim):

@@ -2,7 +2,7 @@
 (SET-5), products written while their sync is off (SET-1), order payment and fulfilment status (ORD-5) and
 line items kept as the same records (PRD-4).
 
-Each test plays the same few moves with a broken sync and with the reference: the judge alone (the oracle or
+Each test plays the same few moves with a broken sync and with the reference: the judge alone (the end state or
 the history checks, no scenario's own `expect`) must fault the broken one for the rule it breaks, and must
 not fault the reference. Before these checks the judge passed every broken sync here.
 """
@@ -15,10 +15,12 @@ import pytest
 
 from harness import InProcess, World
 from reference.engine import SyncEngine
-from scenarios.checks import history_checks
 from scenarios.dsl import Sim, SimOptions
 from scenarios.dsl.refs import CustomerRef
-from scenarios.oracle import Oracle
+from scenarios.judge import end_state
+from scenarios.judge.history import check_history
+from scenarios.judge.view import RunView
+from scenarios.recording import capture
 from tests.mutants.zoo_oneway import (
     OneWayMappingsBothWays,
     OrderStatusesNotUpdated,
@@ -42,7 +44,8 @@ def make_sim() -> Iterator[Callable[[Callable], Sim]]:
 
 def _checks(sim: Sim, rule: str) -> list[str]:
     """What the judge (end state and history) says breaks `rule`."""
-    evidence = Oracle(sim).judge() + history_checks(sim)
+    record = capture(sim, quiet_at=None, faults=False)
+    evidence = end_state(record) + check_history(RunView(record))
     return [e.check for e in evidence if e.check.split(":")[0].split(", ").count(rule)]
 
 

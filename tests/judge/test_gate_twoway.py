@@ -13,7 +13,8 @@ import pytest
 from harness import World
 from harness.adapters import InProcess
 from scenarios.dsl import Sim, SimOptions
-from scenarios.oracle import Oracle
+from scenarios.judge import end_state
+from scenarios.recording import capture
 from tests.property.null_impl import NullSync
 
 
@@ -66,5 +67,5 @@ def test_a_product_left_live_after_its_shopify_delete_is_told_as_prd_2_only(sim:
                                                                                "price": "20.00"})
     sim.shopify.delete_product(poster)
     sim.advance(minutes=11)
-    checks = [e.check for e in Oracle(sim).judge()]
+    checks = [e.check for e in end_state(capture(sim, quiet_at=None, faults=False))]
     assert checks == ["PRD-2: HubSpot product 'Faded Poster' not archived after the Shopify delete"], checks

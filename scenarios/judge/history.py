@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from fakes.audit import AuditEntry
 from reports.model import Evidence
-from scenarios.dsl import Sim
+from scenarios.judge.record import Call
+from scenarios.judge.view import RunView
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SHOPIFY_ORDER_WRITE = re.compile(r"/admin/api/[^/]+/orders(\.json|/\d+(\.json|/.*))$")
@@ -31,25 +31,26 @@ GRAPHQL_ORDER_WRITE = ("order", "refund", "fulfillment", "returnCreate", "return
 GRAPHQL_PRODUCT_WRITE = ("product",)
 
 
-def _mutations(entries: list[AuditEntry], prefixes: tuple[str, ...]) -> list[AuditEntry]:
+def _mutations(entries: list[Call], prefixes: tuple[str, ...]) -> list[Call]:
     """The implementation's GraphQL mutations to Shopify with a root field starting with one of `prefixes`."""
     return [e for e in entries if e.fake == "shopify" and e.path.endswith("/graphql.json") and not e.read_only
             and any(f.startswith(prefixes) for f in e.fields)]
 
 
-def _calls(entries: list[AuditEntry]) -> list[dict]:
+def _calls(entries: list[Call]) -> list[dict]:
     return [e.as_json() for e in entries[:10]]
 
 
-def _impl(entry: AuditEntry) -> bool:
+def _impl(entry: Call) -> bool:
     """Requests of the implementation under test (the harness edits through the stores, not over HTTP); in
     `app-page` it serves the page a merchant's browser opened (MKT-1)."""
     return entry.phase in ("tick", "webhook", "idle", "app-page")
 
 
-def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evidence]:
-    """Every history rule broken in this scenario's audit log."""
-    entries = sim.world.audit.entries(_impl)
+def check_history(view: RunView) -> list[Evidence]:
+    """Every history rule broken in this run's audit log."""
+    entries = [c for c in view.record.calls if _impl(c)]
+    quiet_since = view.record.quiet_at
     found: list[Evidence] = []
 
     order_writes = [e for e in entries if e.fake == "shopify" and e.method in WRITES
@@ -67,7 +68,7 @@ def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evi
     if product_deletes:
         found.append(Evidence("PRD-3: the implementation deleted Shopify products", "no product deleted",
                               f"{len(product_deletes)} delete(s)", _calls(product_deletes)))
-    found.extend(companies_deleted_by_implementation(sim))
+    found.extend(companies_deleted_by_implementation(view))
 
     # A date-versioned call (/crm/objects/2026-03/...) is judged by the legacy route that serves it.
     archives = [e for e in entries if e.fake == "hubspot" and e.method in ("DELETE", "POST")
@@ -81,15 +82,15 @@ def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evi
         found.append(Evidence("CMP-4: the implementation archived HubSpot companies", "no company archived",
                               f"{len(company_archives)} archive call(s)", _calls(company_archives)))
 
-    for shop in sim.uninstalled:
-        at = next(c.at for c in sim.history.changes if c.object == "shop" and c.op == "uninstall" and c.shop == shop)
+    for shop in view.record.uninstalled:
+        at = next(c.at for c in view.history if c.object == "shop" and c.op == "uninstall" and c.shop == shop)
         after = [e for e in entries if e.fake == "shopify" and e.tenant == shop and e.at > at]
         if after:
             found.append(Evidence(f"CON-3: traffic to {shop} after it uninstalled the app", "no request",
                                   f"{len(after)} request(s)", _calls(after)))
 
-    found.extend(_oauth_checks(sim, entries))
-    found.extend(products_written_while_off(sim, entries))
+    found.extend(_oauth_checks(view, entries))
+    found.extend(products_written_while_off(view, entries))
 
     hammered = retried_before_retry_after(entries)
     if hammered:
@@ -110,9 +111,9 @@ def history_checks(sim: Sim, *, quiet_since: datetime | None = None) -> list[Evi
     return found
 
 
-def _oauth_checks(sim: Sim, entries: list[AuditEntry]) -> list[Evidence]:
+def _oauth_checks(view: RunView, entries: list[Call]) -> list[Evidence]:
     found: list[Evidence] = []
-    for shop in sim.options.shops:
+    for shop in view.shops:
         # At the fake's path form, or at the shop's own host (`{shop}.myshopify.com/admin/oauth/...`, what an
         # implementation that hard-codes the real hosts calls through `--intercept-hosts`).
         exchanges = [e for e in entries if e.fake == "shopify" and (
@@ -125,21 +126,21 @@ def _oauth_checks(sim: Sim, entries: list[AuditEntry]) -> list[Evidence]:
         elif api_calls and exchanges and api_calls[0].at < exchanges[0].at:
             found.append(Evidence(f"CON-1: {shop} was called before its OAuth exchange", "exchange first",
                                   "call first", _calls([api_calls[0], exchanges[0]])))
-        unauthorised = [e for e in api_calls if e.status == 401 and shop not in sim.uninstalled]
+        unauthorised = [e for e in api_calls if e.status == 401 and shop not in view.record.uninstalled]
         if unauthorised:
             found.append(Evidence(f"CON-1: {shop} answered 401: a credential other than the installed token",
                                   "every call authorised", f"{len(unauthorised)} x 401", _calls(unauthorised)))
     return found
 
 
-def products_written_while_off(sim: Sim, entries: list[AuditEntry]) -> list[Evidence]:
+def products_written_while_off(view: RunView, entries: list[Call]) -> list[Evidence]:
     """SET-1: product sync is switched on on its own; orders or carts on while it is off write no product,
     in HubSpot or in Shopify (SET-3, SET-4 likewise once it was switched off or deleted).
 
     A write is allowed when the settings in force just before it, or set at its very instant (a tick and a
     settings change at one simulated instant may fall either way), had product sync on."""
     settings = [(c.at, bool(((c.data.get("objects") or {}).get("products") or {}).get("enabled")))
-                for c in sim.history.changes if c.system == "settings" and c.op == "configure"]
+                for c in view.history if c.system == "settings" and c.op == "configure"]
 
     def on_at(at: datetime) -> bool:
         before = [on for when, on in settings if when < at]
@@ -160,7 +161,7 @@ def products_written_while_off(sim: Sim, entries: list[AuditEntry]) -> list[Evid
                      f"{len(off)} write(s)", _calls(off))]
 
 
-def retried_before_retry_after(entries: list[AuditEntry]) -> list[AuditEntry]:
+def retried_before_retry_after(entries: list[Call]) -> list[Call]:
     """Requests sent again at the same simulated instant as the 429 they follow (same vendor, tenant,
     method and path): whatever its Retry-After (never below 0.1 s), it had not elapsed. Shopify's GraphQL
     API throttles with a 200 and THROTTLED instead of a 429 (docs/vendor-behaviour.md §8.B): the same
@@ -182,17 +183,17 @@ def retried_before_retry_after(entries: list[AuditEntry]) -> list[AuditEntry]:
     return found
 
 
-def companies_deleted_by_implementation(sim: Sim) -> list[Evidence]:
+def companies_deleted_by_implementation(view: RunView) -> list[Evidence]:
     """CMP-3: Shopify companies that disappeared although no merchant deleted them.
 
     The audit log keeps no GraphQL bodies, so a `companyDelete` shows as a company gone from the shop
     with no merchant delete in the history.
     """
     found = []
-    for shop in sim.options.shops:
-        made = {int(c.id) for c in sim.history.changes if c.object == "company" and c.op == "create" and c.shop == shop}
-        gone = {int(c.id) for c in sim.history.changes if c.object == "company" and c.op == "delete" and c.shop == shop}
-        present = {c.id for c in sim.world.shopify.company_book(shop).list()}
+    for shop in view.shops:
+        made = {int(c.id) for c in view.history if c.object == "company" and c.op == "create" and c.shop == shop}
+        gone = {int(c.id) for c in view.history if c.object == "company" and c.op == "delete" and c.shop == shop}
+        present = {c["id"] for c in view.companies(shop)}
         vanished = sorted(made - gone - present)
         if vanished:
             found.append(Evidence(f"CMP-3: Shopify companies of {shop} deleted by the implementation", "present",

@@ -1,0 +1,49 @@
+"""CRT: abandoned carts one way into HubSpot (CRT-1), completed ones linked to their order (CRT-4)."""
+
+from __future__ import annotations
+
+from scenarios.judge.contacts import ContactGroup, archived_since
+from scenarios.judge.orders import kept_line_items
+from scenarios.judge.rules import norm_email, whole_number
+from scenarios.judge.view import RunView
+
+
+def check_carts(view: RunView, groups: list[ContactGroup]) -> None:
+    live_carts = view.records("carts")
+    for shop in view.live_shops():
+        for checkout in view.checkouts(shop):
+            checkout_id = checkout["id"]
+            label = f"checkout {shop}/{checkout_id}"
+            completed = checkout.get("completed_at") is not None
+            found = [r for r in live_carts if r.properties.get("hs_external_cart_id") == str(checkout_id)]
+            if not found:
+                view.fail("CRT-4" if completed else "CRT-1", f"checkout {shop}/{checkout_id} has no cart",
+                          {"hs_external_cart_id": checkout_id}, None, label)
+                continue
+            cart = found[0]
+            lines = view.line_items("carts", cart.id)
+            want = sorted((li["title"], li["quantity"]) for li in checkout["line_items"])
+            have = sorted(((li.properties.get("name") or ""), whole_number(li.properties.get("quantity")))
+                          for li in lines)
+            if not completed and want != have:
+                view.fail("PRD-4" if len(have) > len(want) else "CRT-1", f"{label} line items", want, have, label)
+            kept_line_items(view, "carts", shop, checkout_id, cart.id, label,
+                            {li["title"] for li in checkout["line_items"] if li["quantity"] > 0})
+            contacts = view.associated("carts", cart.id, "contacts")
+            email = norm_email(checkout.get("email"))
+            if email and view.enabled("contacts"):
+                contact = view.contact_by_email(email)
+                if (contact is None or contact.id not in contacts) and not archived_since(
+                        groups, email, view.last_change("checkout", shop, checkout_id)):
+                    view.fail("CRT-1", f"{label} not associated with contact {email}", email, contacts, label)
+            status = (cart.properties.get("hs_external_status") or "").lower()
+            if completed:
+                if status in ("open", "abandoned"):
+                    view.fail("CRT-4", f"{label} completed but still reported as abandoned", "completed", status,
+                              label)
+                if view.enabled("orders") and checkout.get("order_id"):
+                    orders = [r for r in view.records("orders")
+                              if r.properties.get("hs_external_order_id") == str(checkout["order_id"])]
+                    linked = view.associated("carts", cart.id, "orders")
+                    if orders and orders[0].id not in linked:
+                        view.fail("CRT-4", f"{label} not linked to its order", orders[0].id, linked, label)

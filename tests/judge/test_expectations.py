@@ -1,0 +1,139 @@
+"""The one model of indeterminacy on hand-written histories: for each person or product and each place, a must /
+may / must-not expectation, and the judgement that follows from it.
+
+Each case is one of the allowances the old oracle carried as a flag of its own (`fleeting`, `unseen_in`,
+`elsewhere_optional`, `archived_unseen`, `archive_optional`, the return of an archived contact); here each is a
+MAY with the possible change that leaves it open, and the definite cases around it stay MUST or MUST NOT.
+"""
+
+from __future__ import annotations
+
+from scenarios.judge import end_state
+from scenarios.judge.contacts import HUBSPOT, buyer_emails, contact_groups
+from scenarios.judge.indeterminacy import Expect, possibly_unseen
+from scenarios.judge.products import product_groups
+from scenarios.judge.view import RunView
+from tests.judge.histories import at, contact, customer, order, product, run
+
+ADA = "ada@example.com"
+
+
+def _contact_expectations(record) -> dict[str, Expect]:
+    view = RunView(record)
+    (group,) = [g for g in contact_groups(view) if g.key == ADA]
+    return {place: e.expect for place, e in group.expectations(view.shops, buyer_emails(view)).items()}
+
+
+def _checks(record) -> list[str]:
+    return [e.check for e in end_state(record)]
+
+
+def test_possibly_unseen_is_within_the_bound_only():
+    assert possibly_unseen(at(0), at(9.9))
+    assert not possibly_unseen(at(0), at(10))
+    assert not possibly_unseen(None, at(1))
+
+
+def test_a_customer_made_and_deleted_within_the_bound_owes_hubspot_nothing():
+    history = [customer("create", 0, "alpha", 1, email=ADA, first_name="Ada"), customer("delete", 5, "alpha", 1)]
+    assert _contact_expectations(run(history)) == {HUBSPOT: Expect.MAY, "alpha": Expect.MAY}
+    assert _checks(run(history)) == []
+    assert _checks(run(history, contacts=[{"email": ADA, "firstname": "Ada"}])) == []
+
+
+def test_a_customer_deleted_after_the_bound_leaves_its_contact_and_bars_the_shop():
+    history = [customer("create", 0, "alpha", 1, email=ADA, first_name="Ada"), customer("delete", 15, "alpha", 1)]
+    assert _contact_expectations(run(history)) == {HUBSPOT: Expect.MUST, "alpha": Expect.MUST_NOT}
+    assert _checks(run(history)) == [f"CNT-5: no HubSpot contact for {ADA}"]
+    recreated = run(history, contacts=[{"email": ADA, "firstname": "Ada"}],
+                    customers={"alpha": [{"id": 2, "email": ADA, "first_name": "Ada"}]})
+    assert _checks(recreated) == [f"CNT-4: deleted customer {ADA} re-created in alpha"]
+
+
+def test_a_shop_whose_customer_lived_within_the_bound_is_neither_barred_nor_owed():
+    history = [customer("create", 0, "alpha", 1, email=ADA, first_name="Ada"),
+               customer("create", 20, "beta", 7, email=ADA, first_name="Ada"), customer("delete", 25, "beta", 7)]
+    record = run(history, shops=("alpha", "beta"), contacts=[{"email": ADA, "firstname": "Ada"}],
+                 customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Ada"}]})
+    assert _contact_expectations(record) == {HUBSPOT: Expect.MUST, "alpha": Expect.MUST, "beta": Expect.MAY}
+    assert _checks(record) == []
+    record.shopify["beta"].customers = [{"id": 8, "email": ADA, "first_name": "Ada"}]
+    assert _checks(record) == []
+
+
+def test_a_hubspot_born_contact_archived_within_the_bound_may_or_may_not_have_reached_the_shops():
+    # A customer of the same email came meanwhile: a sync that saw the contact alive gave it to every shop and
+    # keeps it archived; one that never saw it makes the customer's contact anew. Both are right.
+    history = [contact("create", 0, "9", email=ADA, firstname="Ada"),
+               customer("create", 2, "alpha", 1, email=ADA, first_name="Ada"), contact("archive", 5, "9", email=ADA)]
+    record = run(history, shops=("alpha", "beta"), customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Ada"}]})
+    assert _contact_expectations(record) == {HUBSPOT: Expect.MAY, "alpha": Expect.MUST, "beta": Expect.MAY}
+    assert _checks(record) == []
+    # With no customer of its own the person lived less than the bound: it stays archived, owed to no shop.
+    alone = run(history[::2], shops=("alpha", "beta"))
+    assert _contact_expectations(alone) == {HUBSPOT: Expect.MUST_NOT, "alpha": Expect.MAY, "beta": Expect.MAY}
+    assert _checks(alone) == []
+    came_back = run(history[::2], shops=("alpha", "beta"), contacts=[{"email": ADA, "firstname": "Ada"}])
+    assert _checks(came_back) == [f"CNT-3: archived contact {ADA} came back"]
+
+
+def test_a_contact_archived_after_the_bound_must_stay_archived_unless_a_purchase_needs_it_again():
+    history = [contact("create", 0, "9", email=ADA, firstname="Ada"), contact("archive", 30, "9", email=ADA)]
+    came_back = run(history, contacts=[{"email": ADA, "firstname": "Ada"}],
+                    customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Ada"}]})
+    assert _contact_expectations(came_back)[HUBSPOT] is Expect.MUST_NOT
+    assert _checks(came_back) == [f"CNT-3: archived contact {ADA} came back"]
+    bought = run([*history, order(40, "alpha", 3, ADA)], contacts=[{"email": ADA, "firstname": "Ada"}],
+                 customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Ada"}]})
+    assert _contact_expectations(bought)[HUBSPOT] is Expect.MAY
+    assert _checks(bought) == []
+
+
+def test_a_contact_made_at_the_instant_of_its_customers_may_be_hubspot_born_or_theirs():
+    history = [customer("create", 0, "alpha", 1, email=ADA, first_name="Ada"),
+               contact("create", 0, "9", email=ADA, firstname="Ada")]
+    record = run(history, shops=("alpha", "beta"), contacts=[{"email": ADA, "firstname": "Ada"}],
+                 customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Ada"}]})
+    assert _contact_expectations(record) == {HUBSPOT: Expect.MUST, "alpha": Expect.MUST, "beta": Expect.MAY}
+    assert _checks(record) == []
+    # A minute later the order is definite: the contact came second, so the person is the customer's only.
+    later = [history[0], contact("create", 1, "9", email=ADA, firstname="Ada")]
+    record = run(later, shops=("alpha", "beta"), contacts=[{"email": ADA, "firstname": "Ada"}],
+                 customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Ada"}],
+                            "beta": [{"id": 4, "email": ADA, "first_name": "Ada"}]})
+    assert _contact_expectations(record)["beta"] is Expect.MUST_NOT
+    assert _checks(record) == [f"CON-2: customer {ADA} written to beta"]
+
+
+def test_tied_values_at_one_instant_are_each_accepted_and_a_later_one_is_not():
+    history = [customer("create", 0, "alpha", 1, email=ADA, first_name="Ada"),
+               contact("create", 12, "9", email=ADA, firstname="Ada"),
+               customer("update", 20, "alpha", 1, email=ADA, first_name="Augusta"),
+               contact("update", 20, "9", email=ADA, firstname="Countess")]
+    for name in ("Augusta", "Countess"):
+        record = run(history, contacts=[{"email": ADA, "firstname": name}],
+                     customers={"alpha": [{"id": 1, "email": ADA, "first_name": name}]})
+        assert _checks(record) == [], name
+    record = run(history, contacts=[{"email": ADA, "firstname": "Ada"}],
+                 customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Augusta"}]})
+    assert _checks(record) == [f"CNT-5: contact {ADA} firstname"]
+
+
+def test_a_product_made_and_deleted_within_the_bound_beside_a_namesake_may_have_archived_it():
+    history = [product("create", 0, "alpha", 1, "Poster"), product("create", 20, "beta", 2, "Poster"),
+               product("delete", 25, "beta", 2, "Poster")]
+    view = RunView(run(history, shops=("alpha", "beta"), enabled=("products",)))
+    (group,) = product_groups(view)
+    expect = {p: e.expect for p, e in group.expectations(view.shops, shadowed=False).items()}
+    assert expect == {"hubspot": Expect.MAY, "alpha": Expect.MUST, "beta": Expect.MAY}
+    shop = {"alpha": [{"id": 1, "title": "Poster", "variants": [{"price": "10.00"}]}]}
+    assert _checks(run(history, shops=("alpha", "beta"), enabled=("products",), products=shop)) == []
+
+
+def test_a_product_deleted_after_the_bound_must_be_archived_in_hubspot():
+    history = [product("create", 0, "alpha", 1, "Poster"), product("delete", 30, "alpha", 1, "Poster")]
+    view = RunView(run(history, enabled=("products",)))
+    (group,) = product_groups(view)
+    assert group.expectations(view.shops, shadowed=False)["hubspot"].expect is Expect.MUST_NOT
+    record = run(history, enabled=("products",), hub_products=[{"name": "Poster", "price": "10.00"}])
+    assert _checks(record) == ["PRD-2: HubSpot product 'Poster' not archived after the Shopify delete"]
