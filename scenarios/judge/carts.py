@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from scenarios.judge.contacts import ContactGroup, archived_since
+from scenarios.judge.contacts import archived_since, groups_of
 from scenarios.judge.orders import kept_line_items
 from scenarios.judge.rules import norm_email, whole_number
-from scenarios.judge.view import RunView
+from scenarios.judge.view import RunView, reporting
 
 
-def check_carts(view: RunView, groups: list[ContactGroup]) -> None:
+@reporting
+def check_carts(view: RunView) -> None:
+    groups = groups_of(view)
     live_carts = view.records("carts")
     for shop in view.live_shops():
         for checkout in view.checkouts(shop):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from scenarios.judge.indeterminacy import Expect, Expectation
 from scenarios.judge.rules import norm_domain
-from scenarios.judge.view import RunView
+from scenarios.judge.view import RunView, reporting
 
 
 @dataclass
@@ -88,6 +88,7 @@ def company_groups(view: RunView) -> list[CompanyGroup]:
     return groups
 
 
+@reporting
 def check_companies(view: RunView) -> None:
     groups = company_groups(view)
     live = view.records("companies")

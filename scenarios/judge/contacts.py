@@ -9,7 +9,7 @@ from typing import Any
 
 from scenarios.judge.indeterminacy import Expect, Expectation, Valued, forget_unseen, last_writer, possibly_unseen
 from scenarios.judge.rules import CONTACT_BOTH, CONTACT_TO_HUBSPOT_ADDRESS, norm_email
-from scenarios.judge.view import RunView
+from scenarios.judge.view import RunView, reporting
 
 HUBSPOT = "hubspot"
 
@@ -213,6 +213,12 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
     return groups
 
 
+def groups_of(view: RunView) -> list[ContactGroup]:
+    """The contact groups of a run, replayed once however many checkers ask (orders and carts need to know when
+    a person's contact was archived)."""
+    return view.memo("contact groups", lambda: contact_groups(view))
+
+
 def buyer_emails(view: RunView) -> dict[str, datetime]:
     """Emails of checkouts and orders, with the last instant each bought: the sync may make contacts for
     them (CRT-1, ORD-2)."""
@@ -235,8 +241,9 @@ def archived_since(groups: list[ContactGroup], email: str, at: datetime | None) 
     return archived is not None and at is not None and at <= archived
 
 
+@reporting
 def check_contacts(view: RunView) -> None:
-    groups = contact_groups(view)
+    groups = groups_of(view)
     live_shops = view.live_shops()
     by_email: dict[str, list] = {}
     for contact in view.records("contacts"):

@@ -7,7 +7,7 @@ from typing import Any
 
 from scenarios.judge.indeterminacy import Valued, last_writer
 from scenarios.judge.rules import blank, norm_email, read_path, same_text
-from scenarios.judge.view import RunView
+from scenarios.judge.view import RunView, reporting
 
 
 def steady_mappings(view: RunView, obj: str) -> list[dict]:
@@ -21,6 +21,7 @@ def steady_mappings(view: RunView, obj: str) -> list[dict]:
                                     m["hubspot_property"] or other["shopify_field"] == m["shopify_field"])]
 
 
+@reporting
 def check_mappings(view: RunView) -> None:
     """Against its direction nothing is ever written: a to-HubSpot mapping's Shopify field holds what merchants
     last gave that customer, a to-Shopify mapping's HubSpot property what marketers last gave that contact

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scenarios.judge.contacts import ContactGroup, archived_since
+from scenarios.judge.contacts import ContactGroup, archived_since, groups_of
 from scenarios.judge.record import LinesSeen
 from scenarios.judge.rules import (
     ORDER_STAGE_IDS,
@@ -13,10 +13,12 @@ from scenarios.judge.rules import (
     status_word,
     whole_number,
 )
-from scenarios.judge.view import RunView
+from scenarios.judge.view import RunView, reporting
 
 
-def check_orders(view: RunView, groups: list[ContactGroup]) -> None:
+@reporting
+def check_orders(view: RunView) -> None:
+    groups = groups_of(view)
     edited_in_hubspot = {c.id: c.at for c in view.history if c.system == "hubspot" and c.object == "orders"}
     last_shopify_change = {}
     for change in view.history:

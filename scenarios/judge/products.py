@@ -9,7 +9,7 @@ from typing import Any
 
 from scenarios.judge.indeterminacy import Expect, Expectation, Valued, forget_unseen, last_writer, possibly_unseen
 from scenarios.judge.rules import money_equal
-from scenarios.judge.view import RunView
+from scenarios.judge.view import RunView, reporting
 
 HUBSPOT = "hubspot"
 ARCHIVE_OPEN = "archive"  # a Shopify product of the group lived less than the bound: its delete may not have reached
@@ -151,6 +151,7 @@ def product_groups(view: RunView) -> list[ProductGroup]:
     return groups
 
 
+@reporting
 def check_products(view: RunView) -> None:
     groups = product_groups(view)
     by_name: dict[str, list] = {}

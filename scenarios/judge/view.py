@@ -3,6 +3,8 @@ and the evidence they collect (with a timeline of the record it concerns)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +13,8 @@ from scenarios.judge.record import Change, HubRecord, RunRecord
 from scenarios.judge.rules import iso, norm_email
 
 TIMELINES = 8  # a timeline costs a pass over the calls: only the first few failures get one
+
+Checker = Callable[["RunView"], list[Evidence]]  # a rule's judgement of a run: the evidence of each breach
 
 
 class RunView:
@@ -21,6 +25,13 @@ class RunView:
         self.shops = list(record.shops)
         self.history: list[Change] = record.history
         self.evidence: list[Evidence] = []
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+        """A value derived from the record once per view (a replay of the history that two checkers read)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     # ------------------------------------------------------------------ evidence
 
@@ -104,3 +115,14 @@ class RunView:
         """The live contact HubSpot finds by this email (its index: case-insensitive, merged emails too)."""
         cid = self.record.hubspot.emails.get(norm_email(email) or "")
         return next((c for c in self.records("contacts") if c.id == cid), None) if cid else None
+
+
+def reporting(check: Callable[[RunView], None]) -> Checker:
+    """A checker written with `view.fail`: its evidence is what it added (the view keeps the run's running list,
+    which the timeline budget counts)."""
+    @functools.wraps(check)
+    def checker(view: RunView) -> list[Evidence]:
+        start = len(view.evidence)
+        check(view)
+        return view.evidence[start:]
+    return checker
