@@ -11,6 +11,7 @@ import contextlib
 import inspect
 import json
 import os
+import re
 import shlex
 import signal
 import socket
@@ -312,6 +313,14 @@ def mount_app_page(current: Callable[[], Any], lock: Any = None) -> Callable:
     return application
 
 
+PORT_ATTEMPTS = 3
+ADDRESS_IN_USE = re.compile(r"(?i)address already in use|EADDRINUSE")
+
+
+class PortTaken(ImplementationError):
+    """The control port was bound by someone else before the implementation bound it."""
+
+
 def free_port() -> int:
     """An ephemeral port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -341,9 +350,22 @@ class Process(Implementation):
         return f"http://127.0.0.1:{self.port}" if self.port else "http://127.0.0.1:0"
 
     def start(self, env: Environment) -> Health:
-        self.env = env
-        if self.port is None:
+        if self.port is not None:  # a restart: the webhooks the fakes send still name this port
+            return self._start(env)
+        for attempt in range(PORT_ATTEMPTS):
             self.port = free_port()
+            try:
+                return self._start(env)
+            except PortTaken:
+                # Free a moment ago, bound by another process before the implementation could (parallel
+                # runs on one machine): the first start may take another port, later ones may not.
+                if attempt == PORT_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _start(self, env: Environment) -> Health:
+        self.env = env
+        assert self.port is not None
         env.state_dir.mkdir(parents=True, exist_ok=True)
         log_dir = self.log_dir or env.state_dir.parent / f"{env.state_dir.name}-logs"
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -358,7 +380,8 @@ class Process(Implementation):
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise ImplementationError(f"{self.name} exited with {self.proc.returncode} before it answered GET "
+                error = PortTaken if ADDRESS_IN_USE.search(self.output()[-2000:]) else ImplementationError
+                raise error(f"{self.name} exited with {self.proc.returncode} before it answered GET "
                                           f"/health (command: {self.command}; see {TROUBLE_DOC}); its output:\n"
                                           f"{self.output()[-2000:]}")
             try:

@@ -68,3 +68,34 @@ def test_a_command_that_never_becomes_healthy_is_reported(tmp_path):
             world.attach(impl)
     finally:
         world.close()
+
+
+def test_a_control_port_taken_before_the_first_start_is_given_up_for_another(process_world, monkeypatch):
+    # Free when the harness chose it, bound by another process before the implementation could (parallel runs
+    # on one machine): the implementation exits with "address already in use", and the first start tries again.
+    import socket
+
+    import harness.adapters as adapters
+
+    world, impl = process_world
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", 0))
+    squatter.listen()
+    taken = squatter.getsockname()[1]
+    ports = iter([taken])
+    monkeypatch.setattr(adapters, "free_port", lambda: next(ports, None) or _free())
+    try:
+        health = world.attach(impl)
+    finally:
+        squatter.close()
+    assert health.implementation == "tiny" and impl.port not in (None, taken)
+    assert world.configure(world.settings(enabled=("contacts",))).accepted
+    assert "address already in use" in impl.output().lower()  # the first try's log is kept
+
+
+def _free() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
