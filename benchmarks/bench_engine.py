@@ -433,3 +433,39 @@ if __name__ == "__main__":
         print(json.dumps(_engine_process_here(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))
     elif sys.argv[1:2] == ["scale-fakes"]:
         print(json.dumps(_fakes_only_here(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))
+
+
+def idle_cost(hours: float = 2, seed: int = 5) -> dict:
+    """The reference's API cost while nothing changes (two shops and a portal, every object on, a few records),
+    against the same engine polling at the configured interval throughout (its polls before they backed off
+    when idle, the baseline): calls and Shopify cost points per shop-hour, HubSpot calls per hour."""
+    from reference.objects import context
+
+    def measure() -> dict:
+        world = _world(seed)
+        try:
+            world.install_shop("beta")
+            world.attach(load_implementation("reference"))
+            world.configure(world.settings())
+            world.shopify.create_customer("alpha", {"email": "idle@example.com", "first_name": "Idle"})
+            world.advance_until_quiet()
+            first = len(world.audit.entries())
+            world.advance(timedelta(hours=hours))
+            calls = [e for e in world.audit.entries()[first:] if e.phase in ("tick", "webhook", "idle")]
+            shop_hours = hours * 2
+            return {"shopify_calls_per_shop_hour": round(sum(e.fake == "shopify" for e in calls) / shop_hours, 1),
+                    "shopify_points_per_shop_hour": round(sum(e.cost or 0 for e in calls if e.fake == "shopify")
+                                                          / shop_hours, 1),
+                    "hubspot_calls_per_hour": round(sum(e.fake == "hubspot" for e in calls) / hours, 1)}
+        finally:
+            world.close()
+
+    saved = context.IDLE_FACTOR
+    try:
+        context.IDLE_FACTOR = 1
+        always = measure()
+    finally:
+        context.IDLE_FACTOR = saved
+    adaptive = measure()
+    return {"hours": hours, "reference": adaptive, "polling_every_interval": always,
+            "ratio": {k: round(adaptive[k] / always[k], 2) if always[k] else None for k in adaptive}}

@@ -31,7 +31,7 @@ def main() -> int:
     results: dict = {"machine": machine()}
 
     quick = os.environ.get("SHOPSYNC_BENCH_QUICK") == "1"
-    with progress.bar("benchmarks", total=9) as bar:
+    with progress.bar("benchmarks", total=10) as bar:
         fakes = bench_fakes.run(seconds)
         moto = {r["call"]: r["per_second"] for r in fakes if r["fake"].startswith("moto")}
         for row in fakes:
@@ -58,6 +58,8 @@ def main() -> int:
         results["scale"] = [bench_engine.scale(n, obj) for obj in ("contacts", "orders")
                             for n in ((1000, 10_000) if quick else (1000, 10_000, 100_000))]
         bar.advance("scale")
+        results["idle_cost"] = bench_engine.idle_cost()
+        bar.advance("idle cost")
         results["latency"] = bench_latency.run()
         bar.advance("latency")
         results["soak"] = bench_engine.soak(hours=2 if quick else 24)
@@ -103,6 +105,10 @@ def main() -> int:
               f"process: +{row['engine_process_growth_mib']} MiB over {row['engine_process_ready_mib']} MiB; "
               f"Shopify: {row['shopify_points']} points in {row['shopify_calls']} calls, "
               f"{row['bulk_operations']} bulk operation(s)")
+    idle = results["idle_cost"]
+    print(f"\nidle cost over {idle['hours']} quiet hours (2 shops): "
+          + ", ".join(f"{k.replace('_', ' ')} {idle['reference'][k]} (was {idle['polling_every_interval'][k]}, "
+                      f"ratio {idle['ratio'][k]})" for k in idle["reference"]))
     print(f"\n{'latency':<32}{'object':<10}{'op':<8}{'n':>4}{'p50':>7}{'p95':>7}{'max':>7}{'/bound':>8}")
     for row in results["latency"]:
         print(f"{row['case']:<32}{row['object']:<10}{row['operation']:<8}{row['samples']:>4}"

@@ -100,6 +100,9 @@ class SyncEngine:
             busy = True
         ctx.shops = {name: client for name, client in self.shops.items() if self._live(name)}
         arrived = self.state.last_event()  # events after this one arrived during the tick: the next one's
+        if arrived > self.state.get("seen_event", 0):
+            ctx.saw_changes()
+            self.state.put("seen_event", arrived)
         self._uninstalls(ctx)
         for stream in self._in_turn():
             if not self.settings.enabled(stream.name):

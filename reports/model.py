@@ -83,11 +83,27 @@ class Efficiency:
     retries: int = 0  # requests repeated after a 429, 5xx or transport error
     faults_injected: dict[str, int] = field(default_factory=dict)
     shopify_cost_points: int = 0  # GraphQL cost Shopify charged (actual; requested for a refused query)
+    # Idle cost: what the implementation called while nothing changed, over quiet spans a scenario measured
+    # (added after schema 1 was published: zero in older documents).
+    idle_hours: float = 0.0  # simulated hours of quiet measured
+    idle_shop_hours: float = 0.0  # the same, times the shops installed
+    idle_shopify_calls: int = 0
+    idle_shopify_cost_points: int = 0
+    idle_hubspot_calls: int = 0
 
     @property
     def calls_per_record(self) -> float | None:
         """API calls per synced record (None when nothing was synced)."""
         return self.api_calls / self.records_synced if self.records_synced else None
+
+    @property
+    def idle_cost(self) -> dict[str, float] | None:
+        """Per shop-hour (Shopify) and per hour (HubSpot, one portal) while nothing changed; None if unmeasured."""
+        if not self.idle_hours or not self.idle_shop_hours:
+            return None
+        return {"shopify_calls_per_shop_hour": round(self.idle_shopify_calls / self.idle_shop_hours, 1),
+                "shopify_cost_points_per_shop_hour": round(self.idle_shopify_cost_points / self.idle_shop_hours, 1),
+                "hubspot_calls_per_hour": round(self.idle_hubspot_calls / self.idle_hours, 1)}
 
 
 @dataclass
@@ -220,6 +236,7 @@ class RunResult:
         out["schema"] = "shopsync-conformance/1"
         for name, eff in self.efficiency.items():
             out["efficiency"][name]["calls_per_record"] = eff.calls_per_record
+            out["efficiency"][name]["idle_cost"] = eff.idle_cost
         return out
 
     @classmethod

@@ -181,7 +181,8 @@ def _efficiency(result: RunResult) -> dict[str, Any]:
     total = result.efficiency.get("all")
     if total is None and rows:
         names = ("api_calls", "shopify_calls", "hubspot_calls", "records_synced", "rate_limited", "retries",
-                 "shopify_cost_points")
+                 "shopify_cost_points", "idle_hours", "idle_shop_hours", "idle_shopify_calls",
+                 "idle_shopify_cost_points", "idle_hubspot_calls")
         total = Efficiency(**{f: sum(getattr(e, f) for _, e in rows) for f in names})
     return {"rows": rows, "total": total, "per_record": per_record, "pressure": pressure}
 

@@ -170,6 +170,11 @@ def _sum_efficiency(results: list[ScenarioResult]) -> Efficiency:
         total.rate_limited += e.rate_limited
         total.retries += e.retries
         total.shopify_cost_points += e.shopify_cost_points
+        total.idle_hours += e.idle_hours
+        total.idle_shop_hours += e.idle_shop_hours
+        total.idle_shopify_calls += e.idle_shopify_calls
+        total.idle_shopify_cost_points += e.idle_shopify_cost_points
+        total.idle_hubspot_calls += e.idle_hubspot_calls
         for k, v in e.faults_injected.items():
             total.faults_injected[k] = total.faults_injected.get(k, 0) + v
     return total

@@ -207,11 +207,28 @@ def _efficiency(world: World, sim: Sim | None) -> Efficiency:
     for entry in entries:
         if entry.fault:
             faults[entry.fault] = faults.get(entry.fault, 0) + 1
-    return Efficiency(api_calls=len(entries), shopify_calls=sum(1 for e in entries if e.fake == "shopify"),
-                      hubspot_calls=sum(1 for e in entries if e.fake == "hubspot"), records_synced=records,
-                      rate_limited=sum(1 for e in entries if e.status == 429), retries=retries,
-                      faults_injected=faults,
-                      shopify_cost_points=sum(e.cost or 0 for e in entries if e.fake == "shopify"))
+    efficiency = Efficiency(api_calls=len(entries), shopify_calls=sum(1 for e in entries if e.fake == "shopify"),
+                            hubspot_calls=sum(1 for e in entries if e.fake == "hubspot"), records_synced=records,
+                            rate_limited=sum(1 for e in entries if e.status == 429), retries=retries,
+                            faults_injected=faults,
+                            shopify_cost_points=sum(e.cost or 0 for e in entries if e.fake == "shopify"))
+    if sim is not None:
+        _idle_cost(world, sim, efficiency)
+    return efficiency
+
+
+def _idle_cost(world: World, sim: Sim, efficiency: Efficiency) -> None:
+    """The implementation's calls during the quiet spans the scenario measured (`Sim.idle`)."""
+    log = world.audit.entries()
+    shops = len([s for s in sim.options.shops if s not in sim.uninstalled])
+    for began, ended, first, last in sim.idle_windows:
+        hours = (ended - began).total_seconds() / 3600
+        calls = [e for e in log[first:last] if e.phase in ("tick", "webhook", "idle")]
+        efficiency.idle_hours += hours
+        efficiency.idle_shop_hours += hours * shops
+        efficiency.idle_shopify_calls += sum(1 for e in calls if e.fake == "shopify")
+        efficiency.idle_shopify_cost_points += sum(e.cost or 0 for e in calls if e.fake == "shopify")
+        efficiency.idle_hubspot_calls += sum(1 for e in calls if e.fake == "hubspot")
 
 
 def _reliability(world: World, sim: Sim | None, result: ScenarioResult, spec: ScenarioSpec) -> Reliability:

@@ -57,6 +57,8 @@ class Sim:
         self.hostile: dict[str, int] = {}  # odd and hostile inputs tried, by kind (the report's reliability)
         self.refused = 0  # of those, how many the implementation refused
         self.lines_seen: list[LinesSeen] = []  # line items of orders and carts just before a line was removed
+        # Quiet spans measured by `idle` (start, end, audit-log positions): the implementation's idle cost.
+        self.idle_windows: list[tuple[datetime, datetime, int, int]] = []
         world.open_portal(tier=options.tier, ops_hub=options.ops_hub)
         for shop in options.shops:
             world.install_shop(shop, currency=options.currency)
@@ -80,6 +82,14 @@ class Sim:
     def settle(self) -> timedelta:
         """Advance until neither the fakes nor the implementation have work left."""
         return self.world.advance_until_quiet()
+
+    def idle(self, *, hours: float = 1) -> None:
+        """Let the world go quiet, then let `hours` pass with nothing changing anywhere: what the implementation
+        calls meanwhile is its idle cost (the report's efficiency section)."""
+        self.settle()
+        began, first = self.now(), len(self.world.audit.entries())
+        self.advance(hours=hours)
+        self.idle_windows.append((began, self.now(), first, len(self.world.audit.entries())))
 
     def crash_and_restart(self) -> None:
         """Kill the implementation and start it on the same state (it must lose and duplicate nothing)."""

@@ -345,6 +345,22 @@ class PollsEvery15Minutes(_TickHook):
         ctx.__class__ = _SlowPollContext
 
 
+class _DozingContext(Context):
+    """Backs off its polls without limit while nothing changes: an hour between polls once the store is idle."""
+
+    def poll_interval(self) -> timedelta:
+        interval = super().poll_interval()
+        return interval if interval == timedelta(seconds=self.settings.poll_interval) else timedelta(hours=1)
+
+
+class DozesWhenIdle(_TickHook):
+    """Polls the configured interval while busy, but only hourly once idle (breaks LAT-3 when webhooks are lost:
+    the first change after a quiet spell waits for the next poll). It passes the busy-store latency scenarios."""
+
+    def _each_tick(self, ctx: Context) -> None:
+        ctx.__class__ = _DozingContext
+
+
 class _WallClockContext(Context):
     """Schedules its polls by the machine's clock instead of the `now` each tick is given."""
 
@@ -789,6 +805,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "IgnoresSwitchOff": ("SET-3",),
     _Z + "WebhookOnly": ("LAT-3",),
     _Z + "PollsEvery15Minutes": ("LAT-3",),
+    _Z + "DozesWhenIdle": ("LAT-3",),
     _Z + "UsesWallClock": ("LAT-3",),
     _Z + "IgnoresRetryAfter": ("LAT-3",),
     _Z + "KeepsProductOnShopifyDelete": ("PRD-2",),
@@ -825,6 +842,7 @@ SELECTIONS: dict[str, str] = {
     _Z + "IgnoresSwitchOff": "SET-3",
     _Z + "WebhookOnly": "LAT-3/latency-without-webhooks",
     _Z + "PollsEvery15Minutes": "LAT-3/latency-without-webhooks",
+    _Z + "DozesWhenIdle": "LAT-3/latency-without-webhooks,LAT-3/change-after-quiet-hours",
     _Z + "UsesWallClock": "LAT-3/latency-without-webhooks",
     _Z + "IgnoresRetryAfter": "LAT-3/latency-under-faults",
     _Z + "KeepsProductOnShopifyDelete": "PRD-2",

@@ -65,6 +65,8 @@ class Pull(StreamBase):
                 listing = self.listings.get(f"shopify:{shop}", ctx.now)
                 try:
                     self.shopify_list(client, since, listing)
+                    if len(listing.records):
+                        ctx.saw_changes()
                     # Shopify lists are consistent: all changed before the listing began was seen.
                     pulled.cursors[key] = listing.started.isoformat()
                 except Deferred as deferred:

@@ -95,6 +95,8 @@ class Pull(StreamBase):
             if listed is not records:  # a stream that lists its own way (companies, in one GraphQL listing)
                 records.clear()
                 records.extend(listed)
+            if len(records):
+                ctx.saw_changes()
             if refused and cursor is not None:
                 again = self.shopify_fetch(client, refused)
                 records.extend(again)
@@ -128,6 +130,8 @@ class Pull(StreamBase):
                 ctx.hubspot.modified_since(self.hubspot_type, self.modified_property,
                                            datetime.fromisoformat(cursor) - OVERLAP, props, listing)
             changed.copy_from(staged(listing.records))
+            if len(listing.records):
+                ctx.saw_changes()
             recheck = listing.attempts > 1
             next_cursor = listing.started.isoformat()
         if hints.hubspot_changed:
