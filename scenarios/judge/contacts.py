@@ -13,7 +13,7 @@ from scenarios.judge.view import RunView, reporting
 
 HUBSPOT = "hubspot"
 
-# Why a place may or may not hold the person (keys of ContactGroup.possible; a shop's own key is its name).
+# Why a place may or may not hold the person (the keys of ContactGroup.possible).
 PERSON_UNSEEN = "person"  # every record of the person lived less than the bound: none need exist anywhere
 ARCHIVE_UNSEEN = "archive"  # its HubSpot-born contact was archived within the bound: a sync may never have seen it
 ELSEWHERE_OPEN = "elsewhere"  # shops beyond its customers' may or may not have been given the person
@@ -237,7 +237,10 @@ def archived_since(groups: list[ContactGroup], email: str, at: datetime | None) 
     cart that needs it): the record lost its contact to the marketer's archive, and nothing since asked a
     sync to write the record again, so it may stay without one even if the person has a new contact
     (ORD-2, CRT-1 within CNT-3)."""
-    archived = next((g.archived_at for g in groups if g.key == email and g.archived_at is not None), None)
+    archived = None
+    for group in groups:  # a person's email may have moved between groups: the last one holding it counts
+        if group.key == email and group.archived_at is not None:
+            archived = group.archived_at
     return archived is not None and at is not None and at <= archived
 
 
