@@ -24,6 +24,7 @@ from harness.adapters import load_implementation
 from reference.clients import shopify_records as records
 from reference.clients.shopify import PAGE
 from reference.clients.shopify import VERSION as SHOPIFY_VERSION
+from reports.model import Efficiency
 
 HUBSPOT_BATCH = 100
 HUBSPOT_TYPE = {"contacts": "contacts", "products": "products", "orders": "orders", "carts": "carts"}
@@ -452,11 +453,11 @@ def idle_cost(hours: float = 2, seed: int = 5) -> dict:
             first = len(world.audit.entries())
             world.advance(timedelta(hours=hours))
             calls = [e for e in world.audit.entries()[first:] if e.phase in ("tick", "webhook", "idle")]
-            shop_hours = hours * 2
-            return {"shopify_calls_per_shop_hour": round(sum(e.fake == "shopify" for e in calls) / shop_hours, 1),
-                    "shopify_points_per_shop_hour": round(sum(e.cost or 0 for e in calls if e.fake == "shopify")
-                                                          / shop_hours, 1),
-                    "hubspot_calls_per_hour": round(sum(e.fake == "hubspot" for e in calls) / hours, 1)}
+            quiet = Efficiency(idle_hours=hours, idle_shop_hours=hours * 2,
+                               idle_shopify_calls=sum(e.fake == "shopify" for e in calls),
+                               idle_shopify_cost_points=sum(e.cost or 0 for e in calls if e.fake == "shopify"),
+                               idle_hubspot_calls=sum(e.fake == "hubspot" for e in calls))
+            return quiet.idle_cost or {}
         finally:
             world.close()
 

@@ -31,7 +31,8 @@ def capture(sim: Sim, *, quiet_at: datetime | None, faults: bool) -> RunRecord:
                for e in world.audit.entries()],
         deliveries=[Delivery(d.at, d.source, d.topic, d.status, d.fault, d.injected) for d in world.stats.deliveries],
         lines_seen=[LinesSeen(s.object_type, s.shop, s.id, s.hubspot_id, dict(s.names)) for s in sim.lines_seen],
-        latencies=sim.latency_samples(), failures=list(sim.failures), quiet_at=quiet_at, faults=faults)
+        latencies=sim.latency_samples(), failures=list(sim.failures), quiet_at=quiet_at, faults=faults,
+        quiet_spans=[(start, end) for start, end, _, _ in sim.idle_windows])
 
 
 def recorded(sim: Sim, *, quiet_at: datetime | None, faults: bool, secrets: set[str]) -> tuple[RunRecord, dict]:

@@ -102,12 +102,14 @@ def check_history(view: RunView) -> list[Evidence]:
         found.append(Evidence("LAT-1: vendor calls made between ticks (the world stood still; HAR-1)",
                               "calls only inside /tick and /webhooks", f"{len(between)} call(s)", _calls(between)))
 
-    if quiet_since is not None:
-        late = [e for e in entries if e.at > quiet_since and e.method in WRITES and not e.read_only
-                and not e.refused and not e.path.endswith(("/search", "/batch/read"))]
-        if late:
-            found.append(Evidence("CNT-6: writes after quiescence (the implementation echoes its own writes)",
-                                  "no write", f"{len(late)} write(s)", _calls(late)))
+    quiet: list[tuple[datetime, datetime | None]] = [(quiet_since, None)] if quiet_since is not None else []
+    quiet += view.record.quiet_spans
+    late = [e for e in entries if any(start < e.at and (end is None or e.at <= end) for start, end in quiet)
+            and e.method in WRITES and not e.read_only and not e.refused
+            and not e.path.endswith(("/search", "/batch/read"))]
+    if late:
+        found.append(Evidence("CNT-6: writes after quiescence (the implementation echoes its own writes)",
+                              "no write", f"{len(late)} write(s)", _calls(late)))
     return found
 
 

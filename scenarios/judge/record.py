@@ -141,6 +141,8 @@ class RunRecord:
     latencies: list[LatencySample] = field(default_factory=list)
     failures: list[Evidence] = field(default_factory=list)  # the scenario's own failed checks
     quiet_at: datetime | None = None  # when the world went quiet (None: a check failed first, no wait)
+    # Spans a scenario let pass with nothing changing after the world went quiet (`Sim.idle`): (start, end].
+    quiet_spans: list[tuple[datetime, datetime]] = field(default_factory=list)
     faults: bool = False  # the scenario injected faults (LAT-3 rather than LAT-1)
 
     # ------------------------------------------------------------------ JSON
@@ -160,6 +162,7 @@ class RunRecord:
             "latencies": [asdict(s) for s in self.latencies],
             "failures": [asdict(e) for e in self.failures],
             "quiet_at": self.quiet_at.isoformat() if self.quiet_at else None,
+            "quiet_spans": [[start.isoformat(), end.isoformat()] for start, end in self.quiet_spans],
             "faults": self.faults,
         }
 
@@ -182,6 +185,8 @@ class RunRecord:
             latencies=[LatencySample(**s) for s in data["latencies"]],
             failures=[_evidence(e) for e in data["failures"]],
             quiet_at=datetime.fromisoformat(data["quiet_at"]) if data["quiet_at"] else None,
+            quiet_spans=[(datetime.fromisoformat(start), datetime.fromisoformat(end))
+                         for start, end in data.get("quiet_spans", [])],
             faults=bool(data["faults"]),
         )
 

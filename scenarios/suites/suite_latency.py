@@ -119,8 +119,8 @@ def initial_sync_bound(w: Sim) -> None:
              expected=f"<= {bound_seconds:.0f} s", found=took)
 
 
-@scenario("LAT-1", "CNT-6", shops=("alpha", "beta"), title="a quiet store for two hours: nothing is written, and the "
-          "polls' idle cost is measured for the report")
+@scenario("LAT-1", "CNT-6", shops=("alpha", "beta"), title="a quiet store for two hours: nothing is written (the "
+          "judge holds the quiet span to CNT-6), and the polls' idle cost is measured for the report")
 def quiet_store(w: Sim) -> None:
     mug = w.shopify.create_product("alpha", title="Quiet Mug", price="8.00")
     buyer = w.shopify.create_customer("alpha", email="quiet.buyer@example.com", first_name="Quiet")
@@ -129,12 +129,6 @@ def quiet_store(w: Sim) -> None:
     w.hubspot.create("contacts", email="still.contact@example.com", firstname="Still")
     w.sync.enable()
     w.idle(hours=2)
-    _, _, first, last = w.idle_windows[-1]
-    writes = [e.as_json() for e in w.world.audit.entries()[first:last]
-              if e.phase in ("tick", "webhook", "idle") and e.method in ("POST", "PUT", "PATCH", "DELETE")
-              and not e.read_only and not e.path.endswith(("/search", "/batch/read"))]
-    w.expect(not writes, "CNT-6: writes while nothing changed (the implementation echoes or rewrites its records)",
-             expected="no write in two quiet hours", found=f"{len(writes)} write(s)", calls=writes[:10])
 
 
 @scenario("LAT-3", shops=("alpha", "beta"), title="with every webhook lost, a change after hours of quiet still shows "

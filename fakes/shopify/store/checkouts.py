@@ -19,12 +19,7 @@ class Checkouts(StoreCore):
 
     def checkout_json(self, shop: Shop, checkout: Checkout) -> dict:
         """A checkout's REST object."""
-        customer = shop.customers.get(checkout.customer_id) if checkout.customer_id else None
-        snapshot = None
-        if customer is not None:
-            snapshot = customer.rest(shop.info)
-            snapshot.pop("addresses", None)
-        return checkout.rest(shop.info, snapshot)
+        return checkout.rest(shop.info, self.customer_snapshot(shop, checkout.customer_id))
 
     def list_checkouts(self, shop_name: str, query: ListQuery) -> Selection[Checkout]:
         """Abandoned checkouts: never completed; `status` open (default) or closed."""

@@ -69,6 +69,15 @@ class StoreCore:
             raise NotFound()
         return shop
 
+    def customer_snapshot(self, shop: Shop, customer_id: int | None) -> dict | None:
+        """The customer an order or checkout carries: its REST object without the address book."""
+        customer = shop.customers.get(customer_id) if customer_id else None
+        if customer is None:
+            return None
+        snapshot = customer.rest(shop.info)
+        snapshot.pop("addresses", None)
+        return snapshot
+
     def one(self, shop_name: str, table: str, record_id: int):
         """A shop's record of a table (`customers`, `products`, `orders`, `checkouts`) by id, or Shopify's 404."""
         return found(getattr(self.shop(shop_name), table), record_id)

@@ -19,12 +19,7 @@ class Orders(StoreCore):
 
     def order_json(self, shop: Shop, order: Order) -> dict:
         """An order's REST object with its customer snapshot."""
-        customer = shop.customers.get(order.customer_id) if order.customer_id else None
-        snapshot = None
-        if customer is not None:
-            snapshot = customer.rest(shop.info)
-            snapshot.pop("addresses", None)
-        return order.rest(shop.info, snapshot)
+        return order.rest(shop.info, self.customer_snapshot(shop, order.customer_id))
 
     def list_orders(self, shop_name: str, query: ListQuery) -> Selection[Order]:
         """Orders passing the filters; `status` defaults to open (docs/vendor-behaviour.md §1.6)."""
