@@ -38,7 +38,7 @@ def capture(sim: Sim, *, quiet_at: datetime | None, faults: bool) -> RunRecord:
 def recorded(sim: Sim, *, quiet_at: datetime | None, faults: bool, secrets: set[str]) -> tuple[RunRecord, dict]:
     """The record as the judge reads it and as it is saved: captured, made JSON, redacted, read back. Judging
     this very form in the run is what makes `shopsync judge DIR` give the run's verdicts."""
-    data = Redactor(secrets).value(capture(sim, quiet_at=quiet_at, faults=faults).to_json())
+    data = plain(Redactor(secrets).value(capture(sim, quiet_at=quiet_at, faults=faults).to_json()))
     return RunRecord.from_json(data), data
 
 
