@@ -13,7 +13,7 @@ import platform
 import sys
 from pathlib import Path
 
-from benchmarks import bench_engine, bench_fakes, bench_latency, bench_world
+from benchmarks import bench_engine, bench_fakes, bench_latency, bench_scale, bench_world
 from scenarios import progress
 
 OUT = Path(__file__).with_name("out")
@@ -31,7 +31,7 @@ def main() -> int:
     results: dict = {"machine": machine()}
 
     quick = os.environ.get("SHOPSYNC_BENCH_QUICK") == "1"
-    with progress.bar("benchmarks", total=10) as bar:
+    with progress.bar("benchmarks", total=11) as bar:
         fakes = bench_fakes.run(seconds)
         moto = {r["call"]: r["per_second"] for r in fakes if r["fake"].startswith("moto")}
         for row in fakes:
@@ -60,6 +60,11 @@ def main() -> int:
         bar.advance("scale")
         results["idle_cost"] = bench_engine.idle_cost()
         bar.advance("idle cost")
+        million = 100_000 if quick else 1_000_000
+        results["store_memory"] = [bench_scale.store_memory(n) for n in (100_000, million)]
+        results["list_pages"] = bench_scale.list_latency(million)
+        results["million_initial_sync"] = bench_scale.initial_sync(million)
+        bar.advance("a Plus merchant's store")
         results["latency"] = bench_latency.run()
         bar.advance("latency")
         results["soak"] = bench_engine.soak(hours=2 if quick else 24)
@@ -109,6 +114,22 @@ def main() -> int:
     print(f"\nidle cost over {idle['hours']} quiet hours (2 shops): "
           + ", ".join(f"{k.replace('_', ' ')} {idle['reference'][k]} (was {idle['polling_every_interval'][k]}, "
                       f"ratio {idle['ratio'][k]})" for k in idle["reference"]))
+    for row in results["store_memory"]:
+        print(f"\nstore of {row['records']:,} customers + {row['records']:,} orders and their HubSpot counterparts: "
+              f"fakes +{row['fakes_peak_mib']} MiB peak over the empty world's {row['empty_world_mib']} MiB "
+              f"(Shopify alone {row['shopify_mib']} MiB); seeded at {row['seed_records_per_second']:,} records/s, "
+              f"HubSpot written at {row['hubspot_records_per_second']:,} records/s in batches of 100")
+    pages = results["list_pages"]
+    for row in pages["pages"]:
+        print(f"page {row['page']:<26} {row['ms']:>8} ms at {pages['records']:,} vs {row['baseline_ms']:>8} ms at "
+              f"{pages['baseline_records']:,}: ratio {row['ratio']}")
+    sync = results["million_initial_sync"]
+    print(f"initial sync of {sync['customers']:,} customers + {sync['orders']:,} orders in process mode: "
+          f"{sync['wall_seconds']} s wall, {sync['simulated_seconds']:.0f} simulated s; engine process "
+          f"+{sync['engine_process_growth_mib']} MiB over {sync['engine_process_ready_mib']} MiB, fakes' process peak "
+          f"+{sync['fakes_process_peak_mib']} MiB; Shopify {sync['shopify_points']} points in {sync['shopify_calls']} "
+          f"calls ({sync['bulk_operations']} bulk operations); HubSpot {sync['hubspot_calls']} calls for a least "
+          f"{sync['least_hubspot_calls']} (ratio {sync['hubspot_ratio']})")
     print(f"\n{'latency':<32}{'object':<10}{'op':<8}{'n':>4}{'p50':>7}{'p95':>7}{'max':>7}{'/bound':>8}")
     for row in results["latency"]:
         print(f"{row['case']:<32}{row['object']:<10}{row['operation']:<8}{row['samples']:>4}"

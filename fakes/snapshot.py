@@ -29,6 +29,7 @@ from typing import Any
 from sortedcontainers import SortedDict
 
 from fakes.clock import SimClock
+from fakes.tables import RecordTable
 
 FORMAT = "shopsync-fake-snapshot/1"
 _PACKAGE = "fakes."
@@ -67,13 +68,15 @@ def encode_fields(record: Any, exclude: frozenset[str] = frozenset()) -> dict[st
 
 class _Encoder:
     def __init__(self) -> None:
-        self._seen: set[int] = set()
+        # id -> the object, kept alive: a record table's decoded copies are freed as they are written, and a
+        # freed object's id can be reused by the next one, which would then look shared.
+        self._seen: dict[int, Any] = {}
 
     def _once(self, value: Any) -> None:
         # A second path to one mutable object would be restored as two objects; fail instead.
         if id(value) in self._seen:
             raise SnapshotError(f"a {type(value).__name__} is reachable twice; the snapshot cannot share it")
-        self._seen.add(id(value))
+        self._seen[id(value)] = value
 
     def encode(self, value: Any) -> Any:
         if value is None or isinstance(value, (bool, int, str)):
@@ -98,6 +101,9 @@ class _Encoder:
             return self._dataclass(value)
         if isinstance(value, (list, dict, set, deque)):
             self._once(value)
+        if isinstance(value, RecordTable):  # written as the sorted dict it stands for; its owner rebuilds it
+            return {"$sorted": {"by_int": value.key is int,
+                                "pairs": [[self.encode(key), self.encode(item)] for key, item in value.items()]}}
         if isinstance(value, SortedDict):
             if value.key not in (None, int):
                 raise SnapshotError("cannot snapshot a SortedDict ordered by a custom key")
@@ -158,6 +164,9 @@ def _record(payload: dict[str, Any]) -> Any:
         else:
             raise SnapshotError(f"snapshot of {qualname} lacks its field {f.name!r}")
         object.__setattr__(record, f.name, item)
+    restored = getattr(record, "_restored", None)
+    if restored is not None:  # a record that rebuilds what it holds in its own form (a shop's record tables)
+        restored()
     return record
 
 

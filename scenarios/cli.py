@@ -7,6 +7,7 @@ import json
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 
 
@@ -21,6 +22,7 @@ def _serve(args: argparse.Namespace) -> int:
     from fakes.shopify.app import create_app as create_shopify_app
     from fakes.shopify.demo import DEMO_APP, DEMO_APP_SECRET, add_demo_shop
     from fakes.shopify.seed import SeedPlan, seed_shop
+    from fakes.shopify.seed_scale import seed_at_scale
     from fakes.shopify.store import ShopifyStore
     from scenarios import progress
 
@@ -32,8 +34,15 @@ def _serve(args: argparse.Namespace) -> int:
     shop, shop_token = add_demo_shop(shopify_store)
     hubspot_store = HubSpotStore(clock, Outbox())
     portal_id, portal_token = add_demo_portal(hubspot_store)
+    scale = args.customers or args.orders
     with progress.status("starting the fakes" + (f" (seeding with {args.seed})" if args.seed is not None else "")):
-        if args.seed is not None:
+        if scale:
+            started = time.perf_counter()
+            made = seed_at_scale(shopify_store, shop, args.seed or 0, customers=args.customers, orders=args.orders)
+            took = time.perf_counter() - started
+            print(f"seeded {made.customers:,} customers and {made.orders:,} orders in {took:.1f} s "
+                  f"({(made.customers + made.orders) / max(took, 1e-9):,.0f} records/s)", file=sys.stderr)
+        elif args.seed is not None:
             seed_shop(shopify_store, shop, args.seed, SeedPlan(customers=25, products=8, orders=20, checkouts=5))
             hubspot_store.seed(portal_id, args.seed)
         shopify = serve_in_thread(create_shopify_app(shopify_store, audit=audit), args.host, args.shopify_port)
@@ -424,6 +433,17 @@ def _spec(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(text: str) -> int:
+    """A record count: a non-negative integer (1000000, 1_000_000 or 1e6)."""
+    try:
+        value = float(text.replace("_", "")) if "e" in text.lower() else int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a count: {text!r}") from None
+    if value < 0 or value != int(value):
+        raise argparse.ArgumentTypeError(f"not a count: {text!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="shopsync", description=__doc__)
@@ -434,6 +454,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--shopify-port", type=int, default=0, help="0 picks a free port")
     serve.add_argument("--hubspot-port", type=int, default=0, help="0 picks a free port")
     serve.add_argument("--seed", type=int, default=None, help="fill the demo shop and portal with seeded data")
+    serve.add_argument("--customers", type=_count, default=0,
+                       help="fill the demo shop with this many customers, fast (a Plus merchant's store: 1000000; "
+                            "drawn from --seed, default 0)")
+    serve.add_argument("--orders", type=_count, default=0,
+                       help="and this many orders, one line item each, bought by those customers")
     serve.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
     serve.add_argument("--json", action="store_true", help="print one JSON line with URLs and tokens")
     serve.set_defaults(run=_serve)

@@ -7,6 +7,7 @@ Products take part in no association: a line item points at its product through 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
@@ -84,12 +85,79 @@ def default_type(from_type: str, to_type: str) -> AssociationType | None:
                  if a.from_type == from_type and a.to_type == to_type and a.is_default), None)
 
 
+# Record keys packed into ints: the object type's code above the numeric id (HubSpot ids are digits), and a
+# link as the target's key above the association type id. One int per link end instead of a tuple, a dict
+# and a set: a million orders' links to their contacts and line items took 2-3 KB each, now about 250 bytes.
+_TYPE_NAMES = ("contacts", "companies", "deals", "tickets", "products", "line_items", "quotes", "orders", "carts",
+               "calls", "emails", "meetings", "notes", "tasks", "communications", "postal_mail")
+_TYPE_CODES = {name: code for code, name in enumerate(_TYPE_NAMES, start=1)}
+_ID_BITS, _TYPE_ID_BITS = 40, 24
+_SPLIT_AT = 16  # past this many links a record's links are a dict (ordered, O(1) to find one)
+
+
+def _pack(key: tuple[str, str]) -> int:
+    return (_TYPE_CODES[key[0]] << _ID_BITS) | int(key[1])
+
+
+def _unpack(packed: int) -> tuple[str, str]:
+    return (_TYPE_NAMES[(packed >> _ID_BITS) - 1], str(packed & ((1 << _ID_BITS) - 1)))
+
+
 @dataclass
 class AssociationIndex:
-    """Links between records of one portal: (type, id) -> (type, id) -> set of association type ids."""
+    """Links between records of one portal: for each record, the records it links to, in the order they were
+    first linked, with the association type ids of each link (every link is kept both ways)."""
 
-    links: dict[tuple[str, str], dict[tuple[str, str], set[int]]] = field(default_factory=dict)
+    # packed record key -> its links: one packed link (an int), a tuple of them, or a dict of them when many
+    links: dict[int, int | tuple[int, ...] | dict[int, None]] = field(default_factory=dict)
     user_types: dict[int, AssociationType] = field(default_factory=dict)
+
+    def _restored(self) -> None:
+        """A snapshot from before packed keys: (type, id) -> (type, id) -> set of type ids."""
+        if any(isinstance(key, tuple) for key in self.links):
+            old, self.links = self.links, {}
+            for source, targets in old.items():  # type: ignore[union-attr]
+                for target, type_ids in targets.items():
+                    for type_id in sorted(type_ids):
+                        self._add_one(_pack(source), _pack(target), type_id)
+
+    def _ends(self, packed: int) -> list[int]:
+        held = self.links.get(packed)
+        if held is None:
+            return []
+        return [held] if isinstance(held, int) else list(held)
+
+    def _put(self, packed: int, ends: list[int]) -> None:
+        if not ends:
+            self.links.pop(packed, None)
+        elif len(ends) == 1:
+            self.links[packed] = ends[0]
+        elif len(ends) <= _SPLIT_AT:
+            self.links[packed] = tuple(ends)
+        else:
+            self.links[packed] = dict.fromkeys(ends)
+
+    def _add_one(self, source: int, target: int, type_id: int) -> bool:
+        end = (target << _TYPE_ID_BITS) | type_id
+        held = self.links.get(source)
+        if isinstance(held, dict):
+            if end in held:
+                return False
+            held[end] = None
+            return True
+        ends = self._ends(source)
+        if end in ends:
+            return False
+        self._put(source, [*ends, end])
+        return True
+
+    def _drop(self, source: int, keep: Callable[[int], bool]) -> bool:
+        ends = self._ends(source)
+        kept = [e for e in ends if keep(e)]
+        if len(kept) != len(ends):
+            self._put(source, kept)
+            return True
+        return False
 
     def type_for(self, type_id: int) -> AssociationType | None:
         """A HubSpot-defined or this portal's user-defined association type."""
@@ -102,48 +170,48 @@ class AssociationIndex:
 
     def add(self, from_key: tuple[str, str], to_key: tuple[str, str], kind: AssociationType) -> bool:
         """Link two records with `kind` and its reverse; True when the link is new."""
-        forward = self.links.setdefault(from_key, {}).setdefault(to_key, set())
-        is_new = kind.type_id not in forward
-        forward.add(kind.type_id)
-        self.links.setdefault(to_key, {}).setdefault(from_key, set()).add(kind.reverse_id)
+        source, target = _pack(from_key), _pack(to_key)
+        is_new = self._add_one(source, target, kind.type_id)
+        self._add_one(target, source, kind.reverse_id)
         return is_new
 
     def remove_pair(self, a: tuple[str, str], b: tuple[str, str]) -> bool:
         """Remove every link between two records, both ways; True when there was one."""
-        had = bool(self.links.get(a, {}).pop(b, None))
-        had = bool(self.links.get(b, {}).pop(a, None)) or had
-        return had
+        pa, pb = _pack(a), _pack(b)
+        had = self._drop(pa, lambda e: e >> _TYPE_ID_BITS != pb)
+        return self._drop(pb, lambda e: e >> _TYPE_ID_BITS != pa) or had
 
     def remove_type(self, a: tuple[str, str], b: tuple[str, str], kind: AssociationType) -> None:
         """Remove one labelled link (and its reverse) between two records."""
-        fwd = self.links.get(a, {}).get(b)
-        if fwd is not None:
-            fwd.discard(kind.type_id)
-            if not fwd:
-                self.links[a].pop(b, None)
-        rev = self.links.get(b, {}).get(a)
-        if rev is not None:
-            rev.discard(kind.reverse_id)
-            if not rev:
-                self.links[b].pop(a, None)
+        pa, pb = _pack(a), _pack(b)
+        self._drop(pa, lambda e: e != (pb << _TYPE_ID_BITS) | kind.type_id)
+        self._drop(pb, lambda e: e != (pa << _TYPE_ID_BITS) | kind.reverse_id)
 
     def of(self, key: tuple[str, str], to_type: str | None = None) -> dict[tuple[str, str], set[int]]:
         """The records linked from `key` (optionally of one type), with their type ids."""
-        out = self.links.get(key, {})
-        return {k: set(v) for k, v in out.items() if to_type is None or k[0] == to_type}
+        out: dict[tuple[str, str], set[int]] = {}
+        code = _TYPE_CODES.get(to_type) if to_type is not None else None
+        if to_type is not None and code is None:
+            return out
+        for end in self._ends(_pack(key)):
+            target = end >> _TYPE_ID_BITS
+            if code is None or target >> _ID_BITS == code:
+                out.setdefault(_unpack(target), set()).add(end & ((1 << _TYPE_ID_BITS) - 1))
+        return out
 
     def drop_record(self, key: tuple[str, str]) -> None:
         """Forget a record entirely (GDPR delete)."""
-        for other in list(self.links.get(key, {})):
-            self.links.get(other, {}).pop(key, None)
-        self.links.pop(key, None)
+        packed = _pack(key)
+        for target in {end >> _TYPE_ID_BITS for end in self._ends(packed)}:
+            self._drop(target, lambda e: e >> _TYPE_ID_BITS != packed)
+        self.links.pop(packed, None)
 
     def move(self, old: tuple[str, str], new: tuple[str, str]) -> None:
         """Re-point every link of `old` to `new` (merge)."""
-        for other, kinds in list(self.links.get(old, {}).items()):
+        for other, kinds in self.of(old).items():
             if other == new:
                 continue
-            for tid in kinds:
+            for tid in sorted(kinds):
                 kind = self.type_for(tid)
                 if kind is not None:
                     self.add(new, other, kind)

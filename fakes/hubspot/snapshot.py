@@ -23,7 +23,7 @@ from fakes.hubspot.webhooks import resigner, sign_v1
 from fakes.outbox import Delivery
 from fakes.snapshot import FORMAT, SnapshotError, check_format, clock_state, decode, encode, restore_clock
 
-WIRING = frozenset({"clock", "outbox", "_lock", "_events"})
+WIRING = frozenset({"clock", "outbox", "_lock", "_events", "_now_iso"})
 
 
 def dump(fake: HubSpotFake) -> dict[str, Any]:

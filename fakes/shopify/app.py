@@ -58,8 +58,7 @@ def create_app(store: ShopifyStore | None = None, *, clock: SimClock | None = No
         operation = store.shop(g.shop).bulk_operations.get(operation_id)
         if operation is None or operation.status not in ("COMPLETED", "FAILED", "CANCELED"):
             raise NotFound()
-        text = "".join(line + "\n" for line in operation.lines)
-        return Response(text, mimetype="application/jsonl")
+        return Response(operation.text(), mimetype="application/jsonl")
 
     @app.get("/openapi.json")
     def openapi() -> Response:

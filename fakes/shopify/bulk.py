@@ -10,7 +10,8 @@ expire after seven days (EXPIRED, no URL). `settle` moves every operation to whe
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 ROWS_PER_SECOND = 2000  # export throughput; a guess of the right order (a 100k-customer export: under a minute)
@@ -30,7 +31,11 @@ class BulkOperation:
     version: str
     created_at: datetime
     done_at: datetime  # when it completes, unless it is cancelled or failed first
-    lines: list[str] = field(default_factory=list)  # the JSONL result, one object a line
+    # The JSONL result, zlib-compressed: a million orders' export is 2 million lines, and an engine's
+    # reconciliation exports the ids of every linked order every few minutes, each kept for 7 days.
+    jsonl: bytes = b""
+    object_count: int = 0  # lines in the result
+    byte_size: int = 0  # bytes of the result, uncompressed
     root_object_count: int = 0
     status: str = "CREATED"
     type: str = "QUERY"
@@ -43,9 +48,19 @@ class BulkOperation:
     def gid(self) -> str:
         return f"gid://shopify/BulkOperation/{self.id}"
 
+
+    @property
+    def lines(self) -> list[str]:
+        """The result's JSON lines."""
+        return self.text().split("\n")[:-1]  # not splitlines(): a JSON string may hold U+2028
+
+    def text(self) -> str:
+        """The result file."""
+        return zlib.decompress(self.jsonl).decode("utf-8") if self.jsonl else ""
+
     @property
     def file_size(self) -> int:
-        return sum(len(line.encode("utf-8")) + 1 for line in self.lines)
+        return self.byte_size
 
     def running(self) -> bool:
         return self.status in ("CREATED", "RUNNING", "CANCELING")
@@ -83,6 +98,25 @@ class BulkOperation:
                 "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
                 "error_code": self.error_code.lower() if self.error_code else None,
                 "status": self.status.lower(), "type": self.type.lower()}
+
+
+class JsonlWriter:
+    """A bulk result written as it is computed, a chunk of lines at a time, compressed."""
+
+    def __init__(self) -> None:
+        self._packer = zlib.compressobj(1)
+        self._parts: list[bytes] = []
+        self.count = 0
+        self.size = 0
+
+    def add(self, lines: list[str]) -> None:
+        text = "".join(line + "\n" for line in lines).encode("utf-8")
+        self._parts.append(self._packer.compress(text))
+        self.count += len(lines)
+        self.size += len(text)
+
+    def finish(self) -> bytes:
+        return b"".join([*self._parts, self._packer.flush()])
 
 
 def duration(rows: int) -> timedelta:

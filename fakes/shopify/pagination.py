@@ -15,9 +15,8 @@ from itertools import islice
 from typing import Generic, TypeVar
 from urllib.parse import urlencode
 
-from sortedcontainers import SortedDict
-
 from fakes.shopify.errors import BadParameter
+from fakes.tables import RecordTable
 
 T = TypeVar("T")
 
@@ -99,29 +98,32 @@ class Selection(Generic[T]):
     A page is found by seeking to the cursor's id, so reading a whole listing page by page costs
     O(records), not O(records x pages) as filtering and sorting the table for every page would."""
 
-    def __init__(self, table: SortedDict, keep: Callable[[T], bool], lock: AbstractContextManager) -> None:
+    def __init__(self, table: RecordTable, keep: Callable[[T], bool], lock: AbstractContextManager,
+                 floor: int | None = None) -> None:
         self.table = table
         self.keep = keep
         self.lock = lock  # the store's: other server threads write the table
+        self.floor = floor  # no record at or below this id passes `keep` (`since_id`): reading starts above it
+
+    def _ids(self, above: int | None = None, below: int | None = None, reverse: bool = False) -> Iterator[int]:
+        low = above if self.floor is None or (above is not None and above > self.floor) else self.floor
+        return self.table.irange(minimum=low, maximum=below, inclusive=(False, False), reverse=reverse)
 
     def __iter__(self) -> Iterator[T]:
         with self.lock:
-            return iter([record for record in self.table.values() if self.keep(record)])
+            return iter([record for record in self.table.values_from(self._ids()) if self.keep(record)])
 
     def __len__(self) -> int:
         with self.lock:
-            return sum(1 for record in self.table.values() if self.keep(record))
+            return sum(1 for record in self.table.values_from(self._ids()) if self.keep(record))
 
     def after(self, last_id: int | None) -> Iterator[T]:
         """Kept records with an id above `last_id` (all of them for None), ascending."""
-        keys = self.table.irange(minimum=last_id, inclusive=(False, True)) if last_id is not None \
-            else iter(self.table.keys())
-        return (r for r in (self.table[k] for k in keys) if self.keep(r))
+        return (r for r in self.table.values_from(self._ids(above=last_id)) if self.keep(r))
 
     def before(self, first_id: int) -> Iterator[T]:
         """Kept records with an id below `first_id`, descending."""
-        keys = self.table.irange(maximum=first_id, inclusive=(True, False), reverse=True)
-        return (r for r in (self.table[k] for k in keys) if self.keep(r))
+        return (r for r in self.table.values_from(self._ids(below=first_id, reverse=True)) if self.keep(r))
 
     def page(self, limit: int, cursor: Cursor | None, filters: dict[str, str]) -> Page[T]:
         """The page `cut_page` would cut from the whole filtered list, found without building that list."""

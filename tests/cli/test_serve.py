@@ -29,3 +29,25 @@ def test_serve_prints_urls_and_tokens_and_both_fakes_answer():
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=15) == 0
+
+
+def test_serve_seeds_a_big_store_and_pages_it_from_the_cursor():
+    proc = subprocess.Popen([sys.executable, "-m", "scenarios.cli", "serve", "--json", "--customers", "12_000",
+                             "--orders", "12000", "--seed", "5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        described = json.loads(proc.stdout.readline())
+        shopify = described["shopify"]
+        headers = {"X-Shopify-Access-Token": shopify["token"]}
+        graphql = f"{shopify['url']}/shops/{shopify['shop']}/admin/api/2026-10/graphql.json"
+        counted = httpx.post(graphql, headers=headers, timeout=30, json={
+            "query": "{ customersCount(limit: null) { count } ordersCount(limit: null) { count } }"}).json()
+        assert counted["data"] == {"customersCount": {"count": 12_000}, "ordersCount": {"count": 12_000}}
+        page = httpx.get(f"{shopify['admin_api']}/orders.json", params={"limit": 250, "status": "any"},
+                         headers=headers, timeout=30)
+        orders = page.json()["orders"]
+        assert len(orders) == 250 and all(o["customer"]["email"].endswith("@example.com") for o in orders)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+    assert "seeded 12,000 customers and 12,000 orders" in proc.stderr.read()

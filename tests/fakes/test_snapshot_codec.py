@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from fakes.hubspot.apps import AccessToken
-from fakes.hubspot.associations import AssociationIndex
+from fakes.hubspot.associations import DEFINED_TYPES, AssociationIndex
 from fakes.shopify.models import Address, Customer
 from fakes.snapshot import SnapshotError, decode, encode
 
@@ -41,8 +41,21 @@ def test_records_come_back_frozen_or_not() -> None:
                         total_spent=Decimal("12.50"))
     token = AccessToken("pat-na1-x", 101, 5, frozenset({"crm.objects.contacts.read"}), oauth=False)
     index = AssociationIndex()
-    index.links[("contacts", "1")] = {("companies", "2"): {279, 1}}
+    index.add(("contacts", "1"), ("companies", "2"), DEFINED_TYPES[279])
+    index.add(("contacts", "1"), ("companies", "2"), DEFINED_TYPES[1])
     assert _round_trip([customer, token, index]) == [customer, token, index]
+
+
+def test_a_snapshot_of_associations_from_before_packed_keys_is_read() -> None:
+    legacy = {"$obj": {"type": "fakes.hubspot.associations:AssociationIndex", "fields": {
+        "links": {"$map": [[{"$tuple": ["contacts", "1"]}, {"$map": [[{"$tuple": ["companies", "2"]},
+                                                                       {"$set": [1, 279]}]]}],
+                           [{"$tuple": ["companies", "2"]}, {"$map": [[{"$tuple": ["contacts", "1"]},
+                                                                       {"$set": [2, 280]}]]}]]},
+        "user_types": {}}}}
+    index = decode(legacy)
+    assert index.of(("contacts", "1")) == {("companies", "2"): {1, 279}}
+    assert index.of(("companies", "2"), "contacts") == {("contacts", "1"): {2, 280}}
 
 
 def test_it_refuses_wiring_shared_objects_and_foreign_types() -> None:

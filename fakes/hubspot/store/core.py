@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fakes.clock import SimClock
 from fakes.hubspot.apps import AccessToken, App, AuthCode, PortalUser, RefreshToken
@@ -13,6 +12,7 @@ from fakes.hubspot.ratelimit import RateLimiter
 from fakes.hubspot.store.records import TIERS, Portal
 from fakes.hubspot.webhooks import CrmEvent
 from fakes.outbox import Outbox
+from fakes.tables import StoreLock
 
 
 class StoreCore:
@@ -25,7 +25,7 @@ class StoreCore:
         # Simulated seconds before a change is visible to search (docs/vendor-behaviour.md §3.5: "a few moments").
         self.search_index_delay = timedelta(seconds=search_index_delay)
         self.webhook_delay = timedelta(seconds=webhook_delay)
-        self._lock = threading.RLock()
+        self._lock = StoreLock()  # settles the record tables when an operation ends (fakes/tables.py)
         self._events: list[CrmEvent] | None = None
         self.reset()
 
@@ -45,6 +45,7 @@ class StoreCore:
             self._next_secret = 0
             self._next_label = 1000
             self._next_dashboard = 1
+            self._now_iso: tuple[datetime | None, str] = (None, "")
             # How /crm/v3 and /crm/v4 answer once HubSpot stops supporting them (fakes/hubspot/versions.py):
             # None (served, as today), "gone" or "not_found".
             self.legacy_sunset: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import islice
 from typing import Any
 
@@ -20,6 +21,7 @@ from fakes.hubspot.store.records import (
     RecordVersion,
     RecordView,
 )
+from fakes.tables import RecordTable
 
 
 class RecordReads(StoreCore):
@@ -85,7 +87,7 @@ class RecordReads(StoreCore):
             if limit < 1 or limit > cap:
                 raise ValidationError(f"limit must be between 1 and {cap}")
             start, table = self._after(after), portal.of_type(otype.name)
-            rows = (table[key] for key in table.irange_key(min_key=start))
+            rows = table.values_from(table.irange_key(min_key=start))
             found = list(islice((r for r in rows if r.archived == archived), limit + 1))
             page, rest = found[:limit], found[limit:]
             items = [self._view(portal, otype, r, properties, history=history, associations=associations)
@@ -105,6 +107,24 @@ class RecordReads(StoreCore):
         return value
 
 
+    @staticmethod
+    def _search_candidates(table: RecordTable[CrmRecord], request: search_rules.SearchRequest,
+                           otype: ObjectType) -> Iterable[CrmRecord]:
+        """The records a search must look at: all of them, or in a big table whose every filter group bounds the
+        modified date from below, those the table's update index says changed since (a record's modified date
+        is its update time, and the version search sees is never newer than the record)."""
+        if not table.stamped() or not request.groups:
+            return table.values()
+        bounds = []
+        for group in request.groups:
+            found = [search_rules.to_millis(f.value or "") for f in group
+                     if f.property_name == otype.modified_property and f.operator in ("GT", "GTE")]
+            found = [b for b in found if b is not None]
+            if not found:
+                return table.values()
+            bounds.append(max(found))
+        return table.values_from(table.changed_since(min(bounds) * 1000))
+
     def search(self, actor: Actor, object_type: str, body: Any) -> Page:
         """`POST /crm/v3/objects/{t}/search` over the lagging index (docs/vendor-behaviour.md §3.5)."""
         with self._lock:
@@ -118,7 +138,7 @@ class RecordReads(StoreCore):
 
             hits: list[tuple[str, dict[str, str]]] = []
             versions: dict[str, RecordVersion] = {}
-            for record in portal.of_type(otype.name).values():
+            for record in self._search_candidates(portal.of_type(otype.name), request, otype):
                 indexed = next((v for v in reversed(record.versions) if v.at <= horizon), None)
                 if indexed is None or indexed.archived:
                     continue

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sortedcontainers import SortedDict
-
 from fakes.hubspot.apps import PortalUser
 from fakes.hubspot.associations import AssociationIndex, AssociationType
 from fakes.hubspot.marketing import MarketingTools
 from fakes.hubspot.objects import ObjectType, PropertyDefinition
 from fakes.hubspot.pipelines import Pipeline, default_pipelines
 from fakes.hubspot.ratelimit import SEARCH_PER_SECOND
+from fakes.tables import RecordTable, micros
 
 BATCH_LIMIT = 100  # inputs per batch request (docs/vendor-behaviour.md §3.3)
 HISTORY_BATCH_LIMIT = 50  # batch read with propertiesWithHistory
@@ -65,6 +64,10 @@ class CrmRecord:
     def key(self) -> tuple[str, str]:
         """(object type, id): the key associations use."""
         return (self.object_type, self.id)
+
+
+def _updated_micros(record: CrmRecord) -> int:
+    return micros(record.updated_at)
 
 
 @dataclass
@@ -143,7 +146,7 @@ class Portal:
     time_zone: str = "UTC"
     currency: str = "USD"
     users: dict[int, PortalUser] = field(default_factory=dict)
-    records: dict[str, dict[str, CrmRecord]] = field(default_factory=dict)
+    records: dict[str, RecordTable[CrmRecord]] = field(default_factory=dict)
     email_index: dict[str, str] = field(default_factory=dict)  # lower-case email -> contact id
     merged_into: dict[tuple[str, str], str] = field(default_factory=dict)
     custom_properties: dict[str, dict[str, PropertyDefinition]] = field(default_factory=dict)
@@ -155,12 +158,12 @@ class Portal:
     write_rules: dict | None = None  # admin rules enforced on 2026-09 API writes (fakes/hubspot/write_rules.py)
     marketing: MarketingTools = field(default_factory=MarketingTools)  # forms and chatflows (MKT-1)
 
-    def of_type(self, object_type: str) -> dict[str, CrmRecord]:
+    def of_type(self, object_type: str) -> RecordTable[CrmRecord]:
         """The records of one object type, by id."""
         table = self.records.get(object_type)
-        if not isinstance(table, SortedDict):  # ordered by numeric id: a list page seeks to `after`, never sorts
-            table = self.records[object_type] = SortedDict(int, table or {})  # (a snapshot may hold a dict)
-        return table
+        if not isinstance(table, RecordTable):  # ordered by numeric id: a list page seeks to `after`, never sorts
+            table = self.records[object_type] = RecordTable(table or {}, key=int, stamp=_updated_micros)
+        return table  # (a snapshot may hold a dict)
 
     def definition(self, otype: ObjectType, name: str) -> PropertyDefinition | None:
         """A property definition, custom first (custom properties may not shadow defined ones)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from fakes.hubspot.apps import Actor
@@ -63,32 +64,44 @@ class RecordWrites(StoreCore):
         while len(record.versions) > 1 and record.versions[1].at <= horizon:
             record.versions.pop(0)
 
-    def _record_history(self, record: CrmRecord, name: str, value: str | None, actor: Actor) -> None:
-        entry = {"value": value if value is not None else "", "timestamp": iso(self.clock.now()),
+    def _now_text(self, now: datetime | None = None) -> str:
+        """`iso(now)`, made once per instant: a write records it for every property it sets (and one string
+        object shared by a record's history entries is stored once in its compressed form)."""
+        now = now or self.clock.now()
+        if self._now_iso[0] != now:
+            self._now_iso = (now, iso(now))
+        return self._now_iso[1]
+
+    def _record_history(self, record: CrmRecord, name: str, value: str | None, actor: Actor,
+                        stamp: str | None = None) -> None:
+        entry = {"value": value if value is not None else "", "timestamp": stamp or self._now_text(),
                  "sourceType": actor.change_source}
         if actor.source_id:
             entry["sourceId"] = actor.source_id
         record.history.setdefault(name, []).insert(0, entry)
 
     def _find(self, portal: Portal, otype: ObjectType, ident: str, id_property: str | None = None,
-              *, archived: bool | None = False) -> CrmRecord | None:
-        """A record by id or unique property; `archived`: False live only, True archived only, None both."""
+              *, archived: bool | None = False, reading: bool = False) -> CrmRecord | None:
+        """A record by id or unique property; `archived`: False live only, True archived only, None both.
+        `reading`: the caller only reads it (in a big table, a copy: nothing to compress again afterwards)."""
         records = portal.of_type(otype.name)
+        get = records.peek if reading else records.get
         record: CrmRecord | None = None
         prop = id_property or "hs_object_id"
         if prop == "hs_object_id":
             ident = str(ident)
-            record = records.get(ident)
+            record = get(ident)
             if record is None and (otype.name, ident) in portal.merged_into:
-                record = records.get(portal.merged_into[(otype.name, ident)])
+                record = get(portal.merged_into[(otype.name, ident)])
         elif otype.name == "contacts" and prop == "email":
             cid = portal.email_index.get(str(ident).strip().lower())
-            record = records.get(cid) if cid else None
+            record = get(cid) if cid else None
         else:
             definition = portal.definition(otype, prop)
             if definition is None or not definition.has_unique_value:
                 raise ValidationError(f"{prop} is not a unique property and cannot be used as idProperty")
-            record = next((r for r in records.values() if r.properties.get(prop) == str(ident)), None)
+            found = next((r for r in records.values() if r.properties.get(prop) == str(ident)), None)
+            record = get(found.id) if found is not None else None  # the live record: the caller may change it
         if record is None or (archived is not None and record.archived != archived):
             return None
         return record
@@ -118,7 +131,7 @@ class RecordWrites(StoreCore):
                 if kind.from_type != otype.name:
                     raise InvalidAssociation(f"{kind.type_id} is not a valid association type from "
                                              f"{otype.label}")
-                target = self._find(portal, OBJECT_TYPES[kind.to_type], str(to["id"]))
+                target = self._find(portal, OBJECT_TYPES[kind.to_type], str(to["id"]), reading=True)
                 if target is None:
                     raise InvalidAssociation(f"One or more associations are invalid: "
                                              f"{OBJECT_TYPES[kind.to_type].label} {to['id']} was not found.")
@@ -145,7 +158,7 @@ class RecordWrites(StoreCore):
             if parent.object_type in _PARENTS:
                 others = [k for k in portal.associations.of(item.key)
                           if k[0] in _PARENTS and k != parent.key
-                          and not portal.of_type(k[0]).get(k[1], parent).archived]
+                          and not portal.of_type(k[0]).peek(k[1], parent).archived]
                 if others:
                     # A line item belongs to exactly one parent object (docs/vendor-behaviour.md §3.6,
                     # line-items guide).
@@ -198,7 +211,7 @@ class RecordWrites(StoreCore):
         now = self.clock.now()
         self._defaults_for_create(portal, otype, values)
         rid = self._id()
-        stamp = iso(now)
+        stamp = self._now_text(now)
         props = {k: v for k, v in values.items() if v is not None}
         props["hs_object_id"] = rid
         for name in {otype.created_property, "createdate", "hs_createdate"}:
@@ -209,7 +222,7 @@ class RecordWrites(StoreCore):
                 props[name] = stamp
         record = CrmRecord(rid, otype.name, portal.portal_id, props, now, now)
         for name, value in props.items():
-            self._record_history(record, name, value, actor)
+            self._record_history(record, name, value, actor, stamp)
         portal.of_type(otype.name)[rid] = record
         if otype.name == "contacts" and props.get("email"):
             portal.email_index[props["email"]] = rid
@@ -238,16 +251,17 @@ class RecordWrites(StoreCore):
             if new:
                 portal.email_index[new] = record.id
         now = self.clock.now()
+        stamp = self._now_text(now)
         for name in changed:
             value = values[name]
             if value is None:
                 record.properties.pop(name, None)
             else:
                 record.properties[name] = value
-            self._record_history(record, name, value, actor)
+            self._record_history(record, name, value, actor, stamp)
         for name in {otype.modified_property, "hs_lastmodifieddate"}:
             if portal.definition(otype, name) is not None:
-                record.properties[name] = iso(now)
+                record.properties[name] = stamp
         record.updated_at = now
         self._stamp_version(record)
         if emit:

@@ -102,6 +102,12 @@ def page(items: list[Any], key: Callable[[Any], tuple[Any, int]], sort_field: st
         has_previous = after is not None and bool(items) and len(window) < len(items)
         has_next = before is not None and bool(items) and len(window) < len(items)
     limit = first if first is not None else last or 0
+    return page_of(page, key, sort_field, direction, limit, has_next=has_next, has_previous=has_previous)
+
+
+def page_of(page: list[Any], key: Callable[[Any], tuple[Any, int]], sort_field: str, direction: str, limit: int, *,
+            has_next: bool, has_previous: bool) -> dict[str, Any]:
+    """A connection's page: its edges with their cursors, and the page info."""
     cursors = [encode_cursor(sort_field, direction, limit, key(i)[1], value_text(key(i)[0])) for i in page]
     return {
         "edges": [{"cursor": c, "node": i} for c, i in zip(cursors, page, strict=True)],

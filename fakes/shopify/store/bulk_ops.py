@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fakes.shopify.bulk import BulkOperation, duration
+from fakes.shopify.bulk import BulkOperation, JsonlWriter, duration
 from fakes.shopify.errors import NotFound
 from fakes.shopify.store.core import StoreCore
 from fakes.shopify.store.records import AccessToken, Shop
@@ -11,10 +11,13 @@ from fakes.shopify.store.records import AccessToken, Shop
 class BulkOperations(StoreCore):
     """GraphQL bulk operations: started, polled, cancelled, finished as the clock runs."""
 
-    def start_bulk_query(self, grant: AccessToken, version: str, query: str, lines: list[str],
+    def start_bulk_query(self, grant: AccessToken, version: str, query: str, lines: list[str] | JsonlWriter,
                          roots: int, limit: int) -> BulkOperation:
-        """Record an export whose JSONL `lines` the GraphQL layer computed; ValueError naming the operation in
-        progress when the app already runs `limit` of them in this shop."""
+        """Record an export whose JSONL `lines` the GraphQL layer computed (or wrote, chunk by chunk); ValueError
+        naming the operation in progress when the app already runs `limit` of them in this shop."""
+        if not isinstance(lines, JsonlWriter):
+            written, lines = lines, JsonlWriter()
+            lines.add(written)
         with self.lock:
             self.settle_bulk()
             shop = self.shop(grant.shop)
@@ -22,8 +25,9 @@ class BulkOperations(StoreCore):
             if len(running) >= limit:
                 raise ValueError(running[-1].gid)
             now = self.now()
-            operation = BulkOperation(self.next_id(), grant.app, query, version, now, now + duration(len(lines)),
-                                      lines, roots)
+            operation = BulkOperation(self.next_id(), grant.app, query, version, now, now + duration(lines.count),
+                                      jsonl=lines.finish(), object_count=lines.count, byte_size=lines.size,
+                                      root_object_count=roots)
             shop.bulk_operations[operation.id] = operation
             return operation
 

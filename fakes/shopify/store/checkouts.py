@@ -25,7 +25,7 @@ class Checkouts(StoreCore):
         """Abandoned checkouts: never completed; `status` open (default) or closed."""
         status = query.get("status") or "open"
         return self.listing(shop_name, "checkouts", lambda c: c.completed_at is None and query.admits(c)
-                         and (status == "any" or (c.closed_at is None) == (status == "open")))
+                         and (status == "any" or (c.closed_at is None) == (status == "open")), query)
 
     def create_checkout(self, shop_name: str, payload: object) -> Checkout:
         """A shopper starts a checkout (merchant-side simulation; the REST API is read-only)."""

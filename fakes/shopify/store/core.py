@@ -8,7 +8,6 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -19,7 +18,8 @@ from fakes.shopify.errors import NotFound
 from fakes.shopify.models import Event
 from fakes.shopify.pagination import Selection
 from fakes.shopify.ratelimit import LeakyBuckets
-from fakes.shopify.store.records import AccessToken, App, Shop, found
+from fakes.shopify.store.records import AccessToken, App, ListQuery, Shop, found
+from fakes.tables import StoreLock
 
 
 class StoreCore:
@@ -30,7 +30,7 @@ class StoreCore:
     def __init__(self, clock: SimClock | None = None, outbox: Outbox | None = None) -> None:
         self.clock = clock or SimClock()
         self.outbox = outbox if outbox is not None else Outbox()
-        self.lock = threading.RLock()
+        self.lock = StoreLock()  # settles the record tables when an operation ends (fakes/tables.py)
         self.buckets = LeakyBuckets(self.clock.now)
         self.on_change: list[Callable[[str, str, dict], None]] = []
         self._reset_state()
@@ -82,9 +82,10 @@ class StoreCore:
         """A shop's record of a table (`customers`, `products`, `orders`, `checkouts`) by id, or Shopify's 404."""
         return found(getattr(self.shop(shop_name), table), record_id)
 
-    def listing(self, shop_name: str, table: str, keep: Callable[[object], bool]) -> Selection:
-        """A shop's records of a table that `keep` admits, in id order, paged from a cursor (see `Selection`)."""
-        return Selection(getattr(self.shop(shop_name), table), keep, self.lock)
+    def listing(self, shop_name: str, table: str, keep: Callable[[object], bool], query: ListQuery) -> Selection:
+        """A shop's records of a table that `keep` admits, in id order, paged from a cursor (see `Selection`);
+        a listing with `since_id` starts reading above it."""
+        return Selection(getattr(self.shop(shop_name), table), keep, self.lock, floor=query.since_id)
 
 
     def _emit(self, shop: Shop, topic: str, payload: dict, *, only_app: str | None = None) -> None:

@@ -20,7 +20,7 @@ class Customers(StoreCore):
 
     def list_customers(self, shop_name: str, query: ListQuery) -> Selection[Customer]:
         """Customers passing the filters, by id."""
-        return self.listing(shop_name, "customers", query.admits)
+        return self.listing(shop_name, "customers", query.admits, query)
 
     def get_customer(self, shop_name: str, customer_id: int) -> Customer:
         """One customer or 404."""

@@ -32,7 +32,7 @@ class Orders(StoreCore):
                     and (financial == "any" or _financial_matches(order, financial))
                     and (fulfillment == "any" or _fulfillment_matches(order, fulfillment)))
 
-        return self.listing(shop_name, "orders", keep)
+        return self.listing(shop_name, "orders", keep, query)
 
     def get_order(self, shop_name: str, order_id: int) -> Order:
         """One order or 404."""

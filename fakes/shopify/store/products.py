@@ -30,7 +30,7 @@ class Products(StoreCore):
             return not any(str(getattr(product, k) or "") != v for k, v in wanted.items()
                            if k not in ("status", "handle"))
 
-        return self.listing(shop_name, "products", keep)
+        return self.listing(shop_name, "products", keep, query)
 
     def get_product(self, shop_name: str, product_id: int) -> Product:
         """One product or 404."""
@@ -143,10 +143,11 @@ class Products(StoreCore):
 
     def get_variant(self, shop_name: str, variant_id: int) -> Variant:
         """One variant by id, or 404."""
-        for product in self.shop(shop_name).products.values():
-            for variant in product.variants:
-                if variant.id == variant_id:
-                    return variant
+        products = self.shop(shop_name).products
+        for product in products.values():
+            for position, variant in enumerate(product.variants):
+                if variant.id == variant_id:  # the live record's variant: the caller may change it
+                    return products[product.id].variants[position]
         raise NotFound()
 
     def update_variant(self, shop_name: str, variant_id: int, payload: object) -> Variant:
@@ -236,6 +237,8 @@ class Products(StoreCore):
         if f.has("requires_shipping"):
             variant.requires_shipping = f.flag("requires_shipping", True)
         variant.title = " / ".join(o for o in variant.options_key() if o) or "Default Title"
+        if errors is f:  # the variant's own endpoint: its errors are already where they belong
+            return
         for name, messages in f.errors.items():
             for message in messages:
                 errors.add(name, message)

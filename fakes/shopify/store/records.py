@@ -7,13 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sortedcontainers import SortedDict
-
 from fakes.shopify.bulk import BulkOperation
 from fakes.shopify.errors import NotFound
 from fakes.shopify.models import Checkout, Customer, Event, Order, Product, ShopInfo, WebhookSubscription
 from fakes.shopify.ratelimit import PLANS, BucketPlan
 from fakes.shopify.values import email_key
+from fakes.tables import RecordTable, micros
 
 ALL_SCOPES = frozenset({
     "read_customers", "write_customers", "read_products", "write_products", "read_orders", "write_orders",
@@ -70,6 +69,15 @@ class AccessToken:
     scopes: frozenset[str]
 
 
+def updated_micros(record: object) -> int:
+    """A record's `updated_at` in microseconds since the epoch (the stamp of the tables' update index)."""
+    return micros(record.updated_at)  # type: ignore[attr-defined]
+
+
+def _table(items: dict | None = None) -> RecordTable:
+    return RecordTable(items, stamp=updated_micros)
+
+
 @dataclass
 class Shop:
     """One shop's records."""
@@ -77,11 +85,12 @@ class Shop:
     info: ShopInfo
     plan: str
     created_at: datetime
-    # Id-ordered, so that a page of a listing is found by seeking to its cursor (see `Selection`).
-    customers: SortedDict[int, Customer] = field(default_factory=SortedDict)
-    products: SortedDict[int, Product] = field(default_factory=SortedDict)
-    orders: SortedDict[int, Order] = field(default_factory=SortedDict)
-    checkouts: SortedDict[int, Checkout] = field(default_factory=SortedDict)
+    # Id-ordered, so that a page of a listing is found by seeking to its cursor (see `Selection`); compact
+    # past a few thousand records, and indexed by update time (fakes/tables.py).
+    customers: RecordTable[Customer] = field(default_factory=lambda: _table())
+    products: RecordTable[Product] = field(default_factory=lambda: _table())
+    orders: RecordTable[Order] = field(default_factory=lambda: _table())
+    checkouts: RecordTable[Checkout] = field(default_factory=lambda: _table())
     webhooks: dict[int, WebhookSubscription] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     next_order_number: int = 1001
@@ -90,9 +99,12 @@ class Shop:
     phones: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("customers", "products", "orders", "checkouts"):  # a snapshot restores plain dicts
-            if not isinstance(getattr(self, name), SortedDict):
-                setattr(self, name, SortedDict(getattr(self, name)))
+        self._restored()
+
+    def _restored(self) -> None:
+        for name in ("customers", "products", "orders", "checkouts"):  # a snapshot may restore plain dicts
+            if not isinstance(getattr(self, name), RecordTable):
+                setattr(self, name, _table(getattr(self, name)))
 
     def index(self, customer: Customer) -> None:
         """Record a customer's email and phone in the uniqueness indexes."""

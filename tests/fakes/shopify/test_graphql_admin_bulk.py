@@ -159,3 +159,29 @@ def test_a_running_export_survives_a_snapshot_and_restore(gql, products, store, 
     grant = restored.authenticate("demo", "shpat_demo", None)
     again = restored.bulk_operation(grant, int(operation["id"].rsplit("/", 1)[1]))
     assert again is not None and again.status == "COMPLETED" and len(again.lines) == 7
+
+
+@pytest.mark.parametrize("query", [
+    '{ orders(query: "status:any") { edges { node { id name lineItems { edges { node { id quantity } } } } } } }',
+    '{ customers(query: "email:c1*") { edges { node { id email } } } }',
+    "{ customers { edges { node { id } } } products { edges { node { id title } } } }",
+])
+def test_an_export_read_a_chunk_at_a_time_is_the_export_read_whole(gql, store, app, clock, monkeypatch, query):
+    from fakes.shopify.graphql.resolvers import bulk
+
+    product = store.create_product("demo", {"title": "Mug", "variants": [{"price": "5.00"}]})
+    for i in range(23):
+        customer = store.create_customer("demo", {"email": f"c{i}@example.com"})
+        store.create_order("demo", {"customer": {"id": customer.id}, "line_items": [
+            {"variant_id": product.variants[0].id, "quantity": 1 + i % 3}]})
+
+    def exported() -> bytes:
+        operation = _run(gql, query)
+        clock.advance(timedelta(minutes=1))
+        done = _poll(gql, operation)
+        path = done["url"].split("://", 1)[1]
+        return done["objectCount"], done["rootObjectCount"], app.test_client().get(path[path.index("/"):]).data
+
+    whole = exported()
+    monkeypatch.setattr(bulk, "CHUNK", 4)
+    assert exported() == whole

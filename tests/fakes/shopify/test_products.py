@@ -75,6 +75,16 @@ def test_variant_endpoints(admin, clock):
     assert refused.status_code == 422
 
 
+def test_an_invalid_variant_update_is_refused_not_looped_on(admin):
+    # A variant's own endpoint gathered its errors into the list it was reading, forever (found by the
+    # stateful OpenAPI run: the worker grew to 24 GB).
+    product = make(admin, title="Poster", variants=[{"option1": "A3", "price": "20.00"}])
+    vid = product["variants"][0]["id"]
+    refused = admin.put(f"/variants/{vid}.json", {"variant": {"price": "twenty", "grams": -1}})
+    assert refused.status_code == 422
+    assert set(refused.json["errors"]) >= {"price"}
+
+
 def test_delete_product_leaves_a_destroy_event(admin):
     product = make(admin, title="Gone Soon")
     assert admin.delete(f"/products/{product['id']}.json").status_code == 200

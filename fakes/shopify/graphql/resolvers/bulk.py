@@ -28,15 +28,16 @@ from graphql import (
 )
 from graphql import execute as graphql_execute
 
-from fakes.shopify.bulk import BulkOperation
+from fakes.shopify.bulk import BulkOperation, JsonlWriter
 from fakes.shopify.graphql.resolvers import resolve_field, resolve_type, resolves
-from fakes.shopify.graphql.resolvers.common import AdminContext, connection, context, id_of, iso
+from fakes.shopify.graphql.resolvers.common import AdminContext, BulkWindow, connection, context, id_of, iso
 from fakes.shopify.graphql.resolvers.nodes import finds
 from fakes.shopify.graphql.search import Term, Warn, match_exact, match_id, match_time
 
 MAX_CONNECTIONS = 5
 MAX_DEPTH = 2
 MAX_QUERY_BYTES = 65535
+CHUNK = 2000  # root records a bulk query reads per execution (its memory is a chunk's, not the store's)
 
 
 def concurrent_limit(version: str) -> int:
@@ -52,18 +53,18 @@ resolves("BulkOperation", BulkOperation)({
     "createdAt": lambda op, _i: iso(op.created_at),
     "completedAt": lambda op, _i: iso(op.completed_at),
     "query": lambda op, _i: op.query,
-    "objectCount": lambda op, _i: str(len(op.lines) if op.status in ("COMPLETED", "EXPIRED") else
+    "objectCount": lambda op, _i: str(op.object_count if op.status in ("COMPLETED", "EXPIRED") else
                                       _progress(op)),
     "rootObjectCount": lambda op, _i: str(op.root_object_count if op.status in ("COMPLETED", "EXPIRED") else 0),
     "fileSize": lambda op, _i: str(op.file_size) if op.status == "COMPLETED" else None,
-    "url": lambda op, info: results_url(context(info), op) if op.status == "COMPLETED" and op.lines else None,
+    "url": lambda op, info: results_url(context(info), op) if op.status == "COMPLETED" and op.object_count else None,
     "partialDataUrl": lambda op, info: (results_url(context(info), op)
-                                        if op.status in ("FAILED", "CANCELED") and op.lines else None),
+                                        if op.status in ("FAILED", "CANCELED") and op.object_count else None),
 })
 
 
 def _progress(operation: BulkOperation) -> int:
-    return 0 if operation.status == "CREATED" else len(operation.lines) // 2
+    return 0 if operation.status == "CREATED" else operation.object_count // 2
 
 
 def results_url(ctx: AdminContext, operation: BulkOperation) -> str:
@@ -190,12 +191,24 @@ def _run_query(_root: Any, info: Any, query: str, groupObjects: bool = False) ->
             "field": None, "code": "OPERATION_IN_PROGRESS",
             "message": "A bulk query operation for this app and shop is already in progress: "
                        + ", ".join(op.gid for op in running) + "."}]}
-    bulk = AdminContext(ctx.store, ctx.shop_name, ctx.grant, ctx.version, base_url=ctx.base_url, bulk=True)
-    result = graphql_execute(schemas.schema(ctx.version), document, context_value=bulk,
-                             field_resolver=resolve_field, type_resolver=resolve_type)
-    if result.errors:
-        return _invalid(result.errors[0].message)
-    lines, roots = _lines(result.data or {})
+    lines, roots = JsonlWriter(), 0
+    window: BulkWindow | None = BulkWindow(None, CHUNK)
+    while True:
+        bulk = AdminContext(ctx.store, ctx.shop_name, ctx.grant, ctx.version, base_url=ctx.base_url, bulk=True,
+                            window=window)
+        result = graphql_execute(schemas.schema(ctx.version), document, context_value=bulk,
+                                 field_resolver=resolve_field, type_resolver=resolve_type)
+        if result.errors:
+            return _invalid(result.errors[0].message)
+        if window is not None and window.refused:  # two record tables in one query: read it whole, once
+            lines, roots, window = JsonlWriter(), 0, None
+            continue
+        chunk, chunk_roots = _lines(result.data or {})
+        lines.add(chunk)
+        roots += chunk_roots
+        if window is None or not window.used or not window.more:
+            break
+        window = BulkWindow(window.last, CHUNK)
     try:
         operation = ctx.store.start_bulk_query(ctx.grant, ctx.version, query, lines, roots, limit)
     except ValueError:

@@ -7,15 +7,31 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from graphql import GraphQLError
 
+from fakes.clock import parse_iso8601
 from fakes.shopify.errors import Invalid, NotFound
-from fakes.shopify.graphql.paging import encode_cursor, page, value_text
+from fakes.shopify.graphql.paging import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page, page_of, value_text
 from fakes.shopify.graphql.search import SearchSyntaxError, Term, Warn, matches, parse_search
 from fakes.shopify.store import AccessToken, Shop, ShopifyStore
 from fakes.shopify.values import money as money_text
+from fakes.tables import RecordTable, micros
+
+
+@dataclass
+class BulkWindow:
+    """The chunk of a bulk query's root connection one execution reads: the records after `after`, at most
+    `size` (a big store is exported a chunk at a time: its records, decoded and rendered, never all at once)."""
+
+    after: int | None
+    size: int
+    last: int | None = None  # the last id this chunk read
+    more: bool = False  # whether records remain after it
+    used: bool = False  # a connection took this window
+    refused: bool = False  # a second record table was read in the same query: read it whole instead
 
 
 @dataclass
@@ -29,6 +45,8 @@ class AdminContext:
     search: list[dict[str, Any]] = field(default_factory=list)
     base_url: str = ""  # where the fake is reached (bulk results are served there)
     bulk: bool = False  # running a bulk query: connections are read whole, without first/last
+    window: BulkWindow | None = None  # a bulk query read a chunk at a time: the root connection's chunk
+
 
     @property
     def shop(self) -> Shop:
@@ -124,23 +142,56 @@ def connection(info: Any, items: Iterable[Any], *, sort_value: Callable[[Any], A
                query: str | None = None, field_match: Callable[[Any, Term, Warn], bool | None] | None = None,
                texts: Callable[[Any], list[str | None]] | None = None, unpaged: bool = False) -> dict[str, Any]:
     """A Relay connection over `items`: filtered by Shopify's search syntax, sorted, paginated both ways
-    (`unpaged`: every match, in `nodes`, for counts)."""
-    selected = list(items)
-    if query and field_match is not None:
-        warnings: list[dict[str, str]] = []
+    (`unpaged`: every match, in `nodes`, for counts).
 
-        def warn(name: str, message: str) -> None:
-            entry = {"field": name, "message": message, "code": "invalid_field"}
-            if entry not in warnings:
-                warnings.append(entry)
+    A big record table read forward in id order (what a sync pages through all day) is read from the cursor
+    on, and a query bounding `updated_at` from below reads only the records changed since (the table's
+    update index): a page costs O(page), not O(records), in a store of a million."""
+    warnings: list[dict[str, str]] = []
+
+    def warn(name: str, message: str) -> None:
+        entry = {"field": name, "message": message, "code": "invalid_field"}
+        if entry not in warnings:
+            warnings.append(entry)
+
+    tree = None
+    if query and field_match is not None:
         try:
             tree = parse_search(query)
         except SearchSyntaxError:
-            tree = None
             warnings.append({"field": "query", "message": "Invalid search query syntax.", "code": "invalid_query"})
-        selected = [r for r in selected if matches(tree, r, field_match, texts or (lambda _r: []), warn)]
+
+    def kept(record: Any) -> bool:
+        return field_match is None or matches(tree, record, field_match, texts or (lambda _r: []), warn)
+
+    def noted(result: dict[str, Any]) -> dict[str, Any]:
         if warnings:
             context(info).search.append({"path": [info.field_name], "query": query, "warnings": warnings})
+        return result
+
+    window = context(info).window if context(info).bulk else None
+    if isinstance(items, RecordTable) and window is not None:
+        if window.used or sort_field != "id" or reverse:
+            window.refused = True
+        else:
+            window.used = True
+            ids = _candidates(items, tree) or items.irange()
+            start = window.after
+            ids = ids if start is None else (i for i in ids if i > start)
+            chunk = list(islice((r for r in items.values_from(ids) if kept(r)), window.size + 1))
+            window.more, chunk = len(chunk) > window.size, chunk[:window.size]
+            window.last = chunk[-1].id if chunk else start
+            items = chunk
+    if isinstance(items, RecordTable):
+        table, ids = items, _candidates(items, tree)
+        if ids is not None and unpaged:
+            return noted({"nodes": [r for r in table.values_from(ids) if kept(r)]})
+        if ids is not None and sort_field == "id" and not reverse and last is None and before is None \
+                and first is not None and not context(info).bulk:
+            return noted(_seek(table, ids, kept, sort_field, first, after, info.field_name))
+        items = table.values()
+    selected = [r for r in items if kept(r)] if tree is not None else list(items)
+    noted({})
 
     def key(record: Any) -> tuple[Any, int]:
         return (sort_value(record), record.id)
@@ -159,13 +210,60 @@ def connection(info: Any, items: Iterable[Any], *, sort_value: Callable[[Any], A
                 info.field_name)
 
 
-def count_resolver(items_of: Callable[[Any], list[Any]],
+def _candidates(table: RecordTable, tree: Any) -> list[Any] | Iterable[Any] | None:
+    """The ids worth reading for a query over a big table, in id order: every id, or those changed since the
+    query's lower bound on `updated_at`; None for a small table (read whole, as always)."""
+    if not table.stamped():
+        return None
+    since = _updated_since(tree)
+    return table.irange() if since is None else table.changed_since(micros(since))
+
+
+def _updated_since(tree: Any) -> datetime | None:
+    """The instant a query's `updated_at:>` or `updated_at:>=` term (alone or ANDed) bounds records from below."""
+    if isinstance(tree, Term):
+        if tree.field == "updated_at" and tree.comparator in (">", ">="):
+            try:
+                return parse_iso8601(tree.value)
+            except ValueError:
+                return None
+        return None
+    if isinstance(tree, tuple) and tree[0] == "and":
+        bounds = [b for b in (_updated_since(tree[1]), _updated_since(tree[2])) if b is not None]
+        return max(bounds) if bounds else None
+    return None
+
+
+def _seek(table: RecordTable, ids: Iterable[Any], kept: Callable[[Any], bool], sort_field: str, first: int,
+          after: str | None, field_name: str) -> dict[str, Any]:
+    """The page `page` cuts from the filtered, id-sorted table, found by reading from the cursor on."""
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        return page([], lambda r: (r.id, r.id), sort_field, "asc", first, None, None, None, field_name)
+    bound = decode_cursor(after, sort_field)[1] if after is not None else None
+    if isinstance(ids, list):  # the changed records: few
+        before = [i for i in ids if bound is not None and i <= bound]
+        ids = [i for i in ids if bound is None or i > bound]
+    else:
+        before = table.irange(maximum=bound, reverse=True) if bound is not None else []
+        ids = ids if bound is None else table.irange(minimum=bound, inclusive=(False, True))
+    found = list(islice((r for r in table.values_from(ids) if kept(r)), first + 1)) if first else []
+    earlier = any(kept(r) for r in table.values_from(before))
+    return page_of(found[:first], lambda r: (r.id, r.id), sort_field, "asc", first,
+                   has_next=len(found) > first, has_previous=earlier)
+
+
+def count_resolver(items_of: Callable[[Any], Any],
                    field_match: Callable[[Any, Term, Warn], bool | None]) -> Callable[..., dict[str, Any]]:
     """A `*Count` root (`Count {count precision}`) over what `items_of(info)` lists, with the listing's search;
     above `limit` the count is that limit, AT_LEAST (docs/vendor-behaviour.md §8.A)."""
     def count(_root: Any, info: Any, query: str | None = None, limit: int | None = 10000,
               savedSearchId: str | None = None) -> dict[str, Any]:
-        found = connection(info, items_of(info), sort_value=lambda r: r.id, sort_field="id", reverse=False,
+        items = items_of(info)
+        if isinstance(items, RecordTable) and not query:
+            total = len(items)
+            return {"count": limit, "precision": "AT_LEAST"} if limit is not None and total > limit else \
+                {"count": total, "precision": "EXACT"}
+        found = connection(info, items, sort_value=lambda r: r.id, sort_field="id", reverse=False,
                            first=None, after=None, last=None, before=None, query=query, field_match=field_match,
                            unpaged=True)
         total = len(found["nodes"])

@@ -142,7 +142,7 @@ def _customers(_root: Any, info: Any, first: int | None = None, after: str | Non
                query: str | None = None) -> dict[str, Any]:
     sort_field = _SORT[sortKey]
     shop = context(info).shop
-    return connection(info, list(shop.customers.values()), sort_value=lambda c: _sort_value(c, sort_field),
+    return connection(info, shop.customers, sort_value=lambda c: _sort_value(c, sort_field),
                       sort_field=sort_field, reverse=reverse, first=first, after=after, last=last, before=before,
                       query=query, field_match=_customer_field, texts=_texts)
 
@@ -171,7 +171,7 @@ def _count_field(customer: Customer, term: Term, warn: Warn) -> bool | None:
 
 
 resolves("QueryRoot")({"customer": _customer, "customers": _customers, "customerByIdentifier": _by_identifier,
-                        "customersCount": count_resolver(lambda info: list(context(info).shop.customers.values()),
+                        "customersCount": count_resolver(lambda info: context(info).shop.customers,
                                                          _count_field)})
 
 

@@ -234,7 +234,7 @@ def _orders(_root: Any, info: Any, first: int | None = None, after: str | None =
             before: str | None = None, reverse: bool = False, sortKey: str = "PROCESSED_AT",
             query: str | None = None, savedSearchId: str | None = None) -> dict[str, Any]:
     sort_field = _ORDER_SORT[sortKey]
-    return connection(info, list(context(info).shop.orders.values()),
+    return connection(info, context(info).shop.orders,
                       sort_value=lambda o: _order_sort(o, sort_field, info), sort_field=sort_field, reverse=reverse,
                       first=first, after=after, last=last, before=before, query=query, field_match=_order_field,
                       texts=lambda o: [o.name, o.email])
@@ -328,7 +328,7 @@ finds("AbandonedCheckout")(lambda info, number: context(info).shop.checkouts.get
 resolves("QueryRoot")({
     "order": lambda _r, info, id: find_order(info, id_of(id, "Order")),
     "orders": _orders,
-    "ordersCount": count_resolver(lambda info: list(context(info).shop.orders.values()), _order_field),
+    "ordersCount": count_resolver(lambda info: context(info).shop.orders, _order_field),
     "abandonedCheckouts": _checkouts,
     "abandonedCheckoutsCount": count_resolver(_abandoned, _checkout_field),
 })

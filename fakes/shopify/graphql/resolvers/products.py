@@ -144,7 +144,7 @@ def _products(_root: Any, info: Any, first: int | None = None, after: str | None
               before: str | None = None, reverse: bool = False, sortKey: str = "ID", query: str | None = None,
               savedSearchId: str | None = None) -> dict[str, Any]:
     sort_field = _SORT[sortKey]
-    return connection(info, list(context(info).shop.products.values()),
+    return connection(info, context(info).shop.products,
                       sort_value=lambda p: _product_sort(p, sort_field), sort_field=sort_field, reverse=reverse,
                       first=first, after=after, last=last, before=before, query=query,
                       field_match=_product_field, texts=lambda p: [p.title, p.vendor, p.product_type])
@@ -169,7 +169,7 @@ finds("ProductVariant")(find_variant)
 resolves("QueryRoot")({
     "product": lambda _r, info, id: find_product(info, id_of(id, "Product")),
     "products": _products,
-    "productsCount": count_resolver(lambda info: list(context(info).shop.products.values()), _product_field),
+    "productsCount": count_resolver(lambda info: context(info).shop.products, _product_field),
     "productVariant": lambda _r, info, id: find_variant(info, id_of(id, "ProductVariant")),
 })
 
