@@ -216,8 +216,12 @@ def _sync_here(n: int, seed: int) -> dict:
         began = time.perf_counter()
         world.configure(world.settings(enabled=("contacts", "products", "orders")))
         tables = world.hubspot.portal(world.portal.portal_id)
-        for _ in range(5760):  # at most two simulated days
+        for tick in range(5760):  # at most two simulated days
             world.advance(timedelta(seconds=30))
+            if tick % 20 == 0:  # on standard error, for whoever watches an hour-long run
+                print(f"{time.perf_counter() - began:.0f} s: " + ", ".join(
+                    f"{len(tables.of_type(t)):,} {t}" for t in ("contacts", "orders", "line_items")),
+                    file=sys.stderr, flush=True)
             if len(tables.of_type("contacts")) >= n and len(tables.of_type("orders")) >= n \
                     and len(tables.of_type("line_items")) >= n:
                 break

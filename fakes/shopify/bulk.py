@@ -1,8 +1,11 @@
 """Bulk operations of the GraphQL Admin API, on the simulated clock (docs/vendor-behaviour.md §8.D).
 
 An operation is made CREATED; a second later it is RUNNING; it completes after a time proportional to the
-rows it yields (`ROWS_PER_SECOND`). Its rows are taken when it is made (the fake does not interleave
-merchants' edits with a running export) and kept as JSONL lines, served at the URL the operation names.
+rows it yields (`ROWS_PER_SECOND`). An export of up to a chunk of root records (2,000) takes its rows when
+it is made; a bigger one takes them a chunk at a time as the clock passes, at that pace (a million orders
+are not read, rendered and held in the request that starts their export, which Shopify answers at once),
+so edits made meanwhile may show in its later chunks, as on Shopify, where an export is no snapshot. The
+rows are kept as compressed JSONL, served at the URL the operation names.
 Reaching an end (COMPLETED, FAILED, CANCELED) fires `bulk_operations/finish` to the app that ran it; results
 expire after seven days (EXPIRED, no URL). `settle` moves every operation to where the clock says it is.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +23,7 @@ START_DELAY = timedelta(seconds=1)  # CREATED -> RUNNING
 CANCEL_DELAY = timedelta(seconds=1)  # CANCELING -> CANCELED
 RESULTS_KEPT = timedelta(days=7)  # "results are kept for 7 days" (BulkOperation.url description)
 TERMINAL = ("COMPLETED", "FAILED", "CANCELED", "EXPIRED")
+EXPORTING = timedelta(days=3650)  # an export still taking its rows has no end yet
 
 
 @dataclass
@@ -49,6 +54,49 @@ class BulkOperation:
         return f"gid://shopify/BulkOperation/{self.id}"
 
 
+    def export(self, step: Callable[[JsonlWriter], tuple[int, bool]], writer: JsonlWriter,
+               first: tuple[int, bool]) -> None:
+        """Take the rows with `step`, a chunk a call (it returns the chunk's root objects, and whether it was the
+        last), as the clock passes; `writer` holds the first chunk, taken when the operation was asked for."""
+        self._step, self._writer = step, writer
+        self.root_object_count, self.object_count = first[0], writer.count
+        if first[1]:
+            self.done_at = self.created_at + duration(writer.count)
+            self._close()
+        else:
+            self.done_at = self.created_at + EXPORTING
+
+    def _take(self, now: datetime, *, everything: bool, due: float) -> None:
+        step, writer = self._step, self._writer
+        while everything or writer.count < due:
+            try:
+                roots, done = step(writer)
+            except Exception:  # a resolver failed mid-export: the operation fails, as Shopify's do
+                self.fail(now, "INTERNAL_SERVER_ERROR")
+                return
+            self.root_object_count += roots
+            self.object_count = writer.count
+            if done:
+                self.done_at = self.created_at + duration(writer.count)
+                self._close()
+                return
+
+    def _close(self) -> None:
+        writer = getattr(self, "_writer", None)
+        if writer is not None:
+            self.jsonl, self.object_count, self.byte_size = writer.finish(), writer.count, writer.size
+        self._step = self._writer = None
+
+    def take_rows(self, now: datetime, *, everything: bool = False) -> None:
+        """Take the rows due by `now` (all of them with `everything`: a snapshot holds finished exports)."""
+        if getattr(self, "_step", None) is None:
+            return
+        if self.status not in ("CREATED", "RUNNING"):  # cancelled or failed: what was taken is the partial data
+            self._close()
+            return
+        due = (now - self.created_at - START_DELAY).total_seconds() * ROWS_PER_SECOND
+        self._take(now, everything=everything, due=due)
+
     @property
     def lines(self) -> list[str]:
         """The result's JSON lines."""
@@ -67,6 +115,7 @@ class BulkOperation:
 
     def settle(self, now: datetime) -> bool:
         """Move to where `now` says; True when this call ended the operation (its finish webhook is due)."""
+        self.take_rows(now)
         if self.status == "COMPLETED" and self.completed_at and now >= self.completed_at + RESULTS_KEPT:
             self.status = "EXPIRED"
             return False
@@ -87,9 +136,11 @@ class BulkOperation:
     def cancel(self, now: datetime) -> None:
         self.status = "CANCELING"
         self.cancel_at = now + CANCEL_DELAY
+        self._close()
 
     def fail(self, now: datetime, error_code: str) -> None:
         self.status, self.error_code, self.completed_at = "FAILED", error_code, now
+        self._close()
 
     def finish_payload(self) -> dict:
         """The `bulk_operations/finish` body (docs/vendor-behaviour.md §8.C: fields; status casing a guess)."""

@@ -24,6 +24,7 @@ SAVED_APART = frozenset({"shops", "buckets", "_cost_buckets"})
 def dump(store: ShopifyStore) -> dict[str, Any]:
     """The whole store (and its outbox and clock instant) as one JSON-ready document."""
     with store.lock:
+        store.finish_exports()
         state = {name: encode(value) for name, value in vars(store).items() if name not in WIRING | SAVED_APART}
         shops = {}
         for name, shop in store.shops.items():

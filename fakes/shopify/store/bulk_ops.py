@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fakes.shopify.bulk import BulkOperation, JsonlWriter, duration
+from collections.abc import Callable
+
+from fakes.shopify.bulk import BulkOperation, JsonlWriter
 from fakes.shopify.errors import NotFound
 from fakes.shopify.store.core import StoreCore
 from fakes.shopify.store.records import AccessToken, Shop
@@ -11,13 +13,12 @@ from fakes.shopify.store.records import AccessToken, Shop
 class BulkOperations(StoreCore):
     """GraphQL bulk operations: started, polled, cancelled, finished as the clock runs."""
 
-    def start_bulk_query(self, grant: AccessToken, version: str, query: str, lines: list[str] | JsonlWriter,
-                         roots: int, limit: int) -> BulkOperation:
-        """Record an export whose JSONL `lines` the GraphQL layer computed (or wrote, chunk by chunk); ValueError
-        naming the operation in progress when the app already runs `limit` of them in this shop."""
-        if not isinstance(lines, JsonlWriter):
-            written, lines = lines, JsonlWriter()
-            lines.add(written)
+    def start_bulk_query(self, grant: AccessToken, version: str, query: str,
+                         rows: list[str] | Callable[[JsonlWriter], tuple[int, bool]], roots: int = 0,
+                         limit: int = 1, taken: tuple[JsonlWriter, tuple[int, bool]] | None = None) -> BulkOperation:
+        """Record an export: its JSONL lines (and root objects), or the step that takes its rows a chunk at a time
+        and the first chunk `taken` (see `BulkOperation.export`); ValueError naming the operation in progress
+        when the app already runs `limit` of them in this shop."""
         with self.lock:
             self.settle_bulk()
             shop = self.shop(grant.shop)
@@ -25,11 +26,24 @@ class BulkOperations(StoreCore):
             if len(running) >= limit:
                 raise ValueError(running[-1].gid)
             now = self.now()
-            operation = BulkOperation(self.next_id(), grant.app, query, version, now, now + duration(lines.count),
-                                      jsonl=lines.finish(), object_count=lines.count, byte_size=lines.size,
-                                      root_object_count=roots)
+            operation = BulkOperation(self.next_id(), grant.app, query, version, now, now)
+            if callable(rows):
+                writer, first = taken if taken is not None else (JsonlWriter(), (0, False))
+                operation.export(rows, writer, first)
+            else:
+                writer = JsonlWriter()
+                writer.add(list(rows))
+                operation.export(lambda _w: (0, True), writer, (roots, True))
             shop.bulk_operations[operation.id] = operation
             return operation
+
+    def finish_exports(self) -> None:
+        """Take every running export's remaining rows now (a snapshot holds finished exports)."""
+        with self.lock:
+            now = self.now()
+            for shop in self.shops.values():
+                for operation in shop.bulk_operations.values():
+                    operation.take_rows(now, everything=True)
 
     def bulk_operation(self, grant: AccessToken, operation_id: int | None) -> BulkOperation | None:
         """One of the app's operations in its shop, brought up to the clock."""

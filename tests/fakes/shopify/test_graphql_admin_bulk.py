@@ -185,3 +185,45 @@ def test_an_export_read_a_chunk_at_a_time_is_the_export_read_whole(gql, store, a
     whole = exported()
     monkeypatch.setattr(bulk, "CHUNK", 4)
     assert exported() == whole
+
+
+def test_a_big_export_takes_its_rows_as_the_clock_passes(gql, store, app, clock, monkeypatch):
+    # Past a chunk of roots, rows are taken at the export's pace, not in the request that starts it (a million
+    # orders would hold that request for minutes); an edit made meanwhile shows in a later chunk.
+    from fakes.shopify.bulk import ROWS_PER_SECOND
+    from fakes.shopify.graphql.resolvers import bulk
+
+    monkeypatch.setattr(bulk, "CHUNK", 5)
+    monkeypatch.setattr("fakes.shopify.bulk.ROWS_PER_SECOND", 4)
+    ids = [store.create_customer("demo", {"email": f"c{i}@example.com"}).id for i in range(23)]
+    operation = _run(gql, "{ customers { edges { node { id note } } } }")
+    [shop_op] = store.shops["demo"].bulk_operations.values()
+    assert (shop_op.object_count, shop_op.running()) == (5, True)  # the first chunk only
+    store.update_customer("demo", ids[-1], {"note": "changed after the export began"})
+    clock.advance(timedelta(seconds=3))  # 1 s to start, then 2 s at 4 rows a second: a second chunk
+    polled = _poll(gql, operation)
+    assert (polled["status"], polled["objectCount"]) == ("RUNNING", "10")
+    clock.advance(timedelta(seconds=10))
+    done = _poll(gql, operation)
+    assert (done["status"], done["objectCount"], done["rootObjectCount"]) == ("COMPLETED", "23", "23")
+    assert done["completedAt"] == "2031-01-06T09:00:07Z"  # 1 s, then 23 rows at 4 a second: 6 s
+    path = done["url"].split("://", 1)[1]
+    lines = [json.loads(line) for line in app.test_client().get(path[path.index("/"):]).data.decode().splitlines()]
+    assert [int(line["id"].rsplit("/", 1)[1]) for line in lines] == ids
+    assert lines[-1]["note"] == "changed after the export began"
+    assert ROWS_PER_SECOND == 2000  # the pace outside this test
+
+
+def test_a_snapshot_taken_during_a_big_export_holds_all_of_it(gql, store, clock, monkeypatch):
+    from fakes.shopify.graphql.resolvers import bulk
+    from fakes.shopify.snapshot import dump, load
+
+    monkeypatch.setattr(bulk, "CHUNK", 5)
+    for i in range(12):
+        store.create_customer("demo", {"email": f"c{i}@example.com"})
+    operation = _run(gql, "{ customers { edges { node { id } } } }")
+    document = dump(store)
+    load(store, json.loads(json.dumps(document)))
+    clock.advance(timedelta(seconds=5))
+    done = _poll(gql, operation)
+    assert (done["status"], done["objectCount"]) == ("COMPLETED", "12")

@@ -28,7 +28,7 @@ from graphql import (
 )
 from graphql import execute as graphql_execute
 
-from fakes.shopify.bulk import BulkOperation, JsonlWriter
+from fakes.shopify.bulk import EXPORTING, BulkOperation, JsonlWriter
 from fakes.shopify.graphql.resolvers import resolve_field, resolve_type, resolves
 from fakes.shopify.graphql.resolvers.common import AdminContext, BulkWindow, connection, context, id_of, iso
 from fakes.shopify.graphql.resolvers.nodes import finds
@@ -64,7 +64,12 @@ resolves("BulkOperation", BulkOperation)({
 
 
 def _progress(operation: BulkOperation) -> int:
-    return 0 if operation.status == "CREATED" else operation.object_count // 2
+    """Rows taken so far by a running export (a small one takes them all when asked for: half, as a guess
+    of how far an export of that size has got)."""
+    if operation.status == "CREATED":
+        return 0
+    return operation.object_count if operation.done_at - operation.created_at >= EXPORTING \
+        else operation.object_count // 2
 
 
 def results_url(ctx: AdminContext, operation: BulkOperation) -> str:
@@ -178,6 +183,10 @@ def _lines(data: dict[str, Any]) -> tuple[list[str], int]:
     return lines, roots
 
 
+class _Refused(Exception):
+    """A bulk query's execution failed (its message is Shopify's userError)."""
+
+
 def _run_query(_root: Any, info: Any, query: str, groupObjects: bool = False) -> dict[str, Any]:
     from fakes.shopify.graphql import schemas
     ctx = context(info)
@@ -191,26 +200,37 @@ def _run_query(_root: Any, info: Any, query: str, groupObjects: bool = False) ->
             "field": None, "code": "OPERATION_IN_PROGRESS",
             "message": "A bulk query operation for this app and shop is already in progress: "
                        + ", ".join(op.gid for op in running) + "."}]}
-    lines, roots = JsonlWriter(), 0
-    window: BulkWindow | None = BulkWindow(None, CHUNK)
-    while True:
-        bulk = AdminContext(ctx.store, ctx.shop_name, ctx.grant, ctx.version, base_url=ctx.base_url, bulk=True,
-                            window=window)
-        result = graphql_execute(schemas.schema(ctx.version), document, context_value=bulk,
-                                 field_resolver=resolve_field, type_resolver=resolve_type)
-        if result.errors:
-            return _invalid(result.errors[0].message)
-        if window is not None and window.refused:  # two record tables in one query: read it whole, once
-            lines, roots, window = JsonlWriter(), 0, None
-            continue
-        chunk, chunk_roots = _lines(result.data or {})
-        lines.add(chunk)
-        roots += chunk_roots
-        if window is None or not window.used or not window.more:
-            break
-        window = BulkWindow(window.last, CHUNK)
+    whole = False  # set when the query reads two record tables: it is then read whole, in one step
+    window = BulkWindow(None, CHUNK)
+
+    def step(writer: JsonlWriter) -> tuple[int, bool]:
+        """One chunk of the root connection's records (or the whole query), written; (roots, whether done)."""
+        nonlocal whole, window
+        while True:
+            bulk = AdminContext(ctx.store, ctx.shop_name, ctx.grant, ctx.version, base_url=ctx.base_url,
+                                bulk=True, window=None if whole else window)
+            result = graphql_execute(schemas.schema(ctx.version), document, context_value=bulk,
+                                     field_resolver=resolve_field, type_resolver=resolve_type)
+            if result.errors:
+                raise _Refused(result.errors[0].message)
+            if not whole and window.refused:
+                whole = True
+                continue
+            lines, roots = _lines(result.data or {})
+            writer.add(lines)
+            if whole or not window.used or not window.more:
+                return roots, True
+            window = BulkWindow(window.last, CHUNK)
+            return roots, False
+
+    first = JsonlWriter()
     try:
-        operation = ctx.store.start_bulk_query(ctx.grant, ctx.version, query, lines, roots, limit)
+        taken = step(first)  # the first chunk now: a query that fails is refused in the answer, not later
+    except _Refused as refusal:
+        return _invalid(str(refusal))
+    try:
+        operation = ctx.store.start_bulk_query(ctx.grant, ctx.version, query, step, limit=limit,
+                                               taken=(first, taken))
     except ValueError:
         return _run_query(_root, info, query, groupObjects)  # another one started meanwhile: say which
     return {"bulkOperation": operation, "userErrors": []}
