@@ -163,6 +163,8 @@ def test_a_running_export_survives_a_snapshot_and_restore(gql, products, store, 
 
 @pytest.mark.parametrize("query", [
     '{ orders(query: "status:any") { edges { node { id name lineItems { edges { node { id quantity } } } } } } }',
+    '{ orders(sortKey: CREATED_AT) { edges { cursor node { id processedAt } } } }',
+    '{ orders(sortKey: TOTAL_PRICE) { edges { node { id } } } }',
     '{ customers(query: "email:c1*") { edges { node { id email } } } }',
     "{ customers { edges { node { id } } } products { edges { node { id title } } } }",
 ])

@@ -10,7 +10,8 @@ import pytest
 from fakes.shopify.store import ShopifyStore
 from tests.fakes.shopify.test_graphql_admin_customers import PAGE
 
-COUNT = "query($query: String) { customersCount(query: $query, limit: null) { count precision } }"
+COUNT = ("query($query: String) { all: customersCount(query: $query, limit: null) { count precision } "
+         "some: customersCount(query: $query, limit: 3) { count precision } }")
 QUERIES = [None, "updated_at:>'2031-01-06T09:20:00Z'", "updated_at:>=2031-01-06T09:20:00Z AND tag:vip",
            "updated_at:>2031-01-06T09:20:00Z nosuchfield:1", "tag:vip", "updated_at:>2031-01-07T00:00:00Z",
            "updated_at:>2031-01-06T09:20:00Z OR email:c3@example.com"]

@@ -21,6 +21,11 @@ from fakes.shopify.values import money as money_text
 from fakes.tables import RecordTable, micros
 
 
+# Sorts that are id order in the fake: a record gets its id and these instants at the same moment, and nothing
+# rewrites them (orders export by processing date unless told otherwise).
+ID_ORDERED = ("id", "created_at", "processed_at")
+
+
 @dataclass
 class BulkWindow:
     """The chunk of a bulk query's root connection one execution reads: the records after `after`, at most
@@ -140,7 +145,8 @@ def money_bag(amount: Decimal | str | int | float | None, currency: str) -> dict
 def connection(info: Any, items: Iterable[Any], *, sort_value: Callable[[Any], Any], sort_field: str,
                reverse: bool, first: int | None, after: str | None, last: int | None, before: str | None,
                query: str | None = None, field_match: Callable[[Any, Term, Warn], bool | None] | None = None,
-               texts: Callable[[Any], list[str | None]] | None = None, unpaged: bool = False) -> dict[str, Any]:
+               texts: Callable[[Any], list[str | None]] | None = None, unpaged: bool = False,
+               cap: int | None = None) -> dict[str, Any]:
     """A Relay connection over `items`: filtered by Shopify's search syntax, sorted, paginated both ways
     (`unpaged`: every match, in `nodes`, for counts).
 
@@ -171,7 +177,7 @@ def connection(info: Any, items: Iterable[Any], *, sort_value: Callable[[Any], A
 
     window = context(info).window if context(info).bulk else None
     if isinstance(items, RecordTable) and window is not None:
-        if window.used or sort_field != "id" or reverse:
+        if window.used or sort_field not in ID_ORDERED or reverse:
             window.refused = True
         else:
             window.used = True
@@ -184,8 +190,8 @@ def connection(info: Any, items: Iterable[Any], *, sort_value: Callable[[Any], A
             items = chunk
     if isinstance(items, RecordTable):
         table, ids = items, _candidates(items, tree)
-        if ids is not None and unpaged:
-            return noted({"nodes": [r for r in table.values_from(ids) if kept(r)]})
+        if ids is not None and unpaged:  # a count: past `cap` matches the answer is "at least" (an O(cap) read)
+            return noted({"nodes": list(islice((r for r in table.values_from(ids) if kept(r)), cap))})
         if ids is not None and sort_field == "id" and not reverse and last is None and before is None \
                 and first is not None and not context(info).bulk:
             return noted(_seek(table, ids, kept, sort_field, first, after, info.field_name))
@@ -265,7 +271,7 @@ def count_resolver(items_of: Callable[[Any], Any],
                 {"count": total, "precision": "EXACT"}
         found = connection(info, items, sort_value=lambda r: r.id, sort_field="id", reverse=False,
                            first=None, after=None, last=None, before=None, query=query, field_match=field_match,
-                           unpaged=True)
+                           unpaged=True, cap=None if limit is None else limit + 1)
         total = len(found["nodes"])
         if limit is not None and total > limit:
             return {"count": limit, "precision": "AT_LEAST"}
