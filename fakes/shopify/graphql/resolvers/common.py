@@ -20,7 +20,6 @@ from fakes.shopify.store import AccessToken, Shop, ShopifyStore
 from fakes.shopify.values import money as money_text
 from fakes.tables import RecordTable, micros
 
-
 # Sorts that are id order in the fake: a record gets its id and these instants at the same moment, and nothing
 # rewrites them (orders export by processing date unless told otherwise).
 ID_ORDERED = ("id", "created_at", "processed_at")
