@@ -2,10 +2,11 @@
 
 A world of a million orders did not fit in memory as Python objects: about 3.8 KB a Shopify customer and
 order, 16 KB their HubSpot contact, order and line item (with the property history and the search index's
-version each carries). A `RecordTable` keeps the records used recently as objects (at most `HOT_RECORDS`
-of them, least recently used out first) and every other one as its pickle, compressed with a dictionary
-taken from the table's first such record, so that what records of one kind share (field names, classes,
-defaults) is not stored a million times: 30-250 bytes a record instead of 1-13 KB.
+version each carries). A `RecordTable` keeps the records used recently as objects (at most `HOT_RECORDS`,
+5,000 unless `SHOPSYNC_HOT_RECORDS` says otherwise; least recently used out first) and every other one as
+its pickle, compressed with a dictionary taken from the table's first such record, so that what records
+of one kind share (field names, classes, defaults) is not stored a million times: 60-150 bytes a record
+instead of 1-13 KB (2.2 GiB for the whole million-record world; README, Performance).
 
 Records are mutated in place by the stores, so a record is turned back into bytes only when no one is
 in the middle of using it: when the outermost hold of the store's `StoreLock` ends, each table used under

@@ -180,7 +180,8 @@ def connection(info: Any, items: Iterable[Any], *, sort_value: Callable[[Any], A
             window.refused = True
         else:
             window.used = True
-            ids = _candidates(items, tree) or items.irange()
+            ids = _candidates(items, tree)
+            ids = items.irange() if ids is None else ids
             start = window.after
             ids = ids if start is None else (i for i in ids if i > start)
             chunk = list(islice((r for r in items.values_from(ids) if kept(r)), window.size + 1))
