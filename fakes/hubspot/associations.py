@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from fakes.hubspot.objects import OBJECT_TYPES
+
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
 USER_DEFINED = "USER_DEFINED"
 
@@ -29,7 +31,6 @@ class AssociationType:
     @property
     def v3_name(self) -> str:
         """The `type` string of the v3 `associations` block, e.g. `order_to_contact`."""
-        from fakes.hubspot.objects import OBJECT_TYPES
         base = f"{OBJECT_TYPES[self.from_type].singular}_to_{OBJECT_TYPES[self.to_type].singular}"
         if self.category == USER_DEFINED:
             return f"{base}_{self.type_id}"
@@ -88,8 +89,8 @@ def default_type(from_type: str, to_type: str) -> AssociationType | None:
 # Record keys packed into ints: the object type's code above the numeric id (HubSpot ids are digits), and a
 # link as the target's key above the association type id. One int per link end instead of a tuple, a dict
 # and a set: a million orders' links to their contacts and line items took 2-3 KB each, now about 250 bytes.
-_TYPE_NAMES = ("contacts", "companies", "deals", "tickets", "products", "line_items", "quotes", "orders", "carts",
-               "calls", "emails", "meetings", "notes", "tasks", "communications", "postal_mail")
+# The codes follow OBJECT_TYPES' order (snapshots hold packed keys: a new type goes at its end).
+_TYPE_NAMES = tuple(OBJECT_TYPES)
 _TYPE_CODES = {name: code for code, name in enumerate(_TYPE_NAMES, start=1)}
 _ID_BITS, _TYPE_ID_BITS = 40, 24
 _SPLIT_AT = 16  # past this many links a record's links are a dict (ordered, O(1) to find one)

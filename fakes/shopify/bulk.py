@@ -53,7 +53,6 @@ class BulkOperation:
     def gid(self) -> str:
         return f"gid://shopify/BulkOperation/{self.id}"
 
-
     def export(self, step: Callable[[JsonlWriter], tuple[int, bool]], writer: JsonlWriter,
                first: tuple[int, bool]) -> None:
         """Take the rows with `step`, a chunk a call (it returns the chunk's root objects, and whether it was the

@@ -50,8 +50,7 @@ def seed_at_scale(store: ShopifyStore, shop_name: str, seed: int, *, customers: 
         # Who buys what is drawn first, so that each customer is written once, with its orders counted.
         buyers = [rng.randrange(customers) for _ in range(orders)] if customers else [None] * orders
         lines = [(rng.randrange(len(variants)), rng.randint(1, 3)) for _ in range(orders)]
-        first_customer = store.next_id()
-        store._next_id = first_customer  # give it back: ids are taken below in the order the create path takes them
+        first_customer = store.upcoming_id()
         first_order_ids = first_customer + 2 * customers  # a customer takes 2 ids (itself, its address), an order 2
         spent: dict[int, tuple[int, Decimal, int]] = {}
         for i, buyer in enumerate(buyers):

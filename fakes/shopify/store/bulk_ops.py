@@ -14,11 +14,11 @@ class BulkOperations(StoreCore):
     """GraphQL bulk operations: started, polled, cancelled, finished as the clock runs."""
 
     def start_bulk_query(self, grant: AccessToken, version: str, query: str,
-                         rows: list[str] | Callable[[JsonlWriter], tuple[int, bool]], roots: int = 0,
-                         limit: int = 1, taken: tuple[JsonlWriter, tuple[int, bool]] | None = None) -> BulkOperation:
-        """Record an export: its JSONL lines (and root objects), or the step that takes its rows a chunk at a time
-        and the first chunk `taken` (see `BulkOperation.export`); ValueError naming the operation in progress
-        when the app already runs `limit` of them in this shop."""
+                         step: Callable[[JsonlWriter], tuple[int, bool]], taken: tuple[JsonlWriter, tuple[int, bool]],
+                         limit: int) -> BulkOperation:
+        """Record an export: the step that takes its rows a chunk at a time, and the first chunk `taken` (see
+        `BulkOperation.export`); ValueError naming the operation in progress when the app already runs `limit`
+        of them in this shop."""
         with self.lock:
             self.settle_bulk()
             shop = self.shop(grant.shop)
@@ -27,13 +27,7 @@ class BulkOperations(StoreCore):
                 raise ValueError(running[-1].gid)
             now = self.now()
             operation = BulkOperation(self.next_id(), grant.app, query, version, now, now)
-            if callable(rows):
-                writer, first = taken if taken is not None else (JsonlWriter(), (0, False))
-                operation.export(rows, writer, first)
-            else:
-                writer = JsonlWriter()
-                writer.add(list(rows))
-                operation.export(lambda _w: (0, True), writer, (roots, True))
+            operation.export(step, *taken)
             shop.bulk_operations[operation.id] = operation
             return operation
 

@@ -58,6 +58,11 @@ class StoreCore:
             self._next_id += 1
             return value
 
+    def upcoming_id(self) -> int:
+        """The id `next_id` will give next (a bulk load that numbers records before it makes them)."""
+        with self.lock:
+            return self._next_id
+
     def now(self) -> datetime:
         """Simulated now."""
         return self.clock.now()

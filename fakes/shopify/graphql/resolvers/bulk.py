@@ -229,8 +229,7 @@ def _run_query(_root: Any, info: Any, query: str, groupObjects: bool = False) ->
     except _Refused as refusal:
         return _invalid(str(refusal))
     try:
-        operation = ctx.store.start_bulk_query(ctx.grant, ctx.version, query, step, limit=limit,
-                                               taken=(first, taken))
+        operation = ctx.store.start_bulk_query(ctx.grant, ctx.version, query, step, (first, taken), limit)
     except ValueError:
         return _run_query(_root, info, query, groupObjects)  # another one started meanwhile: say which
     return {"bulkOperation": operation, "userErrors": []}
