@@ -192,6 +192,46 @@ def _counterparts_sample(world: World, count: int) -> None:
                                                           for c in people[start:start + HUBSPOT_BATCH]]})
 
 
+# ------------------------------------------------------------------------------------------------ snapshots
+
+
+def snapshot_round_trip(n: int) -> dict:
+    """Both fakes holding n customers and n orders and their HubSpot counterparts, snapshotted through JSON
+    text and restored into a fresh world: whether the restored world's snapshot is the same text, whether it
+    answers the same pages, and what it costs."""
+    return _fresh("snapshot", n)
+
+
+def snapshot_here(n: int, seed: int) -> dict:
+    world = _world(seed)
+    try:
+        seed_at_scale(world.shopify, SHOP, seed, customers=n, orders=n)
+        world.clock.advance(3600)
+        _counterparts(world)
+        world.clock.advance(60)
+        began = time.perf_counter()
+        text = json.dumps(world.snapshot(), sort_keys=True)
+        dumped = time.perf_counter() - began
+        with World(seed=seed + 1) as fresh:
+            began = time.perf_counter()
+            fresh.restore(json.loads(text))
+            restored = time.perf_counter() - began
+            again = json.dumps(fresh.snapshot(), sort_keys=True)
+            pages = ("query { customers(first: 250, reverse: true) { nodes { id email updatedAt numberOfOrders } } "
+                     "orders(first: 50, query: \"status:any\") { nodes { id name lineItems(first: 5) "
+                     "{ nodes { title quantity } } } } }")
+            portal = world.portal.portal_id
+            same_pages = _graphql(world, pages, {}) == _graphql(fresh, pages, {}) and all(
+                w.hubspot.list_page(w.hubspot.marketer(portal), kind, after=None, limit=100)
+                == fresh.hubspot.list_page(fresh.hubspot.marketer(portal), kind, after=None, limit=100)
+                for w in (world,) for kind in ("contacts", "orders", "line_items"))
+        return {"records": n, "exact": again == text, "same_pages": same_pages,
+                "snapshot_mib": round(len(text) / 2**20, 1), "dump_seconds": round(dumped, 1),
+                "restore_seconds": round(restored, 1)}
+    finally:
+        world.close()
+
+
 # ------------------------------------------------------------------------------------------------ the sync
 
 
@@ -218,10 +258,10 @@ def _sync_here(n: int, seed: int) -> dict:
         tables = world.hubspot.portal(world.portal.portal_id)
         for tick in range(5760):  # at most two simulated days
             world.advance(timedelta(seconds=30))
-            if tick % 20 == 0:  # on standard error, for whoever watches an hour-long run
+            if tick % 4 == 0:  # on standard error, for whoever watches an hour-long run
                 print(f"{time.perf_counter() - began:.0f} s: " + ", ".join(
-                    f"{len(tables.of_type(t)):,} {t}" for t in ("contacts", "orders", "line_items")),
-                    file=sys.stderr, flush=True)
+                    f"{len(tables.of_type(t)):,} {t}" for t in ("contacts", "orders", "line_items"))
+                    + f"; engine {_process_status(engine.proc.pid, 'VmRSS'):,.0f} MiB", file=sys.stderr, flush=True)
             if len(tables.of_type("contacts")) >= n and len(tables.of_type("orders")) >= n \
                     and len(tables.of_type("line_items")) >= n:
                 break
@@ -246,5 +286,5 @@ def _sync_here(n: int, seed: int) -> dict:
 
 if __name__ == "__main__":
     kind, count, seed_arg = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    here = {"memory": _memory_here, "pages": _pages_here, "sync": _sync_here}[kind]
+    here = {"memory": _memory_here, "pages": _pages_here, "sync": _sync_here, "snapshot": snapshot_here}[kind]
     print(json.dumps(here(count, seed_arg)))

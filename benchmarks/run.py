@@ -63,6 +63,7 @@ def main() -> int:
         million = 100_000 if quick else 1_000_000
         results["store_memory"] = [bench_scale.store_memory(n) for n in (100_000, million)]
         results["list_pages"] = bench_scale.list_latency(million)
+        results["snapshot_round_trip"] = bench_scale.snapshot_round_trip(100_000)
         results["million_initial_sync"] = bench_scale.initial_sync(million)
         bar.advance("a Plus merchant's store")
         results["latency"] = bench_latency.run()
@@ -123,6 +124,10 @@ def main() -> int:
     for row in pages["pages"]:
         print(f"page {row['page']:<26} {row['ms']:>8} ms at {pages['records']:,} vs {row['baseline_ms']:>8} ms at "
               f"{pages['baseline_records']:,}: ratio {row['ratio']}")
+    snap = results["snapshot_round_trip"]
+    print(f"snapshot of {snap['records']:,} + {snap['records']:,}: {snap['snapshot_mib']} MiB of JSON, dumped in "
+          f"{snap['dump_seconds']} s, restored in {snap['restore_seconds']} s; restored snapshot identical: "
+          f"{snap['exact']}, same pages: {snap['same_pages']}")
     sync = results["million_initial_sync"]
     print(f"initial sync of {sync['customers']:,} customers + {sync['orders']:,} orders in process mode: "
           f"{sync['wall_seconds']} s wall, {sync['simulated_seconds']:.0f} simulated s; engine process "

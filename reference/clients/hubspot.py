@@ -90,6 +90,7 @@ class HubSpotClient(Api):
                 params["after"] = listing.next
             page = self.request("GET", f"{OBJECTS}/{object_type}", params=params).json()
             listing.records.extend(page.get("results", []))
+            listing.moved(self.clock())
             listing.next = ((page.get("paging") or {}).get("next") or {}).get("after")
             listing.done = not listing.next
         return listing.records
@@ -113,6 +114,7 @@ class HubSpotClient(Api):
                                 budget=self.search_budget).json()
             results = page.get("results", [])
             listing.records.extend(results)
+            listing.moved(self.clock())
             nxt = ((page.get("paging") or {}).get("next") or {}).get("after")
             if nxt and int(nxt) + SEARCH_PAGE <= SEARCH_REACH:
                 after = int(nxt)

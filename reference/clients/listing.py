@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from reference.clients.bulk_file import BulkFile
+
 # A kept listing older than this is read again: changes people made meanwhile must not be merged
 # against values read long before (the poll that follows covers everything since `started`).
 LISTING_TTL = timedelta(minutes=10)
@@ -143,9 +145,24 @@ class Listing:
     written: int = 0  # records a stream has already handled (it may handle pages as they come)
     ids: list[str] = field(default_factory=list)  # of a listing by ids: the ids, fixed when it began
     bulk: str | None = None  # a whole-store listing read by a bulk operation: its id ("failed": paged instead)
+    file: BulkFile | None = None  # that operation's result, downloaded, while it is read a part a tick
+
+    progressed: datetime | None = None  # when it last moved: a page read or written, its export seen running
 
     def fresh(self, now: datetime) -> bool:
-        return now - self.started <= LISTING_TTL
+        """Whether a listing kept from an earlier tick may go on: one that still moves may, however long it
+        takes (a million orders take longer than the TTL to export, read and write, and starting again would
+        never finish; the poll that follows covers every change made since `started`). One left standing for
+        the TTL is read again."""
+        return now - (self.progressed or self.started) <= LISTING_TTL
+
+    def moved(self, now: datetime) -> None:
+        self.progressed = now
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
 
 class Listings:
@@ -175,5 +192,7 @@ class Listings:
 
     def drop(self, name: str) -> None:
         listing = self._kept.pop(name, None)
-        if listing is not None and isinstance(listing.records, StagedRecords):
-            listing.records.clear()
+        if listing is not None:
+            listing.close()
+            if isinstance(listing.records, StagedRecords):
+                listing.records.clear()

@@ -9,7 +9,6 @@ the shape of a webhook payload (reference/clients/shopify_records.py).
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from typing import Any
 import httpx
 
 from reference.clients import shopify_records as records
+from reference.clients.bulk_file import BulkFile
 from reference.clients.http import Api, Budget, Deferred, VendorError
 from reference.clients.listing import Listing
 from reference.settings import ShopSettings
@@ -152,6 +152,7 @@ class ShopClient(Api):
         while True:
             page = self.graphql(document, {"after": listing.next, "q": query})[root]
             listing.records.extend(self._record(kind, node) for node in page["nodes"])
+            listing.moved(self.clock())
             if not page["pageInfo"]["hasNextPage"]:
                 listing.next, listing.done = None, True
                 return listing.records
@@ -183,6 +184,39 @@ class ShopClient(Api):
         (16 points an order with its line item, at 100 points a second): the difference between minutes and
         hours of an initial sync. Its rows are those of the moment it started, which is after the listing
         began: the poll that follows the initial sync covers every change made since (`Listing.started`)."""
+        if listing.file is None:
+            listing.moved(self.clock())  # an export Shopify runs is a listing under way
+            url = self._bulk_result(kind, listing)
+            if url is None:
+                if listing.bulk == "failed":
+                    if ids_only:
+                        return self.by_ids(kind, listing.ids, listing, ids_only=True)
+                    root, _kind, fields, query, extra = _LISTED[kind]
+                    return self.listing(root, kind, fields, query, listing, extra)
+                listing.done = True  # nothing matched: Shopify gives no file
+                return listing.records
+            try:  # a signed storage URL: no token, no cost
+                listing.file = BulkFile.download(self.http, url)
+            except httpx.HTTPStatusError as error:
+                if error.response.status_code >= 500:
+                    raise Deferred(self.budget.failed(self.clock(), self.rng),
+                                   f"bulk results of {kind}: {error.response.status_code}") from None
+                raise
+        lines = listing.file.part()
+        listing.moved(self.clock())
+        if ids_only:
+            listing.records.extend({"id": records.number(line["id"])} for line in lines if "__parentId" not in line)
+        else:
+            listing.records.extend(self._record(kind, node) for node in records.from_bulk(kind, lines))
+        if not listing.file.done:  # the rest at the next tick: a tick must answer within 30 s
+            raise Running(self.clock() + timedelta(seconds=1),
+                          f"bulk results of {kind}: {listing.file.lines_read} lines read")
+        listing.done = True
+        return listing.records
+
+    def _bulk_result(self, kind: str, listing: Listing) -> str | None:
+        """The result URL of the listing's completed bulk operation; Running while Shopify runs it; None when it
+        completed with no file, or ended otherwise (then the listing is marked "failed", to be paged)."""
         document = ("query($id: ID!) { node(id: $id) { ... on BulkOperation { status errorCode objectCount url } } }")
         operation = self.graphql(document, {"id": listing.bulk})["node"] or {}
         status = operation.get("status")
@@ -193,24 +227,8 @@ class ShopClient(Api):
             log.warning("shop %s: bulk query of %s ended %s (%s): paging instead", self.shop.shop, kind, status,
                         operation.get("errorCode"))
             listing.bulk = "failed"
-            if ids_only:
-                return self.by_ids(kind, listing.ids, listing, ids_only=True)
-            root, _kind, fields, query, extra = _LISTED[kind]
-            return self.listing(root, kind, fields, query, listing, extra)
-        lines = []
-        if operation.get("url"):
-            response = self.http.get(operation["url"])  # a signed storage URL: no token, no cost
-            if response.status_code >= 500:
-                raise Deferred(self.budget.failed(self.clock(), self.rng), f"bulk results of {kind}: "
-                               f"{response.status_code}")
-            response.raise_for_status()
-            lines = [json.loads(text) for text in response.text.splitlines() if text.strip()]
-        if ids_only:
-            listing.records.extend({"id": records.number(line["id"])} for line in lines if "__parentId" not in line)
-        else:
-            listing.records.extend(self._record(kind, node) for node in records.from_bulk(kind, lines))
-        listing.done = True
-        return listing.records
+            return None
+        return operation.get("url") or None
 
     def present(self, kind: str, ids: list[str], listing: Listing) -> set[str]:
         """Which of these ids Shopify still has (how a poller finds deletions whose webhooks were lost).
@@ -245,6 +263,7 @@ class ShopClient(Api):
             listing.records.extend({"id": records.number(n["id"])} if ids_only else self._record(kind, n)
                                    for n in nodes)
             listing.next = str(start + size)
+            listing.moved(self.clock())
         listing.done = True
         return listing.records
 

@@ -19,6 +19,12 @@ OVERLAP = timedelta(seconds=120)
 # Changed records a stream handles at a time: memory holds one chunk, whatever the stores' size. A multiple
 # of HubSpot's batch (100) and Shopify's page (250), so that chunking costs no extra call.
 CHUNK = 500
+# Chunks a stream takes in one tick before it lets the tick end (busy, woken a second later). A rate limit
+# ends most ticks sooner; this bounds the others: after an initial sync of a million contacts the next poll
+# reads them all back (the sync's own writes, each dropped as an echo, with no call to make), and one tick
+# over all of them outlasted the 30 s a contract call may take.
+CHUNKS_PER_TICK = 40
+GO_ON = timedelta(seconds=1)
 # Polls are the net under lost webhooks (LAT-3). While the stores are busy they run at the configured interval;
 # after ACTIVE_WINDOW with nothing new (no webhook, no poll that listed a change) they back off to at most
 # IDLE_FACTOR times it, never beyond IDLE_CAP: with every webhook lost, a change is still found within 4

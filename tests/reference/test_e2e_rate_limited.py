@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
+import fakes.shopify.bulk as fakes_bulk
 from harness import ApiFault, FaultSchedule, InProcess, WebhookFault, World
+from reference.clients import bulk_file
 from reference.clients.shopify import ShopClient
 from reference.engine import SyncEngine
 from reference.objects.contacts import Contacts
+from reference.objects.oneway import stream as oneway_stream
+from reference.objects.orders import Orders
+from reference.objects.twoway import stream as twoway_stream
 
 # A store is paged while reading it costs no more than the cost bucket holds (reference/clients/shopify.py,
 # POINTS_PER_RECORD): 120 orders at 16 points are paged, in 10 pages that each ask 900 points up front, more
@@ -35,9 +40,9 @@ def _whole_store_pages(monkeypatch) -> list[tuple[datetime, str, str | None]]:
     return pages
 
 
-def _store_synced(n: int, seed: int) -> World:
+def _store_synced(n: int, seed: int, faults: FaultSchedule | None = None) -> World:
     """A shop of `n` customers with an order each, synced until every contact and order is in HubSpot."""
-    world = World(seed=seed, tick=timedelta(seconds=1))
+    world = World(seed=seed, tick=timedelta(seconds=1), faults=faults)
     world.open_portal(tier="professional")
     world.install_shop("alpha", plan="basic")
     product = world.shopify.create_product("alpha", {"title": "Mug", "variants": [{"price": "8.00"}]})
@@ -183,5 +188,97 @@ def test_records_owed_a_write_are_read_back_across_ticks_not_from_the_start_each
                 break
         assert len(world.hubspot.records(pid, "orders")) == 400
         assert len(world.hubspot.records(pid, "line_items")) == 400, "every order got its line item"
+    finally:
+        world.close()
+
+
+def test_a_bulk_result_is_downloaded_once_and_read_a_part_a_tick(monkeypatch):
+    """A million orders' result is two million lines: read whole in one tick it would hold the engine past the
+    contract's 30 s. Each result is fetched once and read a part a tick, a node's children with it; the first
+    orders listing waits for the contacts' first pass instead of making each order wait for its contact."""
+    monkeypatch.setattr(bulk_file, "LINES_PER_TICK", 700)
+    parts: list[int] = []
+    original = bulk_file.BulkFile.part
+
+    def counting(self, limit=None):
+        lines = original(self, limit)
+        parts.append(len(lines))
+        return lines
+
+    monkeypatch.setattr(bulk_file.BulkFile, "part", counting)
+    # Contacts written slowly (most batches refused for a while), so that the orders are listed long before
+    # their contacts are all in HubSpot.
+    slow = FaultSchedule(api=[ApiFault("hubspot", "429", route="/crm/v3/objects/contacts/batch/*", method="write",
+                                       probability=0.8, retry_after=5.0)])
+    world = _store_synced(BULK, seed=8, faults=slow)
+    try:
+        _each_once(world, BULK)
+        downloads = [e for e in world.audit.entries() if "/bulk-results/" in e.path]
+        assert len(downloads) == 2, "each result file is fetched once"
+        assert len(parts) >= (BULK + 2 * BULK) // 700, "read 700 lines at a time (an order brings its line item)"
+        assert max(parts) <= 701, "a part stops before a root line: an order's line item comes with it"
+        reads_by_id = [e for e in world.audit.entries() if e.fake == "shopify" and "nodes" in e.fields]
+        assert reads_by_id == [], "no order waited for its contact: none was read again by id"
+        pid = world.portal.portal_id
+        unlinked = [o for o in world.hubspot.records(pid, "orders")
+                    if not world.hubspot.associations_of(pid, "orders", o.id, "contacts")]
+        assert unlinked == []
+    finally:
+        world.close()
+
+
+def test_an_export_that_outlasts_the_listing_ttl_is_waited_for_not_started_again(monkeypatch):
+    """At a million records an export runs longer than a kept listing's TTL (10 minutes); a listing still
+    moving is kept, where the old rule dropped it and started another export, forever."""
+    monkeypatch.setattr(fakes_bulk, "ROWS_PER_SECOND", 4)  # 3,000 customers: 750 s; their orders: 1,500 s
+    world = World(seed=9)
+    world.open_portal(tier="professional")
+    world.install_shop("alpha", plan="basic")
+    try:
+        product = world.shopify.create_product("alpha", {"title": "Mug", "variants": [{"price": "8.00"}]})
+        for i in range(BULK):
+            customer = world.shopify.create_customer("alpha", {"email": f"late{i}@example.com"})
+            world.shopify.create_order("alpha", {"line_items": [{"variant_id": product.variants[0].id,
+                                                                 "quantity": 1}], "customer": {"id": customer.id}})
+        world.clock.advance(3600)
+        world.attach(InProcess(SyncEngine, "reference"))
+        world.configure(world.settings(enabled=("contacts", "products", "orders")))
+        pid = world.portal.portal_id
+        for _ in range(200):
+            world.advance(timedelta(seconds=30))
+            if len(world.hubspot.records(pid, "orders")) >= BULK:
+                break
+        _each_once(world, BULK)
+        started = [e for e in world.audit.entries() if e.operation == "mutation bulkOperationRunQuery"]
+        assert len(started) == 2, [e.at for e in started]
+    finally:
+        world.close()
+
+
+def test_a_tick_takes_a_bounded_number_of_chunks(monkeypatch):
+    """A pass with nothing to call for (the poll after a million-contact sync reads the sync's own writes back,
+    every one an echo) ran through all of them in one tick, past the contract's 30 s; a stream now takes at
+    most CHUNKS_PER_TICK chunks a tick and is woken a second later for the rest."""
+    monkeypatch.setattr(twoway_stream, "CHUNKS_PER_TICK", 2)
+    monkeypatch.setattr(oneway_stream, "CHUNKS_PER_TICK", 2)
+    chunks: Counter[tuple[str, datetime]] = Counter()
+    matching, writing = Contacts._groups, Orders._sync
+
+    def counting_groups(self, ctx, mappings, chunk, seeds):
+        chunks[("contacts", ctx.now)] += 1
+        return matching(self, ctx, mappings, chunk, seeds)
+
+    def counting_sync(self, ctx, mappings, changed, waiting, existing, brought_back=frozenset()):
+        if changed:
+            chunks[("orders", ctx.now)] += 1
+        return writing(self, ctx, mappings, changed, waiting, existing, brought_back)
+
+    monkeypatch.setattr(Contacts, "_groups", counting_groups)
+    monkeypatch.setattr(Orders, "_sync", counting_sync)
+    world = _store_synced(BULK, seed=10)
+    try:
+        _each_once(world, BULK)
+        assert max(chunks.values()) == 2, chunks
+        assert sum(n for (name, _), n in chunks.items() if name == "contacts") >= BULK // 500
     finally:
         world.close()

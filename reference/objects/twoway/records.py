@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from reference.clients.listing import StagedRecords
+from reference.clients.listing import LISTING_TTL, StagedRecords
 from reference.settings import Mapping
 from reference.state import HubSpotRecord, Link
 
@@ -98,3 +98,9 @@ class Pass:
     hubspot_cursor: str | None  # the HubSpot cursor, when the pass polled HubSpot
     through: int  # the pass handles the inbox events of its topics up to this one
     groups: dict[str, Group] = field(default_factory=dict)  # of the chunk being written
+    progressed: datetime | None = None  # when its last chunk was taken
+
+    def fresh(self, now: datetime) -> bool:
+        """Whether a cut pass may go on: one whose chunks are still being taken may, however long it runs
+        (writing a million contacts takes longer than the TTL; each chunk reads its HubSpot side afresh)."""
+        return now - (self.progressed or self.started) <= LISTING_TTL

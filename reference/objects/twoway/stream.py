@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from reference.clients.listing import LISTING_TTL
-from reference.objects.context import CHUNK, Context
+import itertools
+
+from reference.clients.shopify import Running
+from reference.objects.context import CHUNK, CHUNKS_PER_TICK, GO_ON, Context
 from reference.objects.twoway.deletions import Deletions
 from reference.objects.twoway.match import Match
 from reference.objects.twoway.pull import Pull
@@ -22,7 +24,7 @@ class TwoWay(Pull, Deletions, Match, Write):
         """One pass. Deferred propagates; what was written is kept, and the next tick goes on from there."""
         mappings = ctx.settings.mappings(self.name)
         cut, self.pending = self.pending, None
-        if cut is not None and cut.mappings == mappings and ctx.now - cut.started <= LISTING_TTL:
+        if cut is not None and cut.mappings == mappings and cut.fresh(ctx.now):
             self._go_on(ctx, cut)
             return
         props = sorted({m.hubspot_property for m in mappings} | {self.modified_property})
@@ -40,15 +42,18 @@ class TwoWay(Pull, Deletions, Match, Write):
         self.pending = this_pass  # kept while its writes go on (a rate limit may cut them)
         mappings = this_pass.mappings
         self._merge_and_write(ctx, mappings, this_pass.groups)
-        while True:
+        for taken in itertools.count():
             chunk, position = this_pass.seeds.chunk(CHUNK)
             if not chunk:
                 break
+            if taken == CHUNKS_PER_TICK:  # taken at the next tick (`chunk` takes nothing until `advance`)
+                raise Running(ctx.now + GO_ON, f"{self.name}: {taken} chunks this tick, the pass goes on")
             groups = self._groups(ctx, mappings, chunk, this_pass.seeds)
             self._complete(ctx, mappings, groups, this_pass.seeds, this_pass.props, looked=this_pass.looked)
             # From here the chunk is this pass's: cut while writing, the next tick writes the rest of it.
             this_pass.groups = groups
             this_pass.seeds.advance(position)
+            this_pass.progressed = ctx.now
             self._merge_and_write(ctx, mappings, groups)
         self.pending = None
         self._finish(ctx, this_pass)

@@ -5,10 +5,11 @@ the operation says, `bulk_operations/finish`, cancellation, the concurrency limi
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fakes.shopify.bulk import BulkOperation, JsonlWriter
 from tests.fakes.shopify.conftest import Graphql
 
 RUN = """mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status }
@@ -49,7 +50,7 @@ def test_an_export_runs_on_the_simulated_clock_and_serves_its_jsonl(gql, product
     path = done["url"].split("://", 1)[1]
     response = app.test_client().get(path[path.index("/"):])
     assert response.status_code == 200 and response.mimetype == "application/jsonl"
-    assert int(done["fileSize"]) == len(response.data)
+    assert int(done["fileSize"]) == len(response.data) == int(response.headers["Content-Length"])
     lines = [json.loads(line) for line in response.data.decode().splitlines()]
     roots = [line for line in lines if "__parentId" not in line]
     assert [r["title"] for r in roots] == ["Mug", "Tote", "Poster"]
@@ -229,3 +230,16 @@ def test_a_snapshot_taken_during_a_big_export_holds_all_of_it(gql, store, clock,
     clock.advance(timedelta(seconds=5))
     done = _poll(gql, operation)
     assert (done["status"], done["objectCount"]) == ("COMPLETED", "12")
+
+
+def test_a_result_file_served_in_pieces_is_the_file_whole():
+    writer = JsonlWriter()
+    for start in range(0, 30_000, 1000):
+        writer.add([json.dumps({"id": f"gid://shopify/Customer/{i}", "note": "é\u2028" * (i % 7)})
+                    for i in range(start, start + 1000)])
+    operation = BulkOperation(1, "app", "{ customers { edges { node { id } } } }", "2026-10",
+                              datetime(2031, 1, 1, tzinfo=UTC), datetime(2031, 1, 1, tzinfo=UTC))
+    operation.jsonl, operation.byte_size = writer.finish(), writer.size
+    pieces = list(operation.chunks(size=4096))
+    assert len(pieces) > 10 and b"".join(pieces) == operation.text().encode()
+    assert len(b"".join(pieces)) == operation.byte_size
