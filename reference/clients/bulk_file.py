@@ -14,7 +14,7 @@ from typing import IO
 
 import httpx
 
-LINES_PER_TICK = 100_000  # about 2-4 s of parsing and staging a tick on a laptop
+LINES_PER_TICK = 50_000  # about 5 s of parsing and staging a tick here (100,000 took 10-12 s)
 DOWNLOAD_PIECE = 1 << 20
 
 

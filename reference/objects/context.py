@@ -23,7 +23,7 @@ CHUNK = 500
 # ends most ticks sooner; this bounds the others: after an initial sync of a million contacts the next poll
 # reads them all back (the sync's own writes, each dropped as an echo, with no call to make), and one tick
 # over all of them outlasted the 30 s a contract call may take.
-CHUNKS_PER_TICK = 40
+CHUNKS_PER_TICK = 10
 GO_ON = timedelta(seconds=1)
 # Polls are the net under lost webhooks (LAT-3). While the stores are busy they run at the configured interval;
 # after ACTIVE_WINDOW with nothing new (no webhook, no poll that listed a change) they back off to at most

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from harness import FaultSchedule, WebhookFault
+from reference.objects.twoway import pull as twoway_pull
+from reference.state import State
 
 
 def test_initial_sync_matches_by_email_and_creates_the_rest(sim) -> None:  # CNT-1, SET-2
@@ -188,3 +190,28 @@ def test_polling_alone_meets_the_bound_when_every_webhook_is_lost(sim) -> None: 
     s.w.advance(300)  # well inside the 10 minutes of LAT-1
     assert s.contact("poll@example.com").properties["firstname"] == "B"
     assert "hub@example.com" in [c.email for c in s.customers()]
+
+
+def test_a_pass_reads_a_bounded_number_of_webhook_hints(sim, monkeypatch) -> None:  # CNT-1, the process contract
+    """A million contacts written by an initial sync come back as a million `contact.creation` echoes; a pass
+    read them all in one tick, past the contract's 30 s. It now reads at most HINTS_PER_PASS, and the rest at
+    the next passes, a second apart: nothing is lost."""
+    monkeypatch.setattr(twoway_pull, "HINTS_PER_PASS", 40)
+    read: list[int] = []
+    original = State.inbox_pages
+
+    def counting(self, prefixes=()):
+        read.append(0)
+        for event in original(self, prefixes):
+            read[-1] += 1
+            yield event
+
+    monkeypatch.setattr(State, "inbox_pages", counting)
+    s = sim()
+    s.enable("contacts")
+    s.settle()
+    for i in range(150):
+        s.marketer_create("contacts", email=f"from.hubspot.{i}@example.com", firstname="Hub")
+    s.settle()
+    assert len(s.customers()) == 150
+    assert max(read) <= 41 and sum(1 for n in read if n > 40) >= 3, read
