@@ -221,10 +221,13 @@ def snapshot_here(n: int, seed: int) -> dict:
                      "orders(first: 50, query: \"status:any\") { nodes { id name lineItems(first: 5) "
                      "{ nodes { title quantity } } } } }")
             portal = world.portal.portal_id
-            same_pages = _graphql(world, pages, {}) == _graphql(fresh, pages, {}) and all(
-                w.hubspot.list_page(w.hubspot.marketer(portal), kind, after=None, limit=100)
-                == fresh.hubspot.list_page(fresh.hubspot.marketer(portal), kind, after=None, limit=100)
-                for w in (world,) for kind in ("contacts", "orders", "line_items"))
+
+            def hubspot_pages(w: World) -> list:
+                return [w.hubspot.list_page(w.hubspot.marketer(portal), kind, after=None, limit=100)
+                        for kind in ("contacts", "orders", "line_items")]
+
+            same_pages = _graphql(world, pages, {}) == _graphql(fresh, pages, {}) \
+                and hubspot_pages(world) == hubspot_pages(fresh)
         return {"records": n, "exact": again == text, "same_pages": same_pages,
                 "snapshot_mib": round(len(text) / 2**20, 1), "dump_seconds": round(dumped, 1),
                 "restore_seconds": round(restored, 1)}

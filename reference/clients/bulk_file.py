@@ -21,8 +21,8 @@ DOWNLOAD_PIECE = 1 << 20
 class BulkFile:
     """The downloaded result of one bulk operation, and how far it has been read."""
 
-    def __init__(self, file: IO[bytes], size: int) -> None:
-        self.file, self.size = file, size
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
         self.lines_read = 0
 
     @classmethod
@@ -34,12 +34,11 @@ class BulkFile:
                 response.raise_for_status()
                 for piece in response.iter_bytes(DOWNLOAD_PIECE):
                     file.write(piece)
-            size = file.tell()
             file.seek(0)
         except BaseException:
             file.close()
             raise
-        return cls(file, size)
+        return cls(file)
 
     @property
     def done(self) -> bool:

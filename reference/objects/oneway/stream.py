@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reference.clients.shopify import Running
+from reference.clients.http import Deferred
 from reference.objects.context import CHUNK, CHUNKS_PER_TICK, GO_ON, Context
 from reference.objects.oneway.lines import Lines
 from reference.objects.oneway.lookups import Lookups
@@ -33,7 +33,7 @@ class OneWay(Pull, Write, Lookups, Lines):
         held = self._held(ctx, pulled)
         self._sync_listed(ctx, mappings, pulled, changed, waiting, held)
         if held and pulled.cut is None:
-            pulled.cut = Running(ctx.now + HELD_LOOK, f"first listing of {', '.join(sorted(held))} waits for "
+            pulled.cut = Deferred(ctx.now + HELD_LOOK, f"first listing of {', '.join(sorted(held))} waits for "
                                  "the first pass of " + ", ".join(self._dependencies(ctx)))
         if pulled.cut is not None:
             raise pulled.cut  # the listing goes on at the next tick; cursors and events stay
@@ -67,7 +67,7 @@ class OneWay(Pull, Write, Lookups, Lines):
                 continue
             while part := listing.records[listing.written:listing.written + CHUNK]:
                 if taken == CHUNKS_PER_TICK:
-                    pulled.cut = pulled.cut or Running(ctx.now + GO_ON, f"{self.name}: {taken} chunks this tick, "
+                    pulled.cut = pulled.cut or Deferred(ctx.now + GO_ON, f"{self.name}: {taken} chunks this tick, "
                                                        "the listing goes on")
                     return
                 taken += 1

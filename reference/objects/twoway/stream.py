@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from reference.clients.shopify import Running
+from reference.clients.http import Deferred
 from reference.objects.context import CHUNK, CHUNKS_PER_TICK, GO_ON, Context
 from reference.objects.twoway.deletions import Deletions
 from reference.objects.twoway.match import Match
@@ -47,7 +47,7 @@ class TwoWay(Pull, Deletions, Match, Write):
             if not chunk:
                 break
             if taken == CHUNKS_PER_TICK:  # taken at the next tick (`chunk` takes nothing until `advance`)
-                raise Running(ctx.now + GO_ON, f"{self.name}: {taken} chunks this tick, the pass goes on")
+                raise Deferred(ctx.now + GO_ON, f"{self.name}: {taken} chunks this tick, the pass goes on")
             groups = self._groups(ctx, mappings, chunk, this_pass.seeds)
             self._complete(ctx, mappings, groups, this_pass.seeds, this_pass.props, looked=this_pass.looked)
             # From here the chunk is this pass's: cut while writing, the next tick writes the rest of it.
