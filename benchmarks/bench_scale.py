@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -192,6 +194,60 @@ def _counterparts_sample(world: World, count: int) -> None:
                                                           for c in people[start:start + HUBSPOT_BATCH]]})
 
 
+def search_window(n: int, baseline: int = 1000) -> dict:
+    """A poller's search after an initial sync: every one of n contacts modified since its bound, a page of 200
+    in ascending ids at the far end of a window above the first quarter. Median time at n and at `baseline`
+    contacts, and at n the same page with every record judged by its search-index version, as the fake did
+    before the update index answered it (fakes/hubspot/store/modified_window.py)."""
+    big, small = _fresh("search", n), _fresh("search", baseline)
+    return {**big, "baseline_records": baseline, "baseline_ms": small["window_ms"],
+            "ratio": round(big["window_ms"] / small["window_ms"], 2) if small["window_ms"] else None}
+
+
+def _search_here(n: int, seed: int) -> dict:
+    from fakes.hubspot.store import modified_window
+
+    world = _world(seed, plan="unlimited")
+    try:
+        hub, portal = world.hubspot, world.portal.portal_id
+        actor = hub.marketer(portal)
+        since = str(int(world.now().timestamp() * 1000))
+        for start in range(0, n, HUBSPOT_BATCH):
+            hub.batch_create(actor, "contacts", {"inputs": [{"properties": {"email": f"c{i}@example.com"}}
+                                                            for i in range(start, min(n, start + HUBSPOT_BATCH))]})
+        world.clock.advance(60)
+        ids = hub.portal(portal).of_type("contacts")
+        middle = next(ids.irange_key(int(next(iter(ids))) + n // 4))
+        body = {"filterGroups": [{"filters": [
+                    {"propertyName": "lastmodifieddate", "operator": "GTE", "value": since},
+                    {"propertyName": "hs_object_id", "operator": "GT", "value": middle}]}],
+                "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}], "properties": ["email"],
+                "limit": 200, "after": str(min(9800, max(0, n // 2 - 200)))}
+
+        def timed(repeat: int) -> float:
+            page = hub.search(actor, "contacts", body)
+            assert len(page.items) == 200, "a full page"
+            samples = []
+            for _ in range(repeat):
+                began = time.perf_counter()
+                hub.search(actor, "contacts", body)
+                samples.append(time.perf_counter() - began)
+            return round(1000 * statistics.median(samples), 3)
+
+        out: dict = {"records": n, "window_ms": timed(15)}
+        if n > 1000:
+            answer = modified_window.answer
+            modified_window.answer = lambda *args: None  # type: ignore[assignment]
+            try:
+                out["records_read_ms"] = timed(3)
+            finally:
+                modified_window.answer = answer
+            out["speedup"] = round(out["records_read_ms"] / out["window_ms"], 1)
+        return out
+    finally:
+        world.close()
+
+
 # ------------------------------------------------------------------------------------------------ snapshots
 
 
@@ -245,6 +301,20 @@ def initial_sync(n: int) -> dict:
     return _fresh("sync", n)
 
 
+def _points_by_root(shopify: list) -> dict[str, int]:
+    """Where the Shopify points went: by the query's root fields (a read by id is `nodes`)."""
+    spent: Counter[str] = Counter()
+    for entry in shopify:
+        spent[" ".join(sorted(entry.fields or ())) or entry.path] += entry.cost or 0
+    return dict(spent.most_common())
+
+
+def _calls_by_route(hubspot: list) -> dict[str, int]:
+    """HubSpot calls by method, path (ids as `{id}`) and status."""
+    return dict(Counter(f"{e.method} {re.sub(r'/[0-9]+(?=/|$)', '/{id}', e.path)} {e.status}"
+                        for e in hubspot).most_common())
+
+
 def _sync_here(n: int, seed: int) -> dict:
     world = _world(seed, mode="process")
     try:
@@ -279,8 +349,11 @@ def _sync_here(n: int, seed: int) -> dict:
                 "engine_process_ready_mib": round(ready, 1), "engine_process_growth_mib": round(peak - ready, 1),
                 "fakes_process_peak_mib": round(_peak_rss_mib() - empty, 1),
                 "shopify_points": sum(e.cost or 0 for e in shopify), "shopify_calls": len(shopify),
+                "shopify_points_by_root": _points_by_root(shopify),
                 "bulk_operations": sum(1 for e in shopify if "bulkOperationRunQuery" in e.fields),
-                "hubspot_calls": len(calls) - len(shopify), "least_hubspot_calls": least_hubspot,
+                "hubspot_calls": len(calls) - len(shopify), "hubspot_calls_by_route": _calls_by_route(
+                    [e for e in calls if e.fake == "hubspot"]),
+                "least_hubspot_calls": least_hubspot,
                 "hubspot_ratio": round((len(calls) - len(shopify)) / least_hubspot, 2),
                 "shopify_version": SHOPIFY_VERSION}
     finally:
@@ -289,5 +362,6 @@ def _sync_here(n: int, seed: int) -> dict:
 
 if __name__ == "__main__":
     kind, count, seed_arg = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    here = {"memory": _memory_here, "pages": _pages_here, "sync": _sync_here, "snapshot": snapshot_here}[kind]
+    here = {"memory": _memory_here, "pages": _pages_here, "sync": _sync_here, "snapshot": snapshot_here,
+            "search": _search_here}[kind]
     print(json.dumps(here(count, seed_arg)))

@@ -26,6 +26,7 @@ import os
 import pickle
 import threading
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -108,6 +109,8 @@ class RecordTable(Generic[V]):
         self._touched: dict[int, int | None] = {}
         self._stamp = stamp
         self._by_stamp: SortedList = SortedList()  # stamp * 2**40 + numeric key
+        self._stamp_changes = 0  # entries added to or taken from the stamp index so far
+        self.derived: dict[str, Any] = {}  # what a reader derives from the table and keeps (by the reader's name)
         self._zdict: bytes | None = None
         self.hot_limit = HOT_RECORDS if hot_limit is None else hot_limit
         pairs = items.items() if isinstance(items, dict) else (items or ())
@@ -193,6 +196,7 @@ class RecordTable(Generic[V]):
         old = self._touched.pop(n, None)
         for entry in {old, self._entry(n, record)} - {None}:
             self._by_stamp.discard(entry)
+        self._stamp_changes += 1
 
     def pop(self, k: Any, *default: Any) -> Any:
         if k not in self:
@@ -208,6 +212,7 @@ class RecordTable(Generic[V]):
         self._hot.clear()
         self._touched.clear()
         self._by_stamp.clear()
+        self._stamp_changes += 1
 
     # -- reads that change nothing: cold records are decoded for the caller and stay cold
 
@@ -277,6 +282,27 @@ class RecordTable(Generic[V]):
         data, out = self._data, self._out
         return [out(n) for n in found if n in data]
 
+    def stamps_since(self, stamp: int) -> tuple[array, array]:
+        """Numeric keys (in order) and current stamps of the records whose stamp is at least `stamp`, as two
+        arrays: exact where `changed_since` may list a record twice (call under the lock). Pair with
+        `stamp_changes()` to know when such an answer is out of date, and `public_key()` to name a record."""
+        self._settle_stamps()
+        newest: dict[int, int] = {}
+        for entry in self._by_stamp.irange(stamp * _STAMP_SHIFT):  # ascending: a record's last entry is its newest
+            newest[entry % _STAMP_SHIFT] = entry // _STAMP_SHIFT
+        data = self._data
+        keys = sorted(n for n in newest if n in data)
+        return array("q", keys), array("q", [newest[n] for n in keys])
+
+    def stamp_changes(self) -> int:
+        """A count that moves whenever the stamp index does (settle first: call under the lock)."""
+        self._settle_stamps()
+        return self._stamp_changes
+
+    def public_key(self, n: int) -> Any:
+        """The key a record of numeric key `n` is read by."""
+        return self._out(n)
+
     def _settle_stamps(self) -> None:
         if self._stamp is not None:
             for n, old in self._touched.items():
@@ -288,6 +314,7 @@ class RecordTable(Generic[V]):
                     if old is not None:
                         self._by_stamp.discard(old)
                     self._by_stamp.add(entry)
+                    self._stamp_changes += 1
         self._touched.clear()
 
     # -- settling
@@ -313,6 +340,7 @@ class RecordTable(Generic[V]):
             data[n] = self._encode(record)
             if self._stamp is not None:
                 by_stamp.add(self._entry(n, record))
+                self._stamp_changes += 1
 
     def compact(self) -> None:
         """Compress every record (a bulk load's end, a measurement's start)."""

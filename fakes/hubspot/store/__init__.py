@@ -10,7 +10,8 @@ of the record, and search reads, for each record, the newest version at least `s
 One module a group of operations, composed into one store the way fakeredis composes its command groups: `core`
 (portals, apps, tokens, ids), `oauth`, `properties` (and pipelines), `writes`, `reads` (and search), `batch`,
 `associations`, `webhook_settings`, `harness_edits` (marketers' edits, the judge's reads, seeding); `records`
-holds the data types and limits.
+holds the data types and limits; `modified_window` answers a poller's search by modified date and id in a big
+table from its update index.
 """
 
 from fakes.hubspot.store.associations import Associations

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
@@ -10,6 +11,7 @@ from fakes.hubspot import search as search_rules
 from fakes.hubspot.apps import Actor
 from fakes.hubspot.errors import HubSpotError, ValidationError
 from fakes.hubspot.objects import ObjectType, resolve_type
+from fakes.hubspot.store import modified_window
 from fakes.hubspot.store.core import StoreCore
 from fakes.hubspot.store.records import (
     HISTORY_BATCH_LIMIT,
@@ -123,7 +125,22 @@ class RecordReads(StoreCore):
             if not found:
                 return table.values()
             bounds.append(max(found))
-        return table.values_from(table.changed_since(min(bounds) * 1000))
+        return table.values_from(table.changed_since(min(bounds) * 1000 * 2))  # records.search_stamp
+
+    def _search_all(self, table: RecordTable[CrmRecord], request: search_rules.SearchRequest, otype: ObjectType,
+                    horizon: datetime, kind_of: Callable[[str], str]) -> tuple[list[tuple[str, RecordVersion]], int]:
+        """A search's page and total, judging each candidate record by the version search sees."""
+        hits: list[tuple[str, dict[str, str]]] = []
+        versions: dict[str, RecordVersion] = {}
+        for record in self._search_candidates(table, request, otype):
+            indexed = modified_window.indexed_version(record, horizon)
+            if indexed is None or indexed.archived:
+                continue
+            if search_rules.matches(request, indexed.properties, kind_of, otype.search_properties):
+                hits.append((record.id, indexed.properties))
+                versions[record.id] = indexed
+        ranked = search_rules.order(hits, request, kind_of)
+        return [(rid, versions[rid]) for rid, _ in ranked[request.after:request.after + request.limit]], len(ranked)
 
     def search(self, actor: Actor, object_type: str, body: Any) -> Page:
         """`POST /crm/v3/objects/{t}/search` over the lagging index (docs/vendor-behaviour.md §3.5)."""
@@ -136,23 +153,18 @@ class RecordReads(StoreCore):
             def kind_of(name: str) -> str:
                 return self._prop_kind(portal, otype, name)
 
-            hits: list[tuple[str, dict[str, str]]] = []
-            versions: dict[str, RecordVersion] = {}
-            for record in self._search_candidates(portal.of_type(otype.name), request, otype):
-                indexed = next((v for v in reversed(record.versions) if v.at <= horizon), None)
-                if indexed is None or indexed.archived:
-                    continue
-                if search_rules.matches(request, indexed.properties, kind_of, otype.search_properties):
-                    hits.append((record.id, indexed.properties))
-                    versions[record.id] = indexed
-            ranked = search_rules.order(hits, request, kind_of)
-            window = ranked[request.after:request.after + request.limit]
+            table = portal.of_type(otype.name)
+            window = modified_window.shape_of(request, otype, portal) if table.stamped() else None
+            found = None
+            if window is not None:
+                found = modified_window.answer(table, request, window, horizon, lambda props: search_rules.matches(
+                    request, props, kind_of, otype.search_properties))
+            page, total = found if found is not None else self._search_all(table, request, otype, horizon, kind_of)
             items = []
-            for rid, props in window:
-                record = portal.of_type(otype.name)[rid]
-                view = self._view(portal, otype, record, request.properties, props=props)
-                view.updated_at, view.archived, view.archived_at = versions[rid].updated_at, False, None
+            for rid, version in page:
+                view = self._view(portal, otype, table[rid], request.properties, props=version.properties)
+                view.updated_at, view.archived, view.archived_at = version.updated_at, False, None
                 items.append(view)
             end = request.after + request.limit
-            next_after = str(end) if end < len(ranked) and end < search_rules.MAX_RESULTS else None
-            return Page(items, next_after, total=len(ranked))
+            next_after = str(end) if end < total and end < search_rules.MAX_RESULTS else None
+            return Page(items, next_after, total=total)

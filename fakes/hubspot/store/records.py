@@ -66,8 +66,12 @@ class CrmRecord:
         return (self.object_type, self.id)
 
 
-def _updated_micros(record: CrmRecord) -> int:
-    return micros(record.updated_at)
+def search_stamp(record: CrmRecord) -> int:
+    """The stamp of a record in its table's update index: its update time in microseconds, doubled, plus one when
+    it is archived. A write stamps the record's newest search-index version at its update time, with the
+    modified date set to that instant, so the stamp alone tells a search by modified date and id whether the
+    record's newest version matches (fakes/hubspot/store/modified_window.py)."""
+    return micros(record.updated_at) * 2 + record.archived
 
 
 @dataclass
@@ -162,7 +166,7 @@ class Portal:
         """The records of one object type, by id."""
         table = self.records.get(object_type)
         if not isinstance(table, RecordTable):  # ordered by numeric id: a list page seeks to `after`, never sorts
-            table = self.records[object_type] = RecordTable(table or {}, key=int, stamp=_updated_micros)
+            table = self.records[object_type] = RecordTable(table or {}, key=int, stamp=search_stamp)
         return table  # (a snapshot may hold a dict)
 
     def definition(self, otype: ObjectType, name: str) -> PropertyDefinition | None:

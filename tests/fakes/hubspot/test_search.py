@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
 
-from fakes.hubspot.store import HubSpotStore
+from fakes.hubspot.store import HubSpotStore, modified_window
 
 from .conftest import Api
 
@@ -191,3 +192,71 @@ def test_a_big_table_searches_by_modified_date_as_a_small_one(api: Api, store: H
     assert table.stamped()
     assert answers() == small
     assert small[0]["total"] == 3 and small[-1]["total"] == 4
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_window_search_on_a_big_table_answers_as_the_records_do(api: Api, store: HubSpotStore, clock,
+                                                                   monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    # A search by modified date and id in a big table is answered from the update index's stamps
+    # (fakes/hubspot/store/modified_window.py); creates, updates, archives and merges, some within one
+    # millisecond and some within the indexing delay, must not make it answer otherwise than the records do.
+    rng = random.Random(seed)
+    live: list[str] = []
+    marks: list[int] = []
+    for step in range(90):
+        roll = rng.random()
+        if roll < 0.4 or len(live) < 3:
+            live.append(api.create("contacts", email=f"w{seed}-{step}@example.com", firstname=f"W{step}")["id"])
+        elif roll < 0.75:
+            rid = rng.choice(live)
+            assert api.patch(f"/crm/v3/objects/contacts/{rid}",
+                             json={"properties": {"lastname": f"L{step}"}}).status_code == 200
+        elif roll < 0.9:
+            rid = live.pop(rng.randrange(len(live)))
+            assert api.delete(f"/crm/v3/objects/contacts/{rid}").status_code == 204
+        else:
+            primary, merged = rng.sample(live, 2)
+            assert api.post("/crm/v3/objects/contacts/merge",
+                            json={"primaryObjectId": primary, "objectIdToMerge": merged}).status_code == 200
+            live = [r for r in live if r not in (primary, merged)]
+        clock.advance(rng.choice([0, 0.0004, 0.3, 1, 2, 4, 6]))
+        if rng.random() < 0.15:
+            marks.append(int(clock.now().timestamp() * 1000))
+    every_id = sorted({int(r) for r in live})
+    bodies = []
+    for since in marks[:4]:
+        for op in ("GT", "GTE"):
+            for above in (None, every_id[len(every_id) // 3], every_id[-1]):
+                filters = [{"propertyName": "lastmodifieddate", "operator": op, "value": str(since)}]
+                if above is not None:
+                    filters.append({"propertyName": "hs_object_id", "operator": rng.choice(["GT", "GTE"]),
+                                    "value": str(above)})
+                for after in (0, 3, 9):
+                    body = {"filterGroups": [{"filters": filters}], "properties": ["firstname", "lastname"],
+                            "limit": 4, "after": str(after)}
+                    if rng.random() < 0.5:
+                        body["sorts"] = [{"propertyName": "hs_object_id", "direction": "ASCENDING"}]
+                    bodies.append(body)
+    assert len(bodies) >= 36
+
+    def answers() -> list[Any]:
+        return [_search(api, body).json for body in bodies]
+
+    table = store.portal(101).of_type("contacts")
+    small = answers()
+    shortcut = 0
+    answer = modified_window.answer
+
+    def counted(*args: Any) -> Any:
+        nonlocal shortcut
+        found = answer(*args)
+        shortcut += found is not None
+        return found
+
+    monkeypatch.setattr(modified_window, "answer", counted)
+    table.hot_limit = 0
+    table.compact()
+    assert table.stamped()
+    assert answers() == small
+    assert shortcut == len(bodies)
+    assert any(a["total"] > 4 for a in small) and any(a["total"] == 0 for a in small)
