@@ -76,9 +76,9 @@ class Pull(StreamBase):
                 pulled.deleted += self._reconcile(ctx, shop, client)
         return pulled
 
-    def _bring_back(self, ctx: Context, changed: dict[Ref, dict]) -> tuple[dict[str, str], set[Ref]]:
-        """Records the engine still owes a write, read again by id (into `changed`); (the records waiting for
-        their contact or products, every record brought back).
+    def _bring_back(self, ctx: Context, changed: dict[Ref, dict], staged: set[Ref]) -> tuple[dict[str, str], set[Ref]]:
+        """Records the engine still owes a write, read again by id (into `changed`) unless a kept listing writes
+        them next (`staged`); (the records waiting for their contact or products, every record brought back).
 
         Records waiting for their contact or products, and records whose create (or line items) had an
         unknown outcome, come back every pass until they are written: no later listing may show them. So do
@@ -97,7 +97,7 @@ class Pull(StreamBase):
         brought_back = {tuple(ref.split("/", 1)) for ref in [*waiting, *retry]} | unsure | refused
         again: dict[str, list[str]] = {}
         for shop, shopify_id in sorted(brought_back):
-            if shop in ctx.shops and (shop, shopify_id) not in changed:
+            if shop in ctx.shops and (shop, shopify_id) not in changed and (shop, shopify_id) not in staged:
                 again.setdefault(shop, []).append(shopify_id)
         for shop, shopify_ids in sorted(again.items()):
             # Kept across ticks: read back by id, a few hundred records can cost more points than one tick's

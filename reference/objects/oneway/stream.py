@@ -27,7 +27,7 @@ class OneWay(Pull, Write, Lookups, Lines):
         events = ctx.state.inbox(self.prefixes)
         changed = self._from_events(ctx, events)
         pulled = self._pull_shopify(ctx, events)
-        waiting, brought_back = self._bring_back(ctx, changed)
+        waiting, brought_back = self._bring_back(ctx, changed, self._staged(pulled))
         self._archive(ctx, pulled.deleted)
         self._sync(ctx, mappings, changed, waiting, pulled.existing, brought_back)
         held = self._held(ctx, pulled)
@@ -38,6 +38,14 @@ class OneWay(Pull, Write, Lookups, Lines):
         if pulled.cut is not None:
             raise pulled.cut  # the listing goes on at the next tick; cursors and events stay
         self._finish(ctx, pulled, events)
+
+    @staticmethod
+    def _staged(pulled: ShopifyPull) -> set[Ref]:
+        """The records of the chunk each kept listing writes next. A write a rate limit cut is tried again from
+        there, so they need not be read again by id: at 16 points an order, that read cost 1,600 points a pass
+        for as long as the limit cut the batch."""
+        return {(shop, str(record["id"])) for shop, listing in pulled.listings
+                for record in listing.records[listing.written:listing.written + CHUNK]}
 
     def _dependencies(self, ctx: Context) -> list[str]:
         return [name for name in POINTS_AT if ctx.settings.enabled(name)]
