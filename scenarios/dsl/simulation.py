@@ -170,7 +170,7 @@ class Sim:
         self._supersede(record)
         made = Watch(obj, op, direction, self.now(), record, visible, key=key)
         if key is not None:
-            self._overtake(key, direction)
+            self._overtake(key, record)
             tied = [w for w in self.watches if w.key == key and w.changed_at == made.changed_at and w.record != record
                     and not w.superseded and w.visible_at is None]
             for other in tied:
@@ -184,13 +184,14 @@ class Sim:
             if watch.record == record and watch.visible_at is None:
                 watch.superseded = True
 
-    def _overtake(self, key: str, direction: str) -> None:
-        """A later change to the same person (or product) on the other side wins over the changes not yet visible
-        there (CNT-5: the later change wins), so their values may never show. One already past the bound when
-        overtaken was late all the same and stays."""
+    def _overtake(self, key: str, record: str) -> None:
+        """A later change to the same person (or product) through another record wins over the changes not yet
+        visible (CNT-5: the later change wins), so their values may never show: a change on the other side, or
+        one to the same person's customer (the same title's product) in another shop. One already past the
+        bound when overtaken was late all the same and stays."""
         now = self.now()
         for watch in self.watches:
-            if watch.key == key and watch.direction != direction and watch.visible_at is None \
+            if watch.key == key and watch.record != record and watch.visible_at is None \
                     and watch.changed_at < now and now - watch.changed_at < LATENCY_BOUND:
                 watch.superseded = True
 
