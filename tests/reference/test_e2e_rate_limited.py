@@ -189,8 +189,8 @@ def test_records_owed_a_write_are_read_back_across_ticks_not_from_the_start_each
     # Found by `make bench` (10,000 orders): a HubSpot storm cut the line items of a few hundred orders, whose
     # intents bring them back every pass, read again by id. At a dozen orders a call (the 1,000-point query
     # maximum), that read costs more points than a tick's bucket holds; started over each tick, it never
-    # finished, and the orders never got their line items. (Here the records are read back because the
-    # listing they came from is gone: the engine restarts each tick, as a process implementation may.)
+    # finished, and the orders never got their line items. (Here no listing chunk holds them, `_staged` is
+    # emptied, so they come back by id, as they do once the listing they came from is gone.)
     monkeypatch.setattr(oneway_stream.OneWay, "_staged", staticmethod(lambda pulled: set()))
     world = _orders_through_a_line_items_storm("/crm/v3/objects/line_items/batch/create")
     try:

@@ -25,7 +25,7 @@ from itertools import accumulate
 
 from fakes.hubspot import search as search_rules
 from fakes.hubspot.objects import ObjectType
-from fakes.hubspot.store.records import CrmRecord, Portal, RecordVersion
+from fakes.hubspot.store.records import CrmRecord, Portal, RecordVersion, search_stamp_at
 from fakes.tables import RecordTable, micros
 
 _DIGITS = re.compile(r"\d+")
@@ -97,10 +97,10 @@ def answer(table: RecordTable[CrmRecord], request: search_rules.SearchRequest, s
            matches: Callable[[dict[str, str]], bool]) -> tuple[list[tuple[str, RecordVersion]], int] | None:
     """The page a window search asks for (ids with the versions search sees) and its total; None when a record
     on the page breaks what the stamps promise, and the search must read the records."""
-    kept = _stamps(table, shape.since_ms * 1000 * 2)
+    kept = _stamps(table, search_stamp_at(shape.since_ms * 1000))
     keys, stamps = kept.keys, kept.stamps
     start = bisect_right(keys, shape.above)
-    seen_by_stamp = micros(horizon) * 2 + 1  # a stamp at most this: the newest version is what search sees
+    seen_by_stamp = search_stamp_at(micros(horizon), archived=True)  # at most this: search sees the newest version
     # Records changed within the indexing delay: search sees an older version, or none, and may judge it otherwise.
     recent: dict[int, RecordVersion | None] = {}
     recent_live = 0
@@ -126,8 +126,10 @@ def answer(table: RecordTable[CrmRecord], request: search_rules.SearchRequest, s
             skip -= 1
             continue
         rid = table.public_key(n)
-        version = recent.get(n) or indexed_version(table.peek(rid), horizon)
-        if version is None or version.archived or not matches(version.properties):
-            return None
+        version = recent.get(n)
+        if version is None:  # judged by its stamp: its version must bear that out
+            version = indexed_version(table.peek(rid), horizon)
+            if version is None or version.archived or not matches(version.properties):
+                return None
         page.append((rid, version))
     return page, total

@@ -22,6 +22,7 @@ from fakes.hubspot.store.records import (
     Portal,
     RecordVersion,
     RecordView,
+    search_stamp_at,
 )
 from fakes.tables import RecordTable
 
@@ -125,7 +126,7 @@ class RecordReads(StoreCore):
             if not found:
                 return table.values()
             bounds.append(max(found))
-        return table.values_from(table.changed_since(min(bounds) * 1000 * 2))  # records.search_stamp
+        return table.values_from(table.changed_since(search_stamp_at(min(bounds) * 1000)))
 
     def _search_all(self, table: RecordTable[CrmRecord], request: search_rules.SearchRequest, otype: ObjectType,
                     horizon: datetime, kind_of: Callable[[str], str]) -> tuple[list[tuple[str, RecordVersion]], int]:

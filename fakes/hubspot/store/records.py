@@ -71,7 +71,12 @@ def search_stamp(record: CrmRecord) -> int:
     it is archived. A write stamps the record's newest search-index version at its update time, with the
     modified date set to that instant, so the stamp alone tells a search by modified date and id whether the
     record's newest version matches (fakes/hubspot/store/modified_window.py)."""
-    return micros(record.updated_at) * 2 + record.archived
+    return search_stamp_at(micros(record.updated_at), record.archived)
+
+
+def search_stamp_at(updated_micros: int, archived: bool = False) -> int:
+    """The stamp of a record updated at `updated_micros` (`search_stamp`)."""
+    return updated_micros * 2 + archived
 
 
 @dataclass
