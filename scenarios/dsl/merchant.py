@@ -61,9 +61,12 @@ class Merchant:
 
     def delete_customer(self, ref: CustomerRef) -> None:
         """The merchant deletes a customer (CNT-4: the contact stays)."""
+        held = self.store.shop(ref.shop).customers.get(ref.id)
         self.store.delete_customer(ref.shop, ref.id)
         self._record("customer", "delete", ref.shop, ref.id, {"email": ref.email})
         self.sim.drop_pending_watches(f"{ref.shop}/{ref.id}")
+        if held is not None:
+            self.sim.drop_pending_contact_watches(held.email)
 
     def customer(self, ref: CustomerRef) -> dict | None:
         """The customer as Shopify has it now, or None."""

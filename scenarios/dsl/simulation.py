@@ -79,6 +79,11 @@ class Sim:
         """Let simulated time pass, tick by tick."""
         self.world.advance(timedelta(hours=hours, minutes=minutes, seconds=seconds))
 
+    def moment(self, seconds: float) -> None:
+        """Let a few seconds pass without a tick: the next move's change is strictly newer than the last, and
+        the implementation meets both at its next tick, as it would two changes made between two of its polls."""
+        self.world.clock.advance(seconds)
+
     def settle(self) -> timedelta:
         """Advance until neither the fakes nor the implementation have work left."""
         return self.world.advance_until_quiet()
@@ -200,6 +205,16 @@ class Sim:
         (`record_id`: a HubSpot id, or "shop/id" of a Shopify record)."""
         for watch in self.watches:
             if watch.visible_at is None and watch.record.endswith(f" {record_id}") \
+                    and self.now() - watch.changed_at < LATENCY_BOUND:
+                watch.superseded = True
+
+    def drop_pending_contact_watches(self, email: str | None) -> None:
+        """A person's customer deleted: a contact change not yet visible in the shops, and still within the bound,
+        need not arrive; the customer it was to reach is gone, and it is owed to no shop that did not hold the person
+        (CNT-4), or a sync met it alone, as HubSpot-born, and may yet be carrying it to every shop."""
+        key = f"contact {norm_email(email)}"
+        for watch in self.watches:
+            if watch.visible_at is None and watch.key == key and watch.direction == "to_shopify" \
                     and self.now() - watch.changed_at < LATENCY_BOUND:
                 watch.superseded = True
 
@@ -355,16 +370,16 @@ class Sim:
             if key is None:
                 return
             first = props.get("firstname")
-            if op == "update":
-                # An update reaches the customers the person has; only a person with none yet (HubSpot-born,
-                # not synced) is owed every shop. One whose customers were all deleted has none to reach.
-                holders = [s for s in shops if any(norm_email(c.email) == key
-                                                   for c in self.world.shopify.shop(s).customers.values())]
-                if holders:
-                    shops = holders
-                elif self._had_customers(key):
-                    self._supersede(f"contact {record_id}")
-                    return
+            # A change reaches the customers the person has: a contact made when a merchant had made the person
+            # already is theirs, matched by email, not HubSpot-born (CNT-1). Only a person with none yet is owed
+            # every shop; one whose customers were all deleted has none for an update to reach.
+            holders = [s for s in shops if any(norm_email(c.email) == key
+                                               for c in self.world.shopify.shop(s).customers.values())]
+            if holders:
+                shops = holders
+            elif op == "update" and self._had_customers(key):
+                self._supersede(f"contact {record_id}")
+                return
 
             def visible() -> bool:
                 return all(any(norm_email(c.email) == key and same(c.first_name, first)

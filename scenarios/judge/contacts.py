@@ -17,7 +17,9 @@ HUBSPOT = "hubspot"
 PERSON_UNSEEN = "person"  # every record of the person lived less than the bound: none need exist anywhere
 ARCHIVE_UNSEEN = "archive"  # its HubSpot-born contact was archived within the bound: a sync may never have seen it
 ELSEWHERE_OPEN = "elsewhere"  # shops beyond its customers' may or may not have been given the person
-# ... and "shop:NAME": the person's customer there was made and deleted within the bound.
+# ... and "shop:NAME": the person's customer there was made and deleted within the bound, or deleted at the
+# instant its contact was made:
+TIED_DELETE = "its last customer was deleted at the instant its contact was made"
 
 
 @dataclass
@@ -31,6 +33,7 @@ class ContactGroup:
     hubspot_alive: bool = True
     everywhere: bool = False  # HubSpot-born (or orphaned then changed): expected in every shop
     deleted_in: set[str] = field(default_factory=set)
+    deleted_at: datetime | None = None  # when a merchant's delete last left the person without customers
     # The possible changes that leave a place open, by place (see the keys above), with why.
     possible: dict[str, str] = field(default_factory=dict)
     archived_at: datetime | None = None  # when its HubSpot contact was last archived
@@ -113,8 +116,21 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                         group.possible[PERSON_UNSEEN] = f"customer {shop}/{cid} was deleted within the bound"
                     elif quick:
                         group.possible[f"shop:{shop}"] = f"customer {shop}/{cid} was made and deleted within the bound"
+                        if not group.customers and not group.everywhere and group.hubspot_alive:
+                            # A sync that never saw the customer met its contact alone: HubSpot-born to it, so the
+                            # contact may have gone to every shop.
+                            group.possible[ELSEWHERE_OPEN] = f"customer {shop}/{cid} was made and deleted within " \
+                                                             "the bound, its contact alone may have been seen"
+                    elif not group.customers and not group.everywhere and group.hubspot_alive and any(
+                            born_at.get(hid) == change.at for hid in group.hubspot_ids):
+                        # Its last customer deleted at the very instant its contact was made (a tie): before
+                        # the delete, the contact was that customer's; after it, HubSpot-born, owed to every
+                        # shop, the deleting one included.
+                        group.possible[f"shop:{shop}"] = group.possible[ELSEWHERE_OPEN] = TIED_DELETE
                     else:
                         group.deleted_in.add(shop)
+                        if not group.customers:
+                            group.deleted_at = change.at
                 continue
             if change.op == "create":
                 born_at[f"{shop}/{cid}"] = change.at
@@ -168,6 +184,10 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                     # HubSpot-born record like any other, owed to every shop, a shop that deleted the person's
                     # customer before included (CNT-4 bars only the records that customer was linked to).
                     group.everywhere = True
+                    if group.deleted_at == change.at:  # the tie above, the other way round in the history
+                        for shop in group.deleted_in:
+                            group.possible[f"shop:{shop}"] = TIED_DELETE
+                        group.possible[ELSEWHERE_OPEN] = TIED_DELETE
                     group.deleted_in.clear()
                 elif not group.everywhere and group.customers and all(
                         born_at.get(f"{shop}/{cid}") == change.at for shop, cid in group.customers.items()):
@@ -198,6 +218,12 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                         # writes that email again).
                         group.possible[ARCHIVE_UNSEEN] = f"contact {change.id} was archived within the bound"
                         group.possible[ELSEWHERE_OPEN] = f"contact {change.id} was archived within the bound"
+                    elif quick and any(possibly_unseen(born_at.get(f"{shop}/{cid}"), change.at)
+                                       for shop, cid in group.customers.items()):
+                        # Made with or after a customer no sync need have met yet, and archived before a sync need
+                        # have seen it alive: a sync that never did makes that new customer's contact anew (CNT-1).
+                        group.possible[ARCHIVE_UNSEEN] = f"contact {change.id} was archived within the bound, " \
+                                                         "beside a customer as new"
                     continue
                 if not group.customers:
                     group.everywhere = True

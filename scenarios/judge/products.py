@@ -159,6 +159,9 @@ def check_products(view: RunView) -> None:
         by_name.setdefault((record.properties.get("name") or "").strip(), []).append(record)
     latest = {group.key: index for index, group in enumerate(groups)}  # groups are made in history order
     products_of = {shop: view.products(shop) for shop in view.live_shops()}
+    # Which group each merchant's product still belongs to: a shop's product of an archived group (PRD-3) keeps
+    # the name there, and is no product the name's newer group wrote to that shop.
+    owner = {(shop, pid): group for group in groups for shop, pid in group.products.items() if pid is not None}
     for index, group in enumerate(groups):
         label = f"product {group.key}"
         found = by_name.get(group.key, [])
@@ -192,8 +195,10 @@ def check_products(view: RunView) -> None:
                 have = products[0]["variants"][0]["price"]
                 if price is not None and not price.accepts(have, money_equal):
                     view.fail("PRD-5", f"Shopify price of {group.key!r} in {shop}", price.value, str(have), label)
-            elif place.expect is Expect.MUST_NOT and products:
-                view.fail(place.rule, f"product {group.key!r} written to {shop}", "absent", products[0]["id"], label)
+            elif place.expect is Expect.MUST_NOT:
+                strays = [p for p in products if owner.get((shop, p["id"]), group) is group]
+                if strays:
+                    view.fail(place.rule, f"product {group.key!r} written to {shop}", "absent", strays[0]["id"], label)
     # A product left live after its Shopify delete is PRD-2's failure, told above; not a stray variant too.
     known = {g.key for g in groups if g.hubspot_alive or g.deleted_in}
     for name, found in by_name.items():

@@ -1,5 +1,6 @@
 """Two-way rules that broken syncs once got past: conflicts, lagging search, HubSpot product edits, product
-deletions without webhooks, one contact in two stores, and contacts edited after their customer was deleted."""
+deletions without webhooks, one contact in two stores, a contact added just after its customer, and contacts
+edited after their customer was deleted."""
 
 from __future__ import annotations
 
@@ -168,6 +169,22 @@ def _still_live(w: Sim, contact) -> bool:
 
 def _customers_of(w: Sim, shop: str, email: str) -> list[int]:
     return [c["id"] for c in w.shopify.customers(shop) if norm_email(c.get("email")) == email]
+
+
+@scenario("CON-2", "CNT-1", "CNT-5", shops=("alpha", "beta"), title="a contact added in HubSpot just after the "
+          "merchant made the person in one store is that customer's, not every store's")
+def contact_added_just_after_its_customer_stays_in_its_store(w: Sim) -> None:
+    w.sync.enable("contacts")
+    w.settle()
+    lee = w.shopify.create_customer("alpha", email="just.after@example.com", first_name="Lee", last_name="After")
+    w.moment(2)  # met together at the next tick, the customer first by two seconds
+    w.hubspot.create("contacts", email="just.after@example.com", firstname="Leona", lastname="After")
+    w.advance(minutes=10)
+    w.expect(_first_name(w, lee) == "Leona", "CNT-1, CNT-5: the customer was matched to the contact, whose later "
+             "first name it took", expected="Leona", found=_first_name(w, lee), record=f"customer alpha/{lee.id}")
+    in_beta = _customers_of(w, "beta", "just.after@example.com")
+    w.expect(not in_beta, "CON-2: the person, first made in alpha, was not written to beta", expected=[],
+             found=in_beta, record="shop beta")
 
 
 @scenario("CNT-4", "CNT-5", title="a contact edited after its customer was deleted does not bring the customer back")

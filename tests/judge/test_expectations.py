@@ -137,3 +137,65 @@ def test_a_product_deleted_after_the_bound_must_be_archived_in_hubspot():
     assert group.expectations(view.shops, shadowed=False)["hubspot"].expect is Expect.MUST_NOT
     record = run(history, enabled=("products",), hub_products=[{"name": "Poster", "price": "10.00"}])
     assert _checks(record) == ["PRD-2: HubSpot product 'Poster' not archived after the Shopify delete"]
+
+
+def test_a_contact_made_at_the_instant_its_last_customer_is_deleted_may_or_may_not_reach_the_shops():
+    """Seen before the delete, the new contact is the customer's (the delete then bars the shop, CNT-4); seen after
+    it, the contact is HubSpot-born and owed to every shop, the deleting one included. At one instant either order
+    is right, whichever the history lists first; a moment apart, each is definite."""
+    start = [customer("create", 0, "alpha", 1, email=ADA, first_name="Ada"),
+             contact("create", 1, "9", email=ADA, firstname="Ada"), contact("archive", 20, "9")]
+    made, deleted = contact("create", 40, "10", email=ADA, firstname="Ada"), customer("delete", 40, "alpha", 1)
+    everywhere = {shop: [{"id": 5, "email": ADA, "first_name": "Ada"}] for shop in ("alpha", "beta")}
+    for history in (start + [made, deleted], start + [deleted, made]):
+        assert _contact_expectations(run(history, shops=("alpha", "beta"))) == {
+            HUBSPOT: Expect.MUST, "alpha": Expect.MAY, "beta": Expect.MAY}
+        for customers in ({}, everywhere):
+            record = run(history, shops=("alpha", "beta"), customers=customers,
+                         contacts=[{"email": ADA, "firstname": "Ada"}])
+            assert _checks(record) == [], customers
+    seen_before = start + [made, customer("delete", 41, "alpha", 1)]
+    assert _contact_expectations(run(seen_before, shops=("alpha", "beta"))) == {
+        HUBSPOT: Expect.MUST, "alpha": Expect.MUST_NOT, "beta": Expect.MUST_NOT}
+    seen_after = start + [customer("delete", 39, "alpha", 1), made]
+    assert _contact_expectations(run(seen_after, shops=("alpha", "beta"))) == {
+        HUBSPOT: Expect.MUST, "alpha": Expect.MUST, "beta": Expect.MUST}
+
+
+def test_a_contact_whose_only_customer_lived_within_the_bound_may_have_reached_every_shop():
+    """A sync that never saw the customer met the contact a marketer added meanwhile alone, as HubSpot-born: the
+    contact may reach every shop. A customer that lived past the bound was seen: then the person is its."""
+    for deleted_at, beta in ((0.1, Expect.MAY), (15, Expect.MUST_NOT)):
+        history = [customer("create", 0, "alpha", 1, email=ADA, first_name="Ada"),
+                   contact("create", 0.05, "9", email=ADA, firstname="Ada"),
+                   customer("delete", deleted_at, "alpha", 1)]
+        expect = _contact_expectations(run(history, shops=("alpha", "beta")))
+        assert expect["beta"] is beta, (deleted_at, expect)
+    record = run(history[:2] + [customer("delete", 0.1, "alpha", 1)], shops=("alpha", "beta"),
+                 contacts=[{"email": ADA, "firstname": "Ada"}],
+                 customers={shop: [{"id": 5, "email": ADA, "first_name": "Ada"}] for shop in ("alpha", "beta")})
+    assert _checks(record) == []
+
+
+def test_a_contact_archived_within_the_bound_beside_a_new_customer_may_be_made_anew():
+    """A sync that never saw the contact alive meets a new customer and no contact: it makes the customer's contact
+    (CNT-1), which is no return of the archived one. A customer older than the bound was met, and the archive then
+    stands until the customer changes (CNT-3)."""
+    for born, hubspot in ((0, Expect.MAY), (-15, Expect.MUST_NOT)):
+        history = [customer("create", born, "alpha", 1, email=ADA, first_name="Ada"),
+                   contact("create", 0, "9", email=ADA, firstname="Ada"), contact("archive", 0.05, "9")]
+        assert _contact_expectations(run(history))[HUBSPOT] is hubspot, born
+
+
+def test_a_shops_product_of_an_archived_group_is_not_the_newer_namesakes_stray():
+    """A Cap deleted in beta archives the HubSpot Cap that alpha's Cap shares; alpha keeps its Cap (PRD-3). A new Cap
+    in beta is a new product of the name, owed to beta only: alpha's own Cap is no copy of it, another one is."""
+    history = [product("create", 0, "alpha", 1, "Cap"), product("create", 0, "beta", 2, "Cap"),
+               product("delete", 30, "beta", 2, "Cap"), product("create", 30.05, "beta", 3, "Cap")]
+    shops = {"alpha": [{"id": 1, "title": "Cap", "variants": [{"price": "10.00"}]}],
+             "beta": [{"id": 3, "title": "Cap", "variants": [{"price": "10.00"}]}]}
+    record = run(history, shops=("alpha", "beta"), enabled=("products",), products=shops,
+                 hub_products=[{"name": "Cap", "price": "10.00"}])
+    assert _checks(record) == []
+    shops["alpha"].append({"id": 9, "title": "Cap", "variants": [{"price": "10.00"}]})
+    assert _checks(record) == ["CON-2: product 'Cap' written to alpha"]

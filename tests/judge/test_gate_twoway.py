@@ -88,3 +88,41 @@ def test_a_product_left_live_after_its_shopify_delete_is_told_as_prd_2_only(sim:
     sim.advance(minutes=11)
     checks = [e.check for e in end_state(capture(sim, quiet_at=None, faults=False))]
     assert checks == ["PRD-2: HubSpot product 'Faded Poster' not archived after the Shopify delete"], checks
+
+
+def test_a_contact_made_after_its_persons_customer_is_owed_to_that_customers_shop_only() -> None:
+    # Found by the property machine once moves could be seconds apart: a contact a marketer adds two seconds after
+    # the merchant made the person in alpha is alpha's customer's contact (CNT-1), owed nowhere else (CON-2); the
+    # old watch waited for the person in beta too, and counted the change never visible.
+    world = World(seed=5)
+    try:
+        sim = Sim(world, InProcess(NullSync, "null"), SimOptions(shops=("alpha", "beta")))
+        sim.sync.enable("contacts")
+        sim.shopify.create_customer("alpha", email="ada@example.com", first_name="Ada")
+        sim.advance(seconds=2)
+        sim.hubspot.create("contacts", email="ada@example.com", firstname="Ada")
+        sim.advance(minutes=1)
+        samples = [(s.operation, s.seconds) for s in sim.latency_samples() if s.direction == "to_shopify"]
+        assert samples == [("create", sim.world.tick_length.total_seconds())], samples  # seen at the first tick
+    finally:
+        world.close()
+
+
+def test_a_contact_change_meant_for_a_customer_deleted_within_the_bound_is_not_counted_late() -> None:
+    # The contact a marketer adds two seconds after the merchant made the person in alpha is owed to alpha's
+    # customer only; deleted two seconds later, that customer can never show it. Counted late (never visible) by
+    # the old watches, whatever a sync did.
+    world = World(seed=5)
+    try:
+        sim = Sim(world, InProcess(NullSync, "null"), SimOptions(shops=("alpha", "beta")))
+        sim.sync.enable("contacts")
+        ada = sim.shopify.create_customer("alpha", email="Ada@example.com", first_name="Ada")
+        sim.moment(2)
+        sim.hubspot.create("contacts", email="ada@example.com", firstname="Augusta")
+        sim.moment(2)
+        sim.shopify.delete_customer(ada)
+        sim.advance(minutes=11)
+        samples = [(s.direction, s.operation, s.seconds) for s in sim.latency_samples()]
+        assert not [s for s in samples if s[0] == "to_shopify"], samples
+    finally:
+        world.close()

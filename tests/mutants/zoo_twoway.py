@@ -185,6 +185,23 @@ class RecreatesDeletedCustomer(SyncEngine):
         _swap(self, {Contacts: _ContactsRecreatingCustomers})
 
 
+class _ContactsFirstMetAsHubSpotBorn(Contacts):
+    """Takes every contact it meets for the first time for HubSpot-born, however recently a merchant made the
+    person in a shop."""
+
+    @staticmethod
+    def _made_in_hubspot_first(group: Group) -> bool:
+        return True
+
+
+class SendsLaterContactsToEveryStore(SyncEngine):
+    """Writes a contact a marketer adds just after the person's customer to every store (breaks CON-2)."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        _swap(self, {Contacts: _ContactsFirstMetAsHubSpotBorn})
+
+
 # ---------------------------------------------------------------------- the catalogue
 
 _Z = "tests.mutants.zoo_twoway:"
@@ -197,6 +214,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "ProductDeletionsFromWebhooksOnly": ("PRD-2",),
     _Z + "HubSpotEditReachesOneStore": ("CON-2", "CNT-5"),
     _Z + "RecreatesDeletedCustomer": ("CNT-4",),
+    _Z + "SendsLaterContactsToEveryStore": ("CON-2",),
 }
 
 # import name -> the `--only` selection that must catch it (ids, sections or scenario ids).
@@ -208,4 +226,5 @@ SELECTIONS: dict[str, str] = {
     _Z + "HubSpotEditReachesOneStore": "CON-2/hubspot-edit-reaches-both-stores",
     _Z + "RecreatesDeletedCustomer": "CNT-4/contact-edited-after-customer-deleted,"
                                      "CNT-4/contact-edited-after-customer-deleted-in-one-store",
+    _Z + "SendsLaterContactsToEveryStore": "CON-2/contact-added-just-after-its-customer-stays-in-its-store",
 }

@@ -18,25 +18,25 @@ from tests.property.null_impl import NullSync
 def test_a_mutant_of_the_reference_is_caught_with_a_replay_bundle():
     """A reference engine with one rule broken (emails matched case-sensitively) fails at a quiet point.
 
-    Shrinking a mutant's counterexample replays the world hundreds of times (about five minutes): the
-    `ci` profile only finds it; the `thorough` profile also shrinks it (to two moves: a customer with an
-    upper-case email, and a contact with the same email in lower case)."""
-    machine = make_machine(CaseSensitiveEmailMatch, "case-sensitive-email-match")
-    thorough = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
-    phases = tuple(Phase) if thorough else (Phase.explicit, Phase.reuse, Phase.generate)
+    The machine is given one person, so that its customers and contacts meet; even so about one example in
+    sixty makes the two records of that person a moment apart (at one instant either may win, and the mutant's
+    outcome is allowed). Shrinking replays the world hundreds of times: finding and shrinking take about six
+    minutes, nightly only. It shrinks to two or three moves, such as a customer made in one shop, then one of the
+    same email in other case in the other shop."""
+    machine = make_machine(CaseSensitiveEmailMatch, "case-sensitive-email-match", people=("ada",))
     with pytest.raises(AssertionError) as failure:
-        run_state_machine_as_test(machine, settings=settings(max_examples=30, stateful_step_count=6, phases=phases,
-                                                             report_multiple_bugs=False, derandomize=True))
+        run_state_machine_as_test(machine, settings=settings(max_examples=200, stateful_step_count=8,
+                                                             phases=tuple(p for p in Phase if p is not Phase.explain),
+                                                             report_multiple_bugs=False,
+                                                             derandomize=True))
     message = str(failure.value)
     assert "replay bundle:" in message
-    # The duplicate shows as a second contact (CNT-1) or as a HubSpot-born copy of the person written to
-    # the other shop (CON-2), depending on which shop the customer was made in.
-    assert re.search(r"\b(CNT-1|CON-2)\b", message), message
-    if thorough:
-        notes = getattr(failure.value, "__notes__", [])
-        moves = [line for line in notes if ("= state." in line or line.strip().startswith("state."))
-                 and "teardown" not in line and "never_errs" not in line]
-        assert 2 <= len(moves) <= 4, notes
+    # The person's second record is not matched to the first: its values never reach the contact it should
+    # have joined (CNT-5), or the contact, taken for HubSpot-born, is copied to the other shop (CON-2).
+    assert re.search(r"\b(CNT-1|CNT-5|CON-2)\b", message), message
+    notes = getattr(failure.value, "__notes__", [])
+    moves = [line for line in notes if re.search(r"state\.(merchant|marketer|shopper|time_passes)", line)]
+    assert 2 <= len(moves) <= 4, notes
 
 
 def test_a_sync_that_does_nothing_is_caught_with_a_short_counterexample():

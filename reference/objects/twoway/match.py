@@ -215,15 +215,30 @@ class Match(StreamBase):
                     wanted.setdefault(link.shop, {})[link.shopify_id] = group
                 elif group.members[link.shop].link is None:
                     group.members[link.shop].link = link
-            born_here = group.synced is None or group.synced.born == "hubspot"
-            everywhere = (group.hubspot_changed and (born_here or not live)) or \
-                (group.synced is None and group.hubspot)
+            if group.synced is None:  # first seen in this pass: HubSpot-born unless a Shopify record came first
+                everywhere = group.hubspot is not None and self._made_in_hubspot_first(group)
+                group.born = group.born or ("hubspot" if everywhere else "sync")
+            else:
+                born_here = group.synced.born == "hubspot"
+                everywhere = group.hubspot_changed and (born_here or not live)
             if everywhere:
                 barred = {link.shop for link in links if link.status in (DELETED, ARCHIVED)}
                 for shop in ctx.shops:
                     if shop not in group.members and shop not in barred and ctx.settings.enabled(self.name):
                         group.members[shop] = Member(shop, None, None)  # to find or create in this shop
         return wanted
+
+    @staticmethod
+    def _made_in_hubspot_first(group: Group) -> bool:
+        """Whether a HubSpot record the engine meets for the first time was made before every Shopify record of
+        its group (at the same instant either may count as first). A person a marketer adds in HubSpot after a
+        merchant made them in a shop is that shop's customer, matched by key, not a record for every shop."""
+        made = hubspot_time(group.hubspot.get("createdAt")) if group.hubspot else None
+        if made is None:
+            return True
+        firsts = [shopify_time(m.record["created_at"]) for m in group.members.values()
+                  if m.record is not None and m.record.get("created_at")]
+        return all(made <= first for first in firsts)
 
     def _read_shopify_side(self, ctx: Context, groups: dict[str, Group], wanted: dict[str, dict[str, Group]]) -> None:
         """Linked Shopify records not in hand; one gone since is unlinked for good (never re-created there)."""
