@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from scenarios.judge.contacts import archived_since, groups_of
+from scenarios.judge.indeterminacy import possibly_unseen
 from scenarios.judge.orders import kept_line_items
 from scenarios.judge.rules import norm_email, whole_number
 from scenarios.judge.view import RunView, reporting
@@ -35,8 +38,9 @@ def check_carts(view: RunView) -> None:
             email = norm_email(checkout.get("email"))
             if email and view.enabled("contacts"):
                 contact = view.contact_by_email(email)
-                if (contact is None or contact.id not in contacts) and not archived_since(
-                        groups, email, view.last_change("checkout", shop, checkout_id)):
+                changed = view.last_change("checkout", shop, checkout_id)
+                if (contact is None or contact.id not in contacts) and not archived_since(groups, email, changed) \
+                        and not _email_maybe_unseen(view, shop, checkout_id, changed):
                     view.fail("CRT-1", f"{label} not associated with contact {email}", email, contacts, label)
             status = (cart.properties.get("hs_external_status") or "").lower()
             if completed:
@@ -49,3 +53,15 @@ def check_carts(view: RunView) -> None:
                     linked = view.associated("carts", cart.id, "orders")
                     if orders and orders[0].id not in linked:
                         view.fail("CRT-4", f"{label} not linked to its order", orders[0].id, linked, label)
+
+
+def _email_maybe_unseen(view: RunView, shop: str, checkout_id: int, changed: datetime | None) -> bool:
+    """Whether a sync may never have read the checkout's email: Shopify's GraphQL shows it only through the
+    checkout's customer (an AbandonedCheckout has no email field), so a customer deleted within the bound of the
+    checkout's last change may have gone before a sync listed it, the checkouts webhook being its only other
+    source (sent before a sync subscribed, or lost)."""
+    made = [c for c in view.history if c.system == "shopify" and c.object == "checkout" and c.shop == shop
+            and c.id == str(checkout_id)]
+    customer_ids = {str((c.record.get("customer") or {}).get("id")) for c in made} - {"None"}
+    return any(c.system == "shopify" and c.object == "customer" and c.op == "delete" and c.shop == shop
+               and c.id in customer_ids and possibly_unseen(changed, c.at) for c in view.history)
