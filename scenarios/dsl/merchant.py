@@ -50,9 +50,14 @@ class Merchant:
         return CustomerRef(shop, customer.id, customer.email)
 
     def update_customer(self, ref: CustomerRef, **fields: Any) -> None:
-        """The merchant edits a customer."""
+        """The merchant edits a customer. An edit that changes nothing is no change: Shopify keeps the record's
+        `updated_at` and sends no webhook, so a sync sees the earlier edit as the last (CNT-5)."""
+        info = self.store.shop(ref.shop).info
+        before = self.store.get_customer(ref.shop, ref.id).rest(info)
         customer = self.store.update_customer(ref.shop, ref.id, fields)
-        whole = customer.rest(self.store.shop(ref.shop).info)
+        whole = customer.rest(info)
+        if whole == before:
+            return
         changed = {k: whole.get(k) for k in fields}
         if "addresses" in fields:
             changed["default_address"] = whole.get("default_address")
@@ -91,7 +96,9 @@ class Merchant:
         return ProductRef(shop, product.id, product.title, tuple(v.id for v in product.variants))
 
     def update_product(self, ref: ProductRef, **fields: Any) -> None:
-        """The merchant edits a product (title, body_html, or `price`/`sku` of its first variant)."""
+        """The merchant edits a product (title, body_html, or `price`/`sku` of its first variant); one that changes
+        nothing is no change, as for a customer."""
+        before = self.store.get_product(ref.shop, ref.id).rest(self.store.shop(ref.shop).info)
         first = {k: fields.pop(k) for k in ("price", "sku") if k in fields}
         if first:
             self.store.update_variant(ref.shop, ref.variant_ids[0], first)
@@ -99,6 +106,8 @@ class Merchant:
             self.store.update_product(ref.shop, ref.id, fields)
         product = self.store.get_product(ref.shop, ref.id)
         whole = product.rest(self.store.shop(ref.shop).info)
+        if whole == before:
+            return
         changed = {k: whole.get(k) for k in fields}
         if first:
             changed["variants"] = whole["variants"][:1]

@@ -445,3 +445,14 @@ def test_a_checkout_whose_customer_is_deleted_at_once_may_keep_its_email_from_a_
         customer = state.merchant_creates_customer(case="lower", name="Ada", person="grace", shop="alpha")
         state.shopper_abandons_checkout(person="grace", product=mug)
         state.merchant_deletes_customer(customer=customer)
+
+
+def test_a_customer_renamed_to_the_name_it_has_makes_no_change():
+    # Oracle bug (thorough run, --hypothesis-seed=3): the second rename of beta's customer to "Edsger" changed
+    # nothing, and Shopify kept its `updated_at`; the history called it the person's last change, so alpha's
+    # customer made in between, whose "Grace" a sync rightly kept as the later, failed CNT-5.
+    with _played() as state:
+        edsger = state.merchant_creates_customer(case="lower", name="Ada", person="edsger", shop="beta")
+        state.merchant_renames_customer(after=2, customer=edsger, name="Edsger")
+        state.merchant_creates_customer(after=2, case="padded", name="Grace", person="edsger", shop="alpha")
+        state.merchant_renames_customer(after=2, customer=edsger, name="Edsger")
