@@ -49,7 +49,9 @@ class Match(StreamBase):
                     continue  # listed before its archive (this very pass may have archived it, PRD-2)
                 if not self.eligible(ctx, view):
                     continue
-                groups[hubspot_id] = Group(hubspot_id, record, synced, hubspot_changed=True)
+                # Met for the first time, its key finds the person's customers left from an archived record (CNT-1).
+                groups[hubspot_id] = Group(hubspot_id, record, synced, hubspot_changed=True,
+                                           key_hint=self.keys(view) if synced is None else [])
                 remember(hubspot_id, view)
                 continue
             shop, shopify_id = source.shop, self.shopify_id(record)
@@ -232,7 +234,10 @@ class Match(StreamBase):
     def _made_in_hubspot_first(group: Group) -> bool:
         """Whether a HubSpot record the engine meets for the first time was made before every Shopify record of
         its group (at the same instant either may count as first). A person a marketer adds in HubSpot after a
-        merchant made them in a shop is that shop's customer, matched by key, not a record for every shop."""
+        merchant made them in a shop is that shop's customer, matched by key, not a record for every shop; so is
+        one added while a customer of the person survives an archived contact (adopted, made before)."""
+        if any(member.adopted for member in group.members.values()):
+            return False
         made = hubspot_time(group.hubspot.get("createdAt")) if group.hubspot else None
         if made is None:
             return True
