@@ -49,6 +49,8 @@ class Deletions(StreamBase):
                 # record is not taken for a change.
                 link.hubspot_id = None
                 link.extra["keys"] = self.keys(link.view)
+                # A survivor the sync made for a HubSpot-born record is no merchant's record of the person.
+                link.extra["of_hubspot_born"] = synced is not None and synced.born == "hubspot"
             else:
                 link.status = ARCHIVED
             ctx.state.save_link(link)

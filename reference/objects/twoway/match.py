@@ -158,6 +158,11 @@ class Match(StreamBase):
             self._look_up_new(ctx, groups, props)
         wanted = self._shops_to_reach(ctx, groups)
         self._read_shopify_side(ctx, groups, wanted)
+        for group in groups.values():
+            if group.first_met and not any(map(_merchants_survivor, group.members.values())):
+                # The survivors it would have joined are gone: the person has no customer, the record is HubSpot's.
+                group.born = "hubspot"
+                self._to_every_shop(ctx, group)
         self._find_before_creating(ctx, mappings, groups, seeds)
 
     def _read_hubspot_side(self, ctx: Context, mappings: tuple[Mapping, ...], groups: dict[str, Group],
@@ -219,25 +224,31 @@ class Match(StreamBase):
                     group.members[link.shop].link = link
             if group.synced is None:  # first seen in this pass: HubSpot-born unless a Shopify record came first
                 everywhere = group.hubspot is not None and self._made_in_hubspot_first(group)
+                if everywhere and any(map(_merchants_survivor, group.members.values())):
+                    # A merchant's customer of the person survives an archived record: there first, so the record
+                    # is its (CNT-1), unless reading it finds it gone (then decided in `_complete`).
+                    everywhere, group.first_met = False, True
                 group.born = group.born or ("hubspot" if everywhere else "sync")
             else:
                 born_here = group.synced.born == "hubspot"
                 everywhere = group.hubspot_changed and (born_here or not live)
             if everywhere:
-                barred = {link.shop for link in links if link.status in (DELETED, ARCHIVED)}
-                for shop in ctx.shops:
-                    if shop not in group.members and shop not in barred and ctx.settings.enabled(self.name):
-                        group.members[shop] = Member(shop, None, None)  # to find or create in this shop
+                self._to_every_shop(ctx, group)
         return wanted
+
+    def _to_every_shop(self, ctx: Context, group: Group) -> None:
+        """A HubSpot-born record goes to every shop but those whose record of it was deleted (CNT-4)."""
+        links = ctx.state.links_of(self.name, group.hubspot_id or "")
+        barred = {link.shop for link in links if link.status in (DELETED, ARCHIVED)}
+        for shop in ctx.shops:
+            if shop not in group.members and shop not in barred and ctx.settings.enabled(self.name):
+                group.members[shop] = Member(shop, None, None)  # to find or create in this shop
 
     @staticmethod
     def _made_in_hubspot_first(group: Group) -> bool:
         """Whether a HubSpot record the engine meets for the first time was made before every Shopify record of
         its group (at the same instant either may count as first). A person a marketer adds in HubSpot after a
-        merchant made them in a shop is that shop's customer, matched by key, not a record for every shop; so is
-        one added while a customer of the person survives an archived contact (adopted, made before)."""
-        if any(member.adopted for member in group.members.values()):
-            return False
+        merchant made them in a shop is that shop's customer, matched by key, not a record for every shop."""
         made = hubspot_time(group.hubspot.get("createdAt")) if group.hubspot else None
         if made is None:
             return True
@@ -297,3 +308,9 @@ class Match(StreamBase):
                 if not self._stale_shopify(ctx, source, record):
                     return record
         return None
+
+
+def _merchants_survivor(member: Member) -> bool:
+    """Whether a member is a record of the person that outlived its archived HubSpot record and was not made by the
+    sync for a HubSpot-born one (`Deletions._forget_hubspot`)."""
+    return member.adopted and not (member.link is not None and member.link.extra.get("of_hubspot_born"))

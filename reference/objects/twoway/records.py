@@ -38,6 +38,7 @@ class Group:
     hubspot_changed: bool = False
     key_hint: list[str] = field(default_factory=list)
     born: str | None = None  # "sync" once this pass has created its HubSpot record
+    first_met: bool = False  # met for the first time beside survivors of an archived record: theirs if they live
 
 
 @dataclass
