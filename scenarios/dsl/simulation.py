@@ -203,19 +203,18 @@ class Sim:
     def drop_pending_watches(self, record_id: str) -> None:
         """A record deleted or archived: its changes not yet visible, and still within the bound, need not arrive
         (`record_id`: a HubSpot id, or "shop/id" of a Shopify record)."""
-        for watch in self.watches:
-            if watch.visible_at is None and watch.record.endswith(f" {record_id}") \
-                    and self.now() - watch.changed_at < LATENCY_BOUND:
-                watch.superseded = True
+        self._drop_pending(lambda watch: watch.record.endswith(f" {record_id}"))
 
     def drop_pending_contact_watches(self, email: str | None) -> None:
         """A person's customer deleted: a contact change not yet visible in the shops, and still within the bound,
         need not arrive; the customer it was to reach is gone, and it is owed to no shop that did not hold the person
         (CNT-4), or a sync met it alone, as HubSpot-born, and may yet be carrying it to every shop."""
         key = f"contact {norm_email(email)}"
+        self._drop_pending(lambda watch: watch.key == key and watch.direction == "to_shopify")
+
+    def _drop_pending(self, matches: Callable[[Watch], bool]) -> None:
         for watch in self.watches:
-            if watch.visible_at is None and watch.key == key and watch.direction == "to_shopify" \
-                    and self.now() - watch.changed_at < LATENCY_BOUND:
+            if watch.visible_at is None and matches(watch) and self.now() - watch.changed_at < LATENCY_BOUND:
                 watch.superseded = True
 
     def excuse(self, record: str) -> None:
