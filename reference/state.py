@@ -203,13 +203,13 @@ class State:
                               (kind, str(hubspot_id))).fetchone()
         return self._record(row) if row else None
 
-    def records_by_key(self, kind: str, key: str) -> list[HubSpotRecord]:
-        """Live HubSpot records known under a match key, oldest id first."""
+    def records_by_key(self, kind: str, key: str, *, archived: bool = False) -> list[HubSpotRecord]:
+        """Live (or, with `archived`, archived) HubSpot records known under a match key, oldest id first."""
         # One row per match key of a record (companies have a name and a domain): an indexed lookup,
         # where searching inside the record's key text read the whole table for every Shopify record.
         rows = self.db.execute("SELECT r.* FROM record_keys k JOIN hubspot_records r ON r.kind = k.kind AND "
-                               "r.hubspot_id = k.hubspot_id WHERE k.kind = ? AND k.key = ? AND r.archived = 0",
-                               (kind, key)).fetchall()
+                               "r.hubspot_id = k.hubspot_id WHERE k.kind = ? AND k.key = ? AND r.archived = ?",
+                               (kind, key, int(archived))).fetchall()
         return sorted((self._record(r) for r in rows), key=lambda r: int(r.hubspot_id))
 
     def save_record(self, record: HubSpotRecord) -> None:

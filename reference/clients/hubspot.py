@@ -142,15 +142,17 @@ class HubSpotClient(Api):
         return out
 
     def batch_read(self, object_type: str, ids: list[str], properties: list[str],
-                   id_property: str | None = None) -> tuple[list[dict], set[str]]:
-        """Records by id (or by a unique property); also the ids that were not found (archived or never)."""
+                   id_property: str | None = None, *, archived: bool = False) -> tuple[list[dict], set[str]]:
+        """Records by id (or by a unique property); also the ids that were not found (archived or never; with
+        `archived`, the archived records instead, each with its `archivedAt`)."""
         found: list[dict] = []
         missing: set[str] = set()
         for part in chunks(list(dict.fromkeys(ids))):
             body: dict[str, Any] = {"properties": properties, "inputs": [{"id": i} for i in part]}
             if id_property:
                 body["idProperty"] = id_property
-            response = self.request("POST", f"{OBJECTS}/{object_type}/batch/read", json=body).json()
+            response = self.request("POST", f"{OBJECTS}/{object_type}/batch/read", json=body,
+                                    params={"archived": "true"} if archived else None).json()
             found.extend(response.get("results", []))
             for error in response.get("errors", []):
                 missing.update(str(i) for i in (error.get("context") or {}).get("ids", []))

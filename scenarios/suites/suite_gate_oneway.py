@@ -149,6 +149,39 @@ def checkout_completed_without_webhooks(w: Sim) -> None:
              expected="completed", found=status, record=f"checkout alpha/{checkout.id}")
 
 
+# -------------------------------------------------------------- CNT-3 within ORD-2, CRT-1: archived after a purchase
+
+
+@scenario("CNT-3", "CRT-1", "ORD-2", title="a checkout and an order placed seconds before their buyer's contact is "
+          "archived leave it archived; a checkout after the archive makes the contact again")
+def purchase_just_before_archive_leaves_contact_archived(w: Sim) -> None:
+    mug = w.shopify.create_product(title="Mug", price="8.00")
+    w.sync.enable("contacts", "orders", "carts")
+    contact = w.hubspot.create("contacts", email="leaving@example.com", firstname="Leaving")
+    w.settle()
+    # Bought, then the marketer archives the person two seconds later, before the sync's next tick: the
+    # sync meets the purchases with the contact already archived, yet they came first and ask for nothing.
+    checkout = w.shopify.create_checkout(lines=[(mug, 1)], email="leaving@example.com")
+    order = w.shopify.create_order(lines=[(mug, 2)], email="leaving@example.com")
+    w.moment(2)
+    w.hubspot.archive(contact)
+    w.advance(minutes=10)
+    back = w.hubspot.contact_by_email("leaving@example.com")
+    w.expect(back is None, "CNT-3: a purchase made before the archive does not bring the contact back",
+             expected="archived", found=back and {"id": back.id}, record=f"contact {contact.id}")
+    w.expect(w.hubspot.cart_for(checkout) is not None, "CRT-1: the checkout is a cart all the same",
+             record=f"checkout alpha/{checkout.id}")
+    w.expect(w.hubspot.order_for(order) is not None, "ORD-2: the order is in HubSpot all the same",
+             record=f"order alpha/{order.id}")
+    later = w.shopify.create_checkout(lines=[(mug, 3)], email="leaving@example.com")
+    w.advance(minutes=10)
+    again, cart = w.hubspot.contact_by_email("leaving@example.com"), w.hubspot.cart_for(later)
+    linked = w.hubspot.associated("carts", cart.id, "contacts") if cart is not None else []
+    w.expect(again is not None and again.id in linked, "CRT-1: a checkout after the archive has a contact again",
+             expected="a new contact", found={"contact": again and again.id, "cart contacts": linked},
+             record=f"checkout alpha/{later.id}")
+
+
 # ---------------------------------------------------------------------- ORD-5: payment and fulfilment status
 
 

@@ -209,6 +209,27 @@ class InitialSyncReadsOnePage(_TickHook):
             client.__class__ = _FirstPageShop
 
 
+def _buyer_always_needs_a_contact(ctx: Context, email: str, bought: Any) -> bool:
+    return False
+
+
+class _OrdersRemakingArchivedBuyers(Orders):
+    _archived_since = staticmethod(_buyer_always_needs_a_contact)
+
+
+class _CartsRemakingArchivedBuyers(Carts):
+    _archived_since = staticmethod(_buyer_always_needs_a_contact)
+
+
+class RemakesArchivedBuyerForEarlierPurchase(SyncEngine):
+    """Makes a buyer's contact for every order and checkout it meets without one, even when a marketer archived
+    the contact after the purchase (breaks CNT-3: the archived contact comes back)."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        _swap(self, {Orders: _OrdersRemakingArchivedBuyers, Carts: _CartsRemakingArchivedBuyers})
+
+
 # import name -> the requirements it breaks (each must be named failing by the suite).
 MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "OneWayMappingsBothWays": ("SET-5",),
@@ -220,6 +241,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "RecreatesLineItems": ("PRD-4",),
     _Z + "InitialSyncReadsOnePage": ("SET-2",),
     _Z + "EmailLimitOffByDefault": ("SET-6", "CNT-2"),
+    _Z + "RemakesArchivedBuyerForEarlierPurchase": ("CNT-3",),
 }
 
 # import name -> the `--only` selection that must catch it (ids, sections or scenario ids).
@@ -233,4 +255,5 @@ SELECTIONS: dict[str, str] = {
     _Z + "RecreatesLineItems": "PRD-4/kept-line-items-are-the-same-records",
     _Z + "InitialSyncReadsOnePage": "SET-2/initial-sync-of-several-pages",
     _Z + "EmailLimitOffByDefault": "CNT-2/no-email-no-contact",
+    _Z + "RemakesArchivedBuyerForEarlierPurchase": "CNT-3/purchase-just-before-archive-leaves-contact-archived",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from reference.clients.hubspot import hubspot_time
 from reference.clients.listing import StagedRecords
 from reference.mapping import hubspot_view, norm_email
 from reference.objects.context import Context
@@ -19,11 +20,12 @@ SEARCH_LAG = timedelta(seconds=60)
 class Lookups(StreamBase):
     """What a one-way write looks up."""
 
-    def _contacts(self, ctx: Context, emails: set[str]) -> dict[str, str]:
-        """HubSpot contact ids by email: the contacts stream's records first, then a batch read."""
+    def _contacts(self, ctx: Context, bought: dict[str, datetime | None]) -> dict[str, str]:
+        """HubSpot contact ids by email, for records last changed at `bought[email]`: the contacts stream's
+        records first, then a batch read, then a contact made for the buyer."""
         out: dict[str, str] = {}
         unknown = []
-        for email in sorted(emails):
+        for email in sorted(bought):
             known = ctx.state.records_by_key("contacts", email)
             if known:
                 out[email] = known[0].hubspot_id
@@ -33,7 +35,7 @@ class Lookups(StreamBase):
             found, _ = ctx.hubspot.batch_read("contacts", unknown, ["email"], id_property="email")
             for record in found:
                 out[norm_email((record.get("properties") or {}).get("email")) or ""] = str(record["id"])
-        missing = [e for e in unknown if e not in out]
+        missing = [e for e in unknown if e not in out and not self._archived_since(ctx, e, bought[e])]
         if missing and ctx.settings.enabled("contacts"):
             # The buyer's contact (ORD-2, CRT-1): made by email, never twice (CNT-1), and remembered as
             # the sync's own so that it is not taken for a HubSpot-born contact to send to every shop.
@@ -45,6 +47,16 @@ class Lookups(StreamBase):
                 ctx.state.save_record(HubSpotRecord("contacts", str(record["id"]), email,
                                                     hubspot_view(record, mappings), record.get("updatedAt"), "sync"))
         return out
+
+    def _archived_since(self, ctx: Context, email: str, bought: datetime | None) -> bool:
+        """Whether the buyer's contact was archived by a person after the purchase last changed (CNT-3): a sync
+        that meets the purchase only then must not bring the contact back for it; a later purchase does."""
+        archived = [r.hubspot_id for r in ctx.state.records_by_key("contacts", email, archived=True)]
+        if not archived or bought is None:
+            return False
+        found, _ = ctx.hubspot.batch_read("contacts", archived, ["email"], archived=True)
+        times = [t for r in found if (t := hubspot_time(r.get("archivedAt"))) is not None]
+        return bool(times) and bought < max(times)
 
     def _associations(self, ctx: Context, desired: Desired, contacts: dict[str, str]) -> list[dict]:
         out = []

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from reference.clients.http import Deferred
+from reference.clients.shopify_records import instant
 from reference.objects.context import Context, log
 from reference.objects.oneway.base import StreamBase
 from reference.objects.oneway.records import Desired, Imported, blank, clean, newer, step
@@ -77,7 +78,12 @@ class Write(StreamBase):
 
     def _write(self, ctx: Context, plans: list[tuple[str, dict, Desired, Link | None]],
                existing: Imported | None) -> None:
-        contacts = self._contacts(ctx, {d.contact_email for _, _, d, _ in plans if d.contact_email})
+        bought: dict[str, datetime | None] = {}  # each buyer's email: when the latest of its records changed
+        for _, record, desired, _ in plans:
+            if desired.contact_email:
+                moments = [m for m in (bought.get(desired.contact_email), instant(record.get("updated_at"))) if m]
+                bought[desired.contact_email] = max(moments, default=None)
+        contacts = self._contacts(ctx, bought)
         # Look before creating: a record imported beforehand (ORD-4, from the one listing made when the
         # shop's sync starts) or an earlier create whose answer was lost (searched for) is adopted.
         new = [(shop, str(r["id"])) for shop, r, _, link in plans if link is None]
@@ -179,7 +185,10 @@ class Write(StreamBase):
             for shop, record, desired, link in ready:
                 shopify_id = str(record["id"])
                 link.view, link.at = desired.view(), record["updated_at"]
-                link.extra["contact_email"] = desired.contact_email
+                # Only an email whose contact it is associated with: one it has none for (the contact archived
+                # since the purchase, or contacts off) is associated on the record's next change.
+                link.extra["contact_email"] = desired.contact_email if contacts.get(desired.contact_email or "") \
+                    else None
                 ctx.state.save_link(link)
                 ctx.state.settle_intents(self.name, shop, [shopify_id])
                 ctx.state.settle_intents(f"{self.name}-lines", shop, [shopify_id])
