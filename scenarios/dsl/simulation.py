@@ -217,6 +217,20 @@ class Sim:
             if watch.visible_at is None and matches(watch) and self.now() - watch.changed_at < LATENCY_BOUND:
                 watch.superseded = True
 
+    def _customer_stamped(self, shop: str, customer_id: int) -> None:
+        """An order stamps its customer's `updated_at`: a change to the person through another record, not yet
+        visible, may lose to the customer's values if no sync had to have read them before it (the judge's
+        `restamped`), so its value may never show."""
+        customer = self.world.shopify.shop(shop).customers.get(customer_id)
+        record = f"customer {shop}/{customer_id}"
+        touched = max((c.at for c in self.history.changes if c.system == "shopify" and c.object == "customer"
+                       and c.shop == shop and str(c.id) == str(customer_id)), default=None)
+        if customer is None or touched is None:
+            return
+        key = f"contact {norm_email(customer.email)}"
+        self._drop_pending(lambda watch: watch.key == key and watch.record != record
+                           and watch.changed_at - touched < LATENCY_BOUND)
+
     def excuse(self, record: str) -> None:
         """A record's changes not yet visible are not owed within the bound (e.g. "customer alpha/7": a rule of
         the portal refuses its write); a later watch on it starts the clock again."""
@@ -315,9 +329,11 @@ class Sim:
                 for c in self.history.changes)
 
     def watch_order(self, shop: str, order_id: int, op: str) -> None:
+        order = self.world.shopify.get_order(shop, order_id)
+        if op == "create" and order.customer_id is not None:
+            self._customer_stamped(shop, order.customer_id)
         if not self._live("orders", shop):
             return
-        order = self.world.shopify.get_order(shop, order_id)
         total = self.world.shopify.order_json(self.world.shopify.shop(shop), order)["current_total_price"]
         live_lines = sum(1 for li in order.line_items if li.live_quantity > 0)
         ref = OrderRef(shop, order_id, ())

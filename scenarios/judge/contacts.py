@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from scenarios.judge.indeterminacy import Expect, Expectation, Valued, forget_unseen, last_writer, possibly_unseen
+from scenarios.judge.indeterminacy import (
+    Expect,
+    Expectation,
+    Valued,
+    forget_unseen,
+    last_writer,
+    possibly_unseen,
+    restamped,
+)
 from scenarios.judge.rules import CONTACT_BOTH, CONTACT_TO_HUBSPOT_ADDRESS, norm_email
 from scenarios.judge.view import RunView, reporting
 
@@ -169,6 +177,12 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                 for field_name in CONTACT_TO_HUBSPOT_ADDRESS:
                     group.set(field_name, address.get(field_name), change.at, creating=creating,
                               system=f"shopify:{shop}")
+        elif change.system == "shopify" and change.object == "order" and change.op == "create":
+            # The order's customer gets a new `updated_at` (and a customers/update webhook) at the order.
+            buyer = (change.record.get("customer") or {}).get("id")
+            group = by_customer.get((change.shop or "", int(buyer))) if buyer else None
+            if group is not None:
+                restamped(group.fields, group.past, f"shopify:{change.shop}", change.at)
         elif change.system == "hubspot" and change.object == "contacts":
             key = norm_email(change.record.get("email"))
             if change.op == "create":

@@ -5,7 +5,10 @@ A change people made is *definite* or *possible*. It is possible when nothing fo
 * **unseen**: the record it made or changed was removed within the latency bound (LAT-1) of the change, so a
   sync that polls or waits for webhooks may never have read it (`possibly_unseen`, `forget_unseen`);
 * **tied**: another source changed the same thing at the very same instant, so neither change is later
-  (CNT-5) and a sync may keep either (`last_writer`, `Valued.also`).
+  (CNT-5) and a sync may keep either (`last_writer`, `Valued.also`);
+* **stamped**: a record's update timestamp moved on without a field of it changing (Shopify stamps a customer
+  when it places an order), so a sync that meets its values only then may take them for the later change,
+  since CNT-5 goes by each system's own update timestamp (`restamped`).
 
 Everything the judge expects of a record in a place (HubSpot, or one shop) is an `Expectation`: it MUST be
 there (with the expected values), it MAY be there (a possible change decides, and the checker says which),
@@ -119,3 +122,16 @@ def forget_unseen(fields: dict[str, Valued], past: dict[str, list[Valued]], sour
             # saw last may stay, the first one included, or none of them if a sync never saw the record (a
             # record of the same person on the other side, made meanwhile, then holds nothing of it).
             fields[name] = Valued(current.value, current.at, current.system, (*accepted[1:], None))
+
+
+def restamped(fields: dict[str, Valued], past: dict[str, list[Valued]], source: str, at: datetime) -> None:
+    """A record of `source` was stamped newer at `at` with none of its fields changed. Each field another source
+    changed last, at or before `at` and within the bound of it (so not necessarily synced into this record yet),
+    may also hold this record's own value, if a sync need not have seen that value before the other change."""
+    for name, current in fields.items():
+        if current.system == source or current.at > at or at - current.at >= LATENCY_BOUND:
+            continue
+        own = next((older for older in reversed(past.get(name, [])) if older.system == source), None)
+        if own is not None and current.at - own.at < LATENCY_BOUND and own.value not in (current.value,
+                                                                                        *current.also):
+            fields[name] = Valued(current.value, current.at, current.system, (*current.also, own.value))

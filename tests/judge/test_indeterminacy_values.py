@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from scenarios.judge.indeterminacy import Valued, forget_unseen, last_writer
+from scenarios.judge.indeterminacy import Valued, forget_unseen, last_writer, restamped
 
 T0 = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -73,3 +73,32 @@ def test_a_record_made_within_the_bound_may_keep_any_value_it_wrote_since():
     fields, past = _written((0, "hubspot", "Ada"), (6, "hubspot", "Barbara"))
     forget_unseen(fields, past, "hubspot", T0 + timedelta(minutes=6))
     assert fields["name"].accepts("Ada") and fields["name"].accepts("Barbara") and not fields["name"].accepts("Ken")
+
+
+def test_a_record_stamped_newer_may_keep_its_value_a_sync_had_not_read():
+    # Shopify stamps a customer's updated_at when it places an order: a sync meeting the customer's name and
+    # HubSpot's newer name together sees the customer as the later change (CNT-5, by update timestamps).
+    fields, past = _written((0, "shopify:beta", "Grace"), (1, "hubspot", "Ken"))
+    restamped(fields, past, "shopify:beta", T0 + timedelta(minutes=2))
+    assert fields["name"].accepts("Ken") and fields["name"].accepts("Grace")
+
+
+def test_a_stamp_leaves_the_later_change_alone_when_the_records_value_was_read_before_it():
+    # The customer's name was older than the bound at HubSpot's change: a sync had read it, and the stamp
+    # changes none of the values it knows.
+    fields, past = _written((0, "shopify:beta", "Grace"), (11, "hubspot", "Ken"))
+    restamped(fields, past, "shopify:beta", T0 + timedelta(minutes=12))
+    assert fields["name"].accepts("Ken") and not fields["name"].accepts("Grace")
+
+
+def test_a_stamp_after_the_bound_of_the_other_change_comes_after_its_sync():
+    fields, past = _written((0, "shopify:beta", "Grace"), (1, "hubspot", "Ken"))
+    restamped(fields, past, "shopify:beta", T0 + timedelta(minutes=11))
+    restamped(fields, past, "shopify:alpha", T0 + timedelta(minutes=2))  # another shop's stamp: its value is none
+    assert not fields["name"].accepts("Grace")
+
+
+def test_a_stamp_before_the_other_change_changes_nothing():
+    fields, past = _written((0, "shopify:beta", "Grace"), (5, "hubspot", "Ken"))
+    restamped(fields, past, "shopify:beta", T0 + timedelta(minutes=4))
+    assert not fields["name"].accepts("Grace")

@@ -483,3 +483,15 @@ def test_a_checkout_made_seconds_before_its_contact_is_archived_does_not_bring_i
         state.quiet_point()
         state.shopper_abandons_checkout(person="edsger", product=mug)
         state.marketer_archives_contact(after=2, contact=contact)
+
+
+def test_an_order_stamps_its_customer_newer_than_a_contact_made_with_it():
+    # Oracle bug (thorough run, --hypothesis-seed=5): beta's customer was made as "Grace", its contact as "Ken" two
+    # seconds later, and an order of the customer came with the contact. Shopify stamps the customer's updated_at at
+    # an order, so a sync meeting all three saw the customer as the later change (CNT-5 goes by each system's update
+    # timestamp) and kept "Grace"; the oracle demanded "Ken", by field.
+    with _played() as state:
+        ada = state.merchant_creates_customer(case="lower", name="Grace", person="ada", shop="beta")
+        tote = state.merchant_creates_product(after=2, price=42, shop="beta", title="Tote", variants=1)
+        state.marketer_creates_contact(name="Ken", person="ada")
+        state.shopper_orders(customer=ada, paid=True, product=tote, quantity=1)
