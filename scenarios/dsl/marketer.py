@@ -39,9 +39,14 @@ class Marketer:
         return HubSpotRef(object_type, record.id, dict(record.properties))
 
     def update(self, ref: HubSpotRef, **properties: Any) -> None:
-        """Edit a record in the UI."""
+        """Edit a record in the UI. An edit that changes nothing is no change: HubSpot stamps no modified date and
+        sends no event (fakes/hubspot/store/writes.py), so a sync sees the edit before it as the last (CNT-5)."""
         values = {k: (None if v is None else str(v)) for k, v in properties.items()}
+        found = self.store.record(self.portal_id, ref.object_type, ref.id)
+        before = dict(found.properties) if found is not None else None
         record = self.store.marketer_update(self.portal_id, ref.object_type, ref.id, values)
+        if record.properties == before:
+            return
         self._record(ref.object_type, "update", ref.id, values, record.properties)
         self.sim.watch_hubspot(ref.object_type, ref.id, "update")
 

@@ -46,6 +46,9 @@ class ContactGroup:
     possible: dict[str, str] = field(default_factory=dict)
     archived_at: datetime | None = None  # when its HubSpot contact was last archived
     touched_at: datetime | None = None  # when a merchant last changed one of its customers
+    # The customers changed since its HubSpot contact was archived, each at its first change since: the changes
+    # that make the contact again (while no contact of the person is known live).
+    revived_by: dict[tuple[str, int], datetime] = field(default_factory=dict)
     past: dict[str, list[Valued]] = field(default_factory=dict)  # what each field held before, oldest first
 
     def set(self, name: str, value: Any, at: datetime, *, creating: bool = False, system: str = "") -> None:
@@ -116,6 +119,7 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                 group = by_customer.pop((shop, cid), None)
                 if group is not None:
                     group.customers.pop(shop, None)
+                    revived = group.revived_by.pop((shop, cid), None)
                     forget_unseen(group.fields, group.past, f"shopify:{shop}", change.at)
                     quick = possibly_unseen(born_at.get(f"{shop}/{cid}"), change.at)
                     if not group.hubspot_ids and not group.customers and quick:
@@ -139,6 +143,14 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                         group.deleted_in.add(shop)
                         if not group.customers:
                             group.deleted_at = change.at
+                    if revived is not None and not group.revived_by and group.hubspot_alive \
+                            and not group.hubspot_ids and PERSON_UNSEEN not in group.possible \
+                            and possibly_unseen(revived, change.at):
+                        # The only change that made the archived contact again went with its customer before a
+                        # sync had to see it: the contact may stay archived (CNT-3) or have been made (CNT-1).
+                        group.hubspot_alive = False
+                        group.possible[ARCHIVE_UNSEEN] = f"customer {shop}/{cid} changed after its contact's " \
+                                                         "archive and was deleted within the bound"
                 continue
             if change.op == "create":
                 born_at[f"{shop}/{cid}"] = change.at
@@ -166,6 +178,9 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
             if not group.hubspot_alive:
                 group.hubspot_alive = True  # a changed customer whose contact was archived makes a new one
                 group.hubspot_ids.clear()
+                group.revived_by.clear()
+            if group.archived_at is not None and not group.hubspot_ids:
+                group.revived_by.setdefault((shop, cid), change.at)
             group.touched_at = change.at
             creating = change.op == "create"
             for field_name in (*CONTACT_BOTH, "email"):
@@ -222,6 +237,8 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                 if change.op == "archive":
                     group.hubspot_alive = False
                     group.archived_at = change.at
+                    group.possible.pop(ARCHIVE_UNSEEN, None)  # whether a sync saw it is this archive's question
+                    group.revived_by.clear()
                     forget_unseen(group.fields, group.past, "hubspot", change.at)
                     quick = possibly_unseen(born_at.get(change.id), change.at)
                     if group.everywhere and quick and not any(group.customers.values()):

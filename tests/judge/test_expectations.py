@@ -199,3 +199,27 @@ def test_a_shops_product_of_an_archived_group_is_not_the_newer_namesakes_stray()
     assert _checks(record) == []
     shops["alpha"].append({"id": 9, "title": "Cap", "variants": [{"price": "10.00"}]})
     assert _checks(record) == ["CON-2: product 'Cap' written to alpha"]
+
+
+def test_a_customer_changed_after_the_archive_and_deleted_within_the_bound_may_leave_it_archived():
+    """A customer changed after its contact's archive makes the contact again (CNT-3's reading); deleted before a
+    sync had to see that change, the contact may stay archived. Deleted after the bound, it must be back."""
+    for deleted, hubspot in ((25, Expect.MAY), (32, Expect.MUST)):
+        history = [customer("create", 0, "alpha", 1, email=ADA, first_name="Ada"),
+                   contact("create", 0, "9", email=ADA, firstname="Ada"), contact("archive", 20, "9"),
+                   customer("update", 21, "alpha", 1, email=ADA, first_name="Ken"),
+                   customer("delete", deleted, "alpha", 1)]
+        assert _contact_expectations(run(history))[HUBSPOT] is hubspot, deleted
+
+
+def test_each_archive_decides_anew_whether_a_sync_saw_it():
+    """The first contact was archived before a sync had to see it; the contact the sync made for the customer's
+    next change lived for half an hour before its own archive, which a sync saw: it must stay archived (CNT-3)."""
+    history = [customer("create", 0, "alpha", 1, email=ADA, first_name="Ada"),
+               contact("create", 0, "9", email=ADA, firstname="Ada"), contact("archive", 0.05, "9"),
+               customer("update", 20, "alpha", 1, email=ADA, first_name="Ken"),
+               contact("archive", 50, "11", email=ADA)]
+    assert _contact_expectations(run(history))[HUBSPOT] is Expect.MUST_NOT
+    back = run(history, contacts=[{"email": ADA, "firstname": "Ken"}],
+               customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Ken"}]})
+    assert _checks(back) == [f"CNT-3: archived contact {ADA} came back"]

@@ -1,5 +1,6 @@
-"""A merchant's edit that changes nothing is no change in the history: Shopify keeps the record's `updated_at` and
-sends no webhook (fakes/shopify/store/customers.py), so a sync takes the edit before it for the last one."""
+"""An edit that changes nothing is no change in the history: Shopify keeps the record's `updated_at` and sends no
+webhook (fakes/shopify/store/customers.py), HubSpot stamps no modified date and sends no event
+(fakes/hubspot/store/writes.py), so a sync takes the edit before it for the last one."""
 
 from __future__ import annotations
 
@@ -19,3 +20,16 @@ def test_an_edit_that_changes_nothing_is_not_in_the_history(sim):
     sim.shopify.update_product(mug, price="9.00")
     assert [(c.object, c.op) for c in sim.history.changes if c.system == "shopify"][2:] == [
         ("customer", "update"), ("product", "update")]
+
+
+def test_a_marketers_edit_that_changes_nothing_is_not_in_the_history(sim):
+    # Found by the thorough property run (--hypothesis-seed=6): a contact renamed to its name after its person's
+    # last customer was deleted was judged a change of an orphaned contact, owed to every shop (CNT-5), though
+    # HubSpot showed no change at all.
+    contact = sim.hubspot.create("contacts", email="ken@example.com", firstname="Barbara")
+    sim.advance(seconds=2)
+    sim.hubspot.update(contact, firstname="Barbara")
+    assert [(c.object, c.op) for c in sim.history.changes if c.system == "hubspot"] == [("contacts", "create")]
+    sim.hubspot.update(contact, firstname="Ken")
+    assert [(c.object, c.op) for c in sim.history.changes if c.system == "hubspot"] == [
+        ("contacts", "create"), ("contacts", "update")]
