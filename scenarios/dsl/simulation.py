@@ -291,7 +291,13 @@ class Sim:
         # again at once by a new product (and its HubSpot product then lives on under it).
         name = title.strip()
         shown = {r.id for r in self.hubspot.records("products") if r.properties.get("name", "").strip() == name}
+        orphaned = (shop, product_id) in self.orphaned_products
         self._orphan_namesakes(name)
+        if orphaned:
+            # Its HubSpot product went with a namesake's delete before: the products of the name now are newer
+            # ones, a live namesake's, and what becomes of them the oracle judges at the end.
+            self._supersede(f"product {shop}/{product_id}")
+            return
         if not shown:  # deleted before the sync showed it in HubSpot: there is nothing to see go
             self._supersede(f"product {shop}/{product_id}")
             return

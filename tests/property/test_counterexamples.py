@@ -520,3 +520,17 @@ def test_a_customer_changed_after_its_contacts_archive_and_deleted_at_once_may_l
         state.marketer_archives_contact(contact=contact)
         state.merchant_renames_customer(customer=ken, name="Ken")
         state.merchant_deletes_customer(customer=ken)
+
+
+def test_a_product_whose_hubspot_product_went_with_a_namesake_owes_no_archive_of_newer_ones():
+    # Oracle bug (thorough run, --hypothesis-seed=6): alpha's Mug was deleted, which archived the HubSpot Mug that
+    # beta's Mug shared (PRD-2); a new Mug in alpha got a HubSpot product of its own. Deleting beta's Mug then was
+    # watched for every HubSpot Mug to go, the new one of alpha's live Mug included, which rightly stayed (LAT-1).
+    with _played() as state:
+        beta_mug = state.merchant_creates_product(price=6, shop="beta", title="Mug", variants=2)
+        alpha_mug = state.merchant_creates_product(price=23, shop="alpha", title="Mug", variants=1)
+        state.quiet_point()
+        state.merchant_deletes_product(product=alpha_mug)
+        state.merchant_creates_product(price=50, shop="alpha", title="Mug", variants=3)
+        state.quiet_point()
+        state.merchant_deletes_product(product=beta_mug)
