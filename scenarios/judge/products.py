@@ -29,6 +29,28 @@ class ProductGroup:
     # whose product of the group was made and deleted within the bound (neither barred nor owed the product).
     possible: dict[str, str] = field(default_factory=dict)
     past: dict[str, list[Valued]] = field(default_factory=dict)  # what each field held before, oldest first
+    # Per shop, per field: the values its product may keep if a sync saw a namesake that was deleted within the
+    # bound, and archived the HubSpot product they shared (PRD-2): the product is then an orphan, owed nothing more.
+    orphans: dict[str, dict[str, set[Any]]] = field(default_factory=dict)
+
+    def orphaned(self, own: dict[tuple[str, int], dict[str, Any]]) -> None:
+        """A namesake was deleted within the bound: a sync may have seen it and archived the shared HubSpot product,
+        so each other shop's product may keep what a sync had written to it by then, or its own values."""
+        for shop, pid in self.products.items():
+            kept = self.orphans.setdefault(shop, {})
+            for name, current in self.fields.items():
+                kept.setdefault(name, set()).update((current.value, *current.also))
+            for name, value in own.get((shop, pid or 0), {}).items():
+                kept.setdefault(name, set()).add(value)
+
+    def accepts(self, shop: str, name: str, have: Any) -> bool:
+        """Whether a shop's product holding `have` in a field is right: the group's value, or one it may keep as
+        an orphan."""
+        want = self.fields.get(name)
+        if want is None or (want.accepts(have, money_equal) if name == "price" else want.accepts(have)):
+            return True
+        kept = self.orphans.get(shop, {}).get(name, set())
+        return any(money_equal(have, v) for v in kept) if name == "price" else have in kept
 
     def set(self, name: str, value: Any, at: datetime, source: str = "") -> None:
         last_writer(self.fields, name, value, at, source, self.past)
@@ -93,8 +115,12 @@ def product_groups(view: RunView) -> list[ProductGroup]:
                 group = by_product.pop((shop, pid), None)
                 if group is not None:
                     group.products.pop(shop, None)
+                    group.orphans.pop(shop, None)
+                    quick = possibly_unseen(born_at.get((shop, pid)), change.at)
+                    if quick:
+                        group.orphaned(own)
                     forget_unseen(group.fields, group.past, f"shopify:{shop}", change.at)
-                    if possibly_unseen(born_at.get((shop, pid)), change.at) and (group.products or group.everywhere):
+                    if quick and (group.products or group.everywhere):
                         why = f"product {shop}/{pid} was made and deleted within the bound"
                         group.possible[ARCHIVE_OPEN] = why
                         group.possible[f"shop:{shop}"] = why
@@ -110,6 +136,7 @@ def product_groups(view: RunView) -> list[ProductGroup]:
                 if group not in groups:
                     groups.append(group)
                 group.products[shop] = pid
+                group.orphans.pop(shop, None)
                 by_product[(shop, pid)] = group
                 born_at[(shop, pid)] = change.at
             group.key = key
@@ -125,6 +152,8 @@ def product_groups(view: RunView) -> list[ProductGroup]:
             own.setdefault((shop, pid), {}).update(changed)
             for name, value in changed.items():
                 group.set(name, value, change.at, source)
+                if shop in group.orphans:
+                    group.orphans[shop][name] = {value}  # an orphan's own edit stands there
         elif change.system == "hubspot" and change.object == "products":
             key = (change.record.get("name") or "").strip()
             if change.op == "create":
@@ -193,7 +222,7 @@ def check_products(view: RunView) -> None:
             elif place.expect is Expect.MUST and products:
                 price = group.fields.get("price")
                 have = products[0]["variants"][0]["price"]
-                if price is not None and not price.accepts(have, money_equal):
+                if price is not None and not group.accepts(shop, "price", have):
                     view.fail("PRD-5", f"Shopify price of {group.key!r} in {shop}", price.value, str(have), label)
             elif place.expect is Expect.MUST_NOT:
                 strays = [p for p in products if owner.get((shop, p["id"]), group) is group]

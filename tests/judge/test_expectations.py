@@ -223,3 +223,19 @@ def test_each_archive_decides_anew_whether_a_sync_saw_it():
     back = run(history, contacts=[{"email": ADA, "firstname": "Ken"}],
                customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Ken"}]})
     assert _checks(back) == [f"CNT-3: archived contact {ADA} came back"]
+
+
+def test_a_namesake_deleted_within_the_bound_may_leave_the_other_shops_product_an_orphan():
+    """alpha's Cap and beta's Cap share a HubSpot product; alpha's is deleted five minutes after it was made and a
+    new Cap made there. A sync that never saw the first joins beta's Cap to the new one (its price); one that saw it
+    archived the shared product (PRD-2) and beta's Cap keeps what it held. Any other price is wrong (PRD-5)."""
+    history = [product("create", 0, "alpha", 1, "Cap", "43.00"), product("create", 0, "beta", 2, "Cap", "80.00"),
+               product("delete", 5, "alpha", 1, "Cap"), product("create", 5, "alpha", 3, "Cap", "40.00")]
+    checks = {}
+    for beta_price in ("40.00", "43.00", "80.00", "99.00"):
+        shops = {"alpha": [{"id": 3, "title": "Cap", "variants": [{"price": "40.00"}]}],
+                 "beta": [{"id": 2, "title": "Cap", "variants": [{"price": beta_price}]}]}
+        checks[beta_price] = _checks(run(history, shops=("alpha", "beta"), enabled=("products",), products=shops,
+                                         hub_products=[{"name": "Cap", "price": "40.00"}]))
+    assert checks == {"40.00": [], "43.00": [], "80.00": [],
+                      "99.00": ["PRD-5: Shopify price of 'Cap' in beta"]}

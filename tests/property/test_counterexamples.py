@@ -534,3 +534,16 @@ def test_a_product_whose_hubspot_product_went_with_a_namesake_owes_no_archive_of
         state.merchant_creates_product(price=50, shop="alpha", title="Mug", variants=3)
         state.quiet_point()
         state.merchant_deletes_product(product=beta_mug)
+
+
+def test_a_namesake_deleted_within_the_bound_may_have_orphaned_the_other_shops_product():
+    # Oracle bug (thorough run, --hypothesis-seed=13): alpha's Cap and beta's Cap shared a HubSpot product; alpha's was
+    # deleted five minutes after it was made and a new Cap made in alpha. The oracle took the delete for unseen only
+    # (beta's Cap then follows the new Cap's price), but the sync had seen it, archived the shared product (PRD-2),
+    # and left beta's Cap an orphan at the price it had (PRD-5).
+    with _played() as state:
+        cap = state.merchant_creates_product(price=43, shop="alpha", title="Cap", variants=3)
+        state.merchant_creates_product(price=80, shop="beta", title="Cap", variants=2)
+        state.time_passes(minutes=5)
+        state.merchant_deletes_product(product=cap)
+        state.merchant_creates_product(price=40, shop="alpha", title="Cap", variants=3)
