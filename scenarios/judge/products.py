@@ -43,14 +43,11 @@ class ProductGroup:
             for name, value in own.get((shop, pid or 0), {}).items():
                 kept.setdefault(name, set()).add(value)
 
-    def accepts(self, shop: str, name: str, have: Any) -> bool:
-        """Whether a shop's product holding `have` in a field is right: the group's value, or one it may keep as
-        an orphan."""
-        want = self.fields.get(name)
-        if want is None or (want.accepts(have, money_equal) if name == "price" else want.accepts(have)):
-            return True
-        kept = self.orphans.get(shop, {}).get(name, set())
-        return any(money_equal(have, v) for v in kept) if name == "price" else have in kept
+    def price_accepted(self, shop: str, have: Any) -> bool:
+        """Whether a shop's product priced `have` is right: the group's price, or one it may keep as an orphan."""
+        want = self.fields.get("price")
+        return want is None or want.accepts(have, money_equal) or \
+            any(money_equal(have, kept) for kept in self.orphans.get(shop, {}).get("price", ()))
 
     def set(self, name: str, value: Any, at: datetime, source: str = "") -> None:
         last_writer(self.fields, name, value, at, source, self.past)
@@ -222,7 +219,7 @@ def check_products(view: RunView) -> None:
             elif place.expect is Expect.MUST and products:
                 price = group.fields.get("price")
                 have = products[0]["variants"][0]["price"]
-                if price is not None and not group.accepts(shop, "price", have):
+                if price is not None and not group.price_accepted(shop, have):
                     view.fail("PRD-5", f"Shopify price of {group.key!r} in {shop}", price.value, str(have), label)
             elif place.expect is Expect.MUST_NOT:
                 strays = [p for p in products if owner.get((shop, p["id"]), group) is group]
