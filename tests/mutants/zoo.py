@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -119,7 +119,9 @@ class _ContactsDeletingCustomersOverRest(Contacts):
         for link in ctx.state.links_of(self.name, hid):
             shop = ctx.shops.get(link.shop)
             if shop is not None and link.shopify_id:
-                shop.request("DELETE", f"{shop.shop.api_base}/customers/{link.shopify_id}.json")
+                # A 422 (Shopify keeps a customer with orders) leaves that one: the mutant deletes what it can.
+                with suppress(VendorError):
+                    shop.request("DELETE", f"{shop.shop.api_base}/customers/{link.shopify_id}.json")
         super()._forget_hubspot(ctx, hid)
 
 
