@@ -56,6 +56,8 @@ class Marketer:
         self.store.marketer_archive(self.portal_id, ref.object_type, ref.id)
         self._record(ref.object_type, "archive", ref.id, dict(record.properties) if record else {})
         self.sim.drop_pending_watches(ref.id)
+        if ref.object_type == "contacts" and record is not None:
+            self.sim.drop_pending_customer_watches(record.properties.get("email"))
 
     def ref(self, record) -> HubSpotRef:
         """A handle on a record found in HubSpot (e.g. the contact the sync made)."""

@@ -212,6 +212,12 @@ class Sim:
         key = f"contact {norm_email(email)}"
         self._drop_pending(lambda watch: watch.key == key and watch.direction == "to_shopify")
 
+    def drop_pending_customer_watches(self, email: str | None) -> None:
+        """A person's contact archived: a customer change of the person not yet visible in HubSpot, and still within
+        the bound, need not arrive; it came before the archive, which stands (CNT-3)."""
+        key = f"contact {norm_email(email)}"
+        self._drop_pending(lambda watch: watch.key == key and watch.direction == "to_hubspot")
+
     def _drop_pending(self, matches: Callable[[Watch], bool]) -> None:
         for watch in self.watches:
             if watch.visible_at is None and matches(watch) and self.now() - watch.changed_at < LATENCY_BOUND:

@@ -187,6 +187,31 @@ def contact_added_just_after_its_customer_stays_in_its_store(w: Sim) -> None:
              found=in_beta, record="shop beta")
 
 
+@scenario("CNT-3", "CNT-1", shops=("alpha", "beta"), title="a customer made in a second store seconds before its "
+          "person's contact is archived leaves the contact archived; its next change makes the contact again")
+def customer_made_just_before_archive_leaves_contact_archived(w: Sim) -> None:
+    w.sync.enable("contacts")
+    first = w.shopify.create_customer("beta", email="late.comer@example.com", first_name="Early")
+    w.settle()
+    contact = _contact_of(w, first)
+    if contact is None:
+        return
+    # Made in alpha, then the marketer archives the person two seconds later, before the sync's next tick: the
+    # sync meets the new customer with the contact already archived, yet the customer came first.
+    second = w.shopify.create_customer("alpha", email="late.comer@example.com", first_name="Late")
+    w.moment(2)
+    w.hubspot.archive(contact)
+    w.advance(minutes=10)
+    back = w.hubspot.contact_by_email("late.comer@example.com")
+    w.expect(back is None, "CNT-3: a customer made before the archive does not bring the contact back",
+             expected="archived", found=back and {"id": back.id}, record=f"customer alpha/{second.id}")
+    w.shopify.update_customer(second, first_name="Later")
+    w.advance(minutes=10)
+    w.expect(_firstname(w, "late.comer@example.com") == "Later", "CNT-1: the customer's next change makes the "
+             "contact again", expected="Later", found=_firstname(w, "late.comer@example.com"),
+             record=f"customer alpha/{second.id}")
+
+
 @scenario("CNT-4", "CNT-5", title="a contact edited after its customer was deleted does not bring the customer back")
 def contact_edited_after_customer_deleted(w: Sim) -> None:
     gone = w.shopify.create_customer(email="gone.customer@example.com", first_name="Gone")

@@ -202,6 +202,20 @@ class SendsLaterContactsToEveryStore(SyncEngine):
         _swap(self, {Contacts: _ContactsFirstMetAsHubSpotBorn})
 
 
+class _ContactsRemakingForEarlierCustomers(Contacts):
+    def _came_before_archive(self, ctx: Context, shop: str, record: dict, view: dict[str, Any]) -> bool:
+        return False
+
+
+class RemakesArchivedContactForEarlierCustomer(SyncEngine):
+    """Makes a contact again for every customer it meets for the first time whose contact is archived, even one the
+    merchant made before the archive (breaks CNT-3: the archived contact comes back)."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        _swap(self, {Contacts: _ContactsRemakingForEarlierCustomers})
+
+
 # ---------------------------------------------------------------------- the catalogue
 
 _Z = "tests.mutants.zoo_twoway:"
@@ -215,6 +229,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "HubSpotEditReachesOneStore": ("CON-2", "CNT-5"),
     _Z + "RecreatesDeletedCustomer": ("CNT-4",),
     _Z + "SendsLaterContactsToEveryStore": ("CON-2",),
+    _Z + "RemakesArchivedContactForEarlierCustomer": ("CNT-3",),
 }
 
 # import name -> the `--only` selection that must catch it (ids, sections or scenario ids).
@@ -227,4 +242,5 @@ SELECTIONS: dict[str, str] = {
     _Z + "RecreatesDeletedCustomer": "CNT-4/contact-edited-after-customer-deleted,"
                                      "CNT-4/contact-edited-after-customer-deleted-in-one-store",
     _Z + "SendsLaterContactsToEveryStore": "CON-2/contact-added-just-after-its-customer-stays-in-its-store",
+    _Z + "RemakesArchivedContactForEarlierCustomer": "CNT-3/customer-made-just-before-archive-leaves-contact-archived",
 }

@@ -17,7 +17,7 @@ from reference.objects.context import Context
 from reference.objects.twoway.base import StreamBase
 from reference.objects.twoway.records import Group, Member, Seeds, Source
 from reference.settings import Mapping
-from reference.state import ARCHIVED, DELETED, LIVE, HubSpotRecord
+from reference.state import ARCHIVED, DELETED, LIVE, HubSpotRecord, Link
 
 
 class Match(StreamBase):
@@ -78,6 +78,8 @@ class Match(StreamBase):
                     group_id = known.hubspot_id
                     if group_id not in groups:
                         groups[group_id] = Group(group_id, None, known)
+            if group_id is None and link is None and self._came_before_archive(ctx, shop, record, view):
+                continue
             if group_id is None:
                 group_id = f"new:{shop}:{shopify_id}"
                 groups[group_id] = Group(None)
@@ -109,6 +111,25 @@ class Match(StreamBase):
             if unlinked and self.eligible(ctx, view) and not self._stale_shopify(ctx, source, record):
                 return Member(source.shop or "", record, link)
         return None
+
+    def _came_before_archive(self, ctx: Context, shop: str, record: dict, view: dict[str, Any]) -> bool:
+        """Whether a Shopify record met for the first time last changed before a person archived the HubSpot record
+        its key names: the archive came later and stands (CNT-3). It is kept as a survivor of that record, synced
+        as new on its next change like the ones linked before."""
+        if not self.recreate_after_archive:
+            return False
+        archived = [r.hubspot_id for key in self.keys(view)
+                    for r in ctx.state.records_by_key(self.name, key, archived=True)]
+        changed = self.shopify_at(record)
+        if not archived or changed is None:
+            return False
+        found, _ = ctx.hubspot.batch_read(self.hubspot_type, archived, [], archived=True)
+        times = [t for r in found if (t := hubspot_time(r.get("archivedAt"))) is not None]
+        if not times or changed >= max(times):
+            return False
+        ctx.state.save_link(Link(self.name, shop, self.shopify_id(record), None, view, record.get("updated_at"), LIVE,
+                                 {"keys": self.keys(view), "of_hubspot_born": False}))
+        return True
 
     def _known_by_key(self, ctx: Context, view: dict[str, Any]) -> HubSpotRecord | None:
         for key in self.keys(view):
@@ -181,7 +202,10 @@ class Match(StreamBase):
                         if member.record is None:
                             continue
                         member.link = ctx.state.link(self.name, member.shop, self.shopify_id(member.record))
-                        hint = self.keys(shopify_view(member.record, mappings))
+                        view = shopify_view(member.record, mappings)
+                        if member.link is None and self._came_before_archive(ctx, member.shop, member.record, view):
+                            continue
+                        hint = self.keys(view)
                         groups[f"new:{member.shop}:{self.shopify_id(member.record)}"] = \
                             Group(None, members={member.shop: member}, key_hint=hint)
         for group in groups.values():
