@@ -158,6 +158,11 @@ class HubSpotClient(Api):
                 missing.update(str(i) for i in (error.get("context") or {}).get("ids", []))
         return found, missing
 
+    def last_archived_at(self, object_type: str, ids: list[str]) -> datetime | None:
+        """When the latest of these archived records was archived (`archivedAt`, read with `archived=true`)."""
+        found, _ = self.batch_read(object_type, ids, [], archived=True)
+        return max((t for r in found if (t := hubspot_time(r.get("archivedAt"))) is not None), default=None)
+
     def associations(self, from_type: str, to_type: str, ids: list[str]) -> dict[str, list[str]]:
         """The ids of `to_type` records associated with each record (v4 batch read)."""
         out: dict[str, list[str]] = {}

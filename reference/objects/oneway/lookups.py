@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from reference.clients.hubspot import hubspot_time
 from reference.clients.listing import StagedRecords
 from reference.mapping import hubspot_view, norm_email
 from reference.objects.context import Context
@@ -54,9 +53,8 @@ class Lookups(StreamBase):
         archived = [r.hubspot_id for r in ctx.state.records_by_key("contacts", email, archived=True)]
         if not archived or bought is None:
             return False
-        found, _ = ctx.hubspot.batch_read("contacts", archived, ["email"], archived=True)
-        times = [t for r in found if (t := hubspot_time(r.get("archivedAt"))) is not None]
-        return bool(times) and bought < max(times)
+        archived_at = ctx.hubspot.last_archived_at("contacts", archived)
+        return archived_at is not None and bought < archived_at
 
     def _associations(self, ctx: Context, desired: Desired, contacts: dict[str, str]) -> list[dict]:
         out = []

@@ -120,12 +120,10 @@ class Match(StreamBase):
             return False
         archived = [r.hubspot_id for key in self.keys(view)
                     for r in ctx.state.records_by_key(self.name, key, archived=True)]
-        changed = self.shopify_at(record)
-        if not archived or changed is None:
+        if not archived:
             return False
-        found, _ = ctx.hubspot.batch_read(self.hubspot_type, archived, [], archived=True)
-        times = [t for r in found if (t := hubspot_time(r.get("archivedAt"))) is not None]
-        if not times or changed >= max(times):
+        archived_at = ctx.hubspot.last_archived_at(self.hubspot_type, archived)
+        if archived_at is None or self.shopify_at(record) >= archived_at:
             return False
         ctx.state.save_link(Link(self.name, shop, self.shopify_id(record), None, view, record.get("updated_at"), LIVE,
                                  {"keys": self.keys(view), "of_hubspot_born": False}))
