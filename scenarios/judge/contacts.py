@@ -13,6 +13,7 @@ from scenarios.judge.indeterminacy import (
     Valued,
     forget_unseen,
     last_writer,
+    possibly_held,
     possibly_unseen,
     restamped,
 )
@@ -50,6 +51,9 @@ class ContactGroup:
     # that make the contact again (while no contact of the person is known live).
     revived_by: dict[tuple[str, int], datetime] = field(default_factory=dict)
     past: dict[str, list[Valued]] = field(default_factory=dict)  # what each field held before, oldest first
+    # What each shop's customer may have held of each field when its contact was last archived: with no live
+    # contact between them, no sync carries a value from one shop's customer to another's, so each may keep it.
+    kept: dict[str, dict[str, set[Any]]] = field(default_factory=dict)
 
     def set(self, name: str, value: Any, at: datetime, *, creating: bool = False, system: str = "") -> None:
         # A record created with a field empty has not changed that field: matching it to a person
@@ -57,6 +61,19 @@ class ContactGroup:
         if creating and value in (None, ""):
             return
         last_writer(self.fields, name, value, at, system, self.past)
+
+    def archived_with(self, born: dict[str, datetime], at: datetime) -> None:
+        """The contact was archived at `at`: note what each shop's customer may have held then."""
+        self.kept = {}
+        for shop, cid in self.customers.items():
+            self.kept[shop] = {
+                name: possibly_held(sorted([*self.past.get(name, []), current], key=lambda v: v.at),
+                                    f"shopify:{shop}", born.get(f"{shop}/{cid}"), at)
+                for name, current in self.fields.items()}
+
+    def keeps(self, shop: str, name: str, have: Any) -> bool:
+        """Whether a shop's customer holding `have` may be one that kept its value at the contact's archive."""
+        return not self.hubspot_alive and (have or None) in self.kept.get(shop, {}).get(name, ())
 
     def may_return(self, buyers: dict[str, datetime]) -> bool:
         """Whether an archived contact may be live again without breaking CNT-3: a cart or order of the person
@@ -237,6 +254,7 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                 if change.op == "archive":
                     group.hubspot_alive = False
                     group.archived_at = change.at
+                    group.archived_with(born_at, change.at)
                     group.possible.pop(ARCHIVE_UNSEEN, None)  # whether a sync saw it is this archive's question
                     group.revived_by.clear()
                     forget_unseen(group.fields, group.past, "hubspot", change.at)
@@ -358,7 +376,7 @@ def check_contacts(view: RunView) -> None:
             for shopify_name in CONTACT_BOTH:
                 want = group.fields.get(shopify_name)
                 have = customer.get(shopify_name)
-                if want is not None and not want.accepts(have):
+                if want is not None and not want.accepts(have) and not group.keeps(shop, shopify_name, have):
                     view.fail("CNT-5", f"customer {group.key} in {shop} {shopify_name}", want.value, have, label)
     email_only = view.objects("contacts").get("only_with_email", True)
     known = {g.key for g in groups if g.key} | set(buyers)

@@ -6,6 +6,9 @@ A change people made is *definite* or *possible*. It is possible when nothing fo
   sync that polls or waits for webhooks may never have read it (`possibly_unseen`, `forget_unseen`);
 * **tied**: another source changed the same thing at the very same instant, so neither change is later
   (CNT-5) and a sync may keep either (`last_writer`, `Valued.also`);
+* **in flight**: a value another source wrote reaches a record within the bound, so at any instant a record may
+  hold any value written within the bound before it, or the last one before that (`possibly_held`); when the
+  route between records closes (a contact archived), each may keep what it held then;
 * **stamped**: a record's update timestamp moved on without a field of it changing (Shopify stamps a customer
   when it places an order), so a sync that meets its values only then may take them for the later change,
   since CNT-5 goes by each system's own update timestamp (`restamped`).
@@ -135,3 +138,29 @@ def restamped(fields: dict[str, Valued], past: dict[str, list[Valued]], source: 
         if own is not None and current.at - own.at < LATENCY_BOUND and own.value not in (current.value,
                                                                                         *current.also):
             fields[name] = Valued(current.value, current.at, current.system, (*current.also, own.value))
+
+
+def possibly_held(timeline: list[Valued], source: str, born: datetime | None, at: datetime) -> set[Any]:
+    """The values a record of `source` may hold at `at`, of a field whose values from every source are `timeline`
+    (oldest first): its own last value, or any other source's later one, which reaches it within the bound. A
+    value written at or before `at` - the bound is there for certain (or a later one), one written since may be
+    on its way; a value older than the record's own last is never carried over it (CNT-5). A record made within
+    the bound may also hold nothing another source wrote, if no sync has met it yet."""
+    after = at - LATENCY_BOUND
+    seen = [v for v, later in zip(timeline, [*timeline[1:], None], strict=True)
+            if v.at <= at and not (later is not None and later.at == v.at and later.system == v.system)]
+    own_at = max((v.at for v in seen if v.system == source), default=None)
+    held: set[Any] = set()
+    if own_at is None and born is not None and born > after:
+        held.add(None)
+    settled = None
+    for value in seen:
+        if own_at is not None and value.at < own_at:
+            continue
+        if value.at <= after:
+            settled = value
+        else:
+            held.update((value.value, *value.also))
+    if settled is not None:
+        held.update((settled.value, *settled.also))
+    return {v or None for v in held}

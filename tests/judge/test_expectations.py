@@ -239,3 +239,25 @@ def test_a_namesake_deleted_within_the_bound_may_leave_the_other_shops_product_a
                                          hub_products=[{"name": "Cap", "price": "40.00"}]))
     assert checks == {"40.00": [], "43.00": [], "80.00": [],
                       "99.00": ["PRD-5: Shopify price of 'Cap' in beta"]}
+
+
+def test_a_customer_keeps_what_it_may_have_held_when_its_contact_is_archived():
+    """beta's Ken met the marketer's Alan, renamed Edsger at once; seven minutes on, alpha's Alan came, and two
+    seconds later the contact was archived. No sync had to carry either name to beta by then, and with the contact
+    archived nothing carries one between the shops: beta may keep Ken, Edsger or Alan, but no name it never had. Had
+    the archive come after the bound of the rename, Edsger would have reached beta for certain: Ken is then wrong."""
+    def beta_checks(archived: float, beta_name: str) -> list[str]:
+        history = [customer("create", 0, "beta", 7, email=ADA, first_name="Ken"),
+                   contact("create", 0.03, "9", email=ADA, firstname="Alan"),
+                   contact("update", 0.03, "9", email=ADA, firstname="Edsger"),
+                   customer("create", archived - 0.03, "alpha", 1, email=ADA, first_name="Alan"),
+                   contact("archive", archived, "9")]
+        return _checks(run(history, shops=("alpha", "beta"),
+                           customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Alan"}],
+                                      "beta": [{"id": 7, "email": ADA, "first_name": beta_name}]}))
+
+    wrong = [f"CNT-5: customer {ADA} in beta first_name"]
+    assert {name: beta_checks(7.13, name) for name in ("Ken", "Edsger", "Alan", "Grace")} == {
+        "Ken": [], "Edsger": [], "Alan": [], "Grace": wrong}
+    assert {name: beta_checks(12, name) for name in ("Ken", "Edsger", "Alan", "Grace")} == {
+        "Ken": wrong, "Edsger": [], "Alan": [], "Grace": wrong}

@@ -1,11 +1,11 @@
-"""The values a sync may keep (scenarios/judge/indeterminacy.py): ties at one instant, and what a removed record
-wrote within the bound."""
+"""The values a sync may keep (scenarios/judge/indeterminacy.py): ties at one instant, what a removed record
+wrote within the bound, and what a record may hold at an instant while other sources' values are on their way."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from scenarios.judge.indeterminacy import Valued, forget_unseen, last_writer, restamped
+from scenarios.judge.indeterminacy import Valued, forget_unseen, last_writer, possibly_held, restamped
 
 T0 = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -102,3 +102,29 @@ def test_a_stamp_before_the_other_change_changes_nothing():
     fields, past = _written((0, "shopify:beta", "Grace"), (5, "hubspot", "Ken"))
     restamped(fields, past, "shopify:beta", T0 + timedelta(minutes=4))
     assert not fields["name"].accepts("Grace")
+
+
+def _held(*changes: tuple[int, str, str], source: str = "shopify:beta", born: int = 0, at: int = 20) -> set:
+    fields, past = _written(*changes)
+    return possibly_held([*past.get("name", []), fields["name"]], source, T0 + timedelta(minutes=born),
+                         T0 + timedelta(minutes=at))
+
+
+def test_a_record_holds_the_value_due_before_the_bound_or_any_written_since():
+    held = _held((0, "shopify:beta", "Ken"), (5, "hubspot", "Alan"), (8, "hubspot", "Edsger"),
+                 (14, "shopify:alpha", "Grace"))
+    assert held == {"Edsger", "Grace"}
+
+
+def test_a_record_keeps_its_own_value_until_a_later_one_is_due():
+    assert _held((0, "shopify:beta", "Ken"), (12, "hubspot", "Alan")) == {"Ken", "Alan"}
+    # An older value never goes over the record's own newer one.
+    assert _held((0, "hubspot", "Alan"), (13, "shopify:beta", "Ken"), (15, "hubspot", "Edsger")) == {"Ken", "Edsger"}
+
+
+def test_a_record_made_within_the_bound_may_not_have_been_met_yet():
+    assert _held((0, "hubspot", "Alan"), (12, "hubspot", "Edsger"), born=15) == {None, "Alan", "Edsger"}
+
+
+def test_a_value_replaced_by_its_source_at_the_same_instant_was_never_held():
+    assert _held((0, "shopify:beta", "Ken"), (12, "hubspot", "Alan"), (12, "hubspot", "Edsger")) == {"Ken", "Edsger"}
