@@ -62,13 +62,15 @@ class ContactGroup:
             return
         last_writer(self.fields, name, value, at, system, self.past)
 
-    def archived_with(self, born: dict[str, datetime], at: datetime) -> None:
-        """The contact was archived at `at`: note what each shop's customer may have held then."""
+    def archived_with(self, shops: list[str], born: dict[str, datetime], at: datetime) -> None:
+        """The contact was archived at `at`: note what the person's customer in each shop, the merchant's or one a
+        sync made, may have held then."""
         self.kept = {}
-        for shop, cid in self.customers.items():
+        for shop in shops:
+            made = born.get(f"{shop}/{self.customers[shop]}") if shop in self.customers else None
             self.kept[shop] = {
                 name: possibly_held(sorted([*self.past.get(name, []), current], key=lambda v: v.at),
-                                    f"shopify:{shop}", born.get(f"{shop}/{cid}"), at)
+                                    f"shopify:{shop}", made, at)
                 for name, current in self.fields.items()}
 
     def keeps(self, shop: str, name: str, have: Any) -> bool:
@@ -254,7 +256,7 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                 if change.op == "archive":
                     group.hubspot_alive = False
                     group.archived_at = change.at
-                    group.archived_with(born_at, change.at)
+                    group.archived_with(view.shops, born_at, change.at)
                     group.possible.pop(ARCHIVE_UNSEEN, None)  # whether a sync saw it is this archive's question
                     group.revived_by.clear()
                     forget_unseen(group.fields, group.past, "hubspot", change.at)

@@ -261,3 +261,17 @@ def test_a_customer_keeps_what_it_may_have_held_when_its_contact_is_archived():
         "Ken": [], "Edsger": [], "Alan": [], "Grace": wrong}
     assert {name: beta_checks(12, name) for name in ("Ken", "Edsger", "Alan", "Grace")} == {
         "Ken": wrong, "Edsger": [], "Alan": [], "Grace": wrong}
+
+
+def test_a_customer_a_sync_made_keeps_what_it_may_have_held_when_its_contact_is_archived():
+    """The marketer's Ada reached both shops; the merchant renamed alpha's customer Ken two seconds before the
+    contact was archived. No sync had to carry Ken to beta by then, and none can after: beta may keep Ada."""
+    def beta_checks(beta_name: str) -> list[str]:
+        history = [contact("create", 0, "9", email=ADA, firstname="Ada"),
+                   customer("update", 20, "alpha", 1, email=ADA, first_name="Ken"), contact("archive", 20.03, "9")]
+        return _checks(run(history, shops=("alpha", "beta"),
+                           customers={"alpha": [{"id": 1, "email": ADA, "first_name": "Ken"}],
+                                      "beta": [{"id": 7, "email": ADA, "first_name": beta_name}]}))
+
+    assert {name: beta_checks(name) for name in ("Ada", "Ken", "Grace")} == {
+        "Ada": [], "Ken": [], "Grace": [f"CNT-5: customer {ADA} in beta first_name"]}
