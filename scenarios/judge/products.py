@@ -15,6 +15,10 @@ HUBSPOT = "hubspot"
 ARCHIVE_OPEN = "archive"  # a Shopify product of the group lived less than the bound: its delete may not have reached
 
 
+def _same(have: Any, want: Any) -> bool:
+    return (have or None) == (want or None)
+
+
 @dataclass
 class ProductGroup:
     """One product by name: the HubSpot product and the Shopify products linked to it."""
@@ -32,10 +36,16 @@ class ProductGroup:
     # Per shop, per field: the values its product may keep if a sync saw a namesake that was deleted within the
     # bound, and archived the HubSpot product they shared (PRD-2): the product is then an orphan, owed nothing more.
     orphans: dict[str, dict[str, set[Any]]] = field(default_factory=dict)
+    # Since a namesake's delete within the bound first left orphans (None before): what HubSpot and the shops'
+    # later namesakes wrote, the values of the HubSpot product a sync that saw the delete made for those namesakes.
+    fresh: dict[str, Valued] | None = None
+    fresh_past: dict[str, list[Valued]] = field(default_factory=dict)
 
     def orphaned(self, own: dict[tuple[str, int], dict[str, Any]]) -> None:
         """A namesake was deleted within the bound: a sync may have seen it and archived the shared HubSpot product,
         so each other shop's product may keep what a sync had written to it by then, or its own values."""
+        if self.fresh is None:
+            self.fresh = {}
         for shop, pid in self.products.items():
             kept = self.orphans.setdefault(shop, {})
             for name, current in self.fields.items():
@@ -43,14 +53,28 @@ class ProductGroup:
             for name, value in own.get((shop, pid or 0), {}).items():
                 kept.setdefault(name, set()).add(value)
 
-    def price_accepted(self, shop: str, have: Any) -> bool:
-        """Whether a shop's product priced `have` is right: the group's price, or one it may keep as an orphan."""
-        want = self.fields.get("price")
-        return want is None or want.accepts(have, money_equal) or \
-            any(money_equal(have, kept) for kept in self.orphans.get(shop, {}).get("price", ()))
+    def accepts(self, name: str, have: Any, shop: str | None = None) -> bool:
+        """Whether HubSpot's product (`shop` None) or a shop's holding `have` in a field is right: the group's value;
+        in an orphan, one it may keep; elsewhere, the newer HubSpot product's if a sync saw an orphaning delete."""
+        equal = money_equal if name == "price" else _same
+        want = self.fields.get(name)
+        if want is None or want.accepts(have, equal):
+            return True
+        if shop in self.orphans:
+            return any(equal(have, kept) for kept in self.orphans[shop].get(name, ()))
+        fresh = (self.fresh or {}).get(name)
+        return fresh is not None and fresh.accepts(have, equal)
 
     def set(self, name: str, value: Any, at: datetime, source: str = "") -> None:
         last_writer(self.fields, name, value, at, source, self.past)
+        if self.fresh is not None and source.removeprefix("shopify:") not in self.orphans:
+            last_writer(self.fresh, name, value, at, source, self.fresh_past)
+
+    def forget(self, source: str, removed: datetime) -> None:
+        """A record of `source` was removed: what it wrote within the bound before may be unseen (`forget_unseen`)."""
+        forget_unseen(self.fields, self.past, source, removed)
+        if self.fresh is not None:
+            forget_unseen(self.fresh, self.fresh_past, source, removed)
 
     def expectations(self, shops: list[str], *, shadowed: bool) -> dict[str, Expectation]:
         """What HubSpot and each shop must hold of this product. `shadowed`: a newer group took its name after
@@ -116,7 +140,7 @@ def product_groups(view: RunView) -> list[ProductGroup]:
                     quick = possibly_unseen(born_at.get((shop, pid)), change.at)
                     if quick:
                         group.orphaned(own)
-                    forget_unseen(group.fields, group.past, f"shopify:{shop}", change.at)
+                    group.forget(f"shopify:{shop}", change.at)
                     if quick and (group.products or group.everywhere):
                         why = f"product {shop}/{pid} was made and deleted within the bound"
                         group.possible[ARCHIVE_OPEN] = why
@@ -134,6 +158,7 @@ def product_groups(view: RunView) -> list[ProductGroup]:
                     groups.append(group)
                 group.products[shop] = pid
                 group.orphans.pop(shop, None)
+                group.possible.pop(f"shop:{shop}", None)  # the merchant's new product there is owed the group
                 by_product[(shop, pid)] = group
                 born_at[(shop, pid)] = change.at
             group.key = key
@@ -166,7 +191,7 @@ def product_groups(view: RunView) -> list[ProductGroup]:
                 by_hubspot[change.id] = group
                 if change.op == "archive":
                     group.hubspot_alive = False  # PRD-3: Shopify keeps its product
-                    forget_unseen(group.fields, group.past, "hubspot", change.at)
+                    group.forget("hubspot", change.at)
                     continue
                 group.key = key
             for name, prop in (("title", "name"), ("price", "price"), ("sku", "hs_sku"),
@@ -206,10 +231,10 @@ def check_products(view: RunView) -> None:
         elif hubspot.values and found:
             product = found[0]
             price = group.fields.get("price")
-            if price is not None and not price.accepts(product.properties.get("price"), money_equal):
+            if price is not None and not group.accepts("price", product.properties.get("price")):
                 view.fail("PRD-5", f"price of {group.key!r}", price.value, product.properties.get("price"), label)
             sku = group.fields.get("sku")
-            if sku is not None and sku.value and not sku.accepts(product.properties.get("hs_sku")):
+            if sku is not None and sku.value and not group.accepts("sku", product.properties.get("hs_sku")):
                 view.fail("PRD-5", f"sku of {group.key!r}", sku.value, product.properties.get("hs_sku"), label)
         for shop, products_there in products_of.items():
             place = expect[shop]
@@ -219,7 +244,7 @@ def check_products(view: RunView) -> None:
             elif place.expect is Expect.MUST and products:
                 price = group.fields.get("price")
                 have = products[0]["variants"][0]["price"]
-                if price is not None and not group.price_accepted(shop, have):
+                if price is not None and not group.accepts("price", have, shop):
                     view.fail("PRD-5", f"Shopify price of {group.key!r} in {shop}", price.value, str(have), label)
             elif place.expect is Expect.MUST_NOT:
                 strays = [p for p in products if owner.get((shop, p["id"]), group) is group]

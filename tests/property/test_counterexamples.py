@@ -573,3 +573,17 @@ def test_a_customer_may_keep_the_name_it_had_when_its_contact_is_archived():
         state.time_passes(minutes=7)
         state.merchant_creates_customer(case="padded", name="Alan", person="grace", shop="alpha")
         state.marketer_archives_contact(after=2, contact=contact)
+
+
+def test_a_namesake_made_at_an_orphaning_delete_may_get_a_hubspot_product_of_its_own():
+    # Oracle bug (thorough run, --hypothesis-seed=15): alpha's Poster was deleted three minutes after it was made,
+    # beside beta's Poster, and a new Poster made in alpha at once; then beta's was repriced. The sync had seen the
+    # delete: it archived the shared HubSpot product (PRD-2), made one for the new Poster at its price, and left
+    # beta's an orphan. The oracle wanted beta's new price in HubSpot, as if the delete had gone unseen.
+    with _played() as state:
+        beta_poster = state.merchant_creates_product(price=40, shop="beta", title="Poster", variants=3)
+        alpha_poster = state.merchant_creates_product(price=68, shop="alpha", title="Poster", variants=2)
+        state.time_passes(minutes=3)
+        state.merchant_deletes_product(product=alpha_poster)
+        state.merchant_creates_product(price=60, shop="alpha", title="Poster", variants=3)
+        state.merchant_reprices_product(after=2, price=93, product=beta_poster)
