@@ -1,6 +1,6 @@
 """Two-way rules that broken syncs once got past: conflicts, lagging search, HubSpot product edits, product
-deletions without webhooks, one contact in two stores, a contact added just after its customer, and contacts
-edited after their customer was deleted."""
+deletions without webhooks, a product made again under a deleted one's name, one contact in two stores, a contact
+added just after its customer, and contacts edited after their customer was deleted."""
 
 from __future__ import annotations
 
@@ -139,6 +139,28 @@ def product_deleted_with_webhooks_lost(w: Sim) -> None:
     live = sorted((r.properties.get("name") or "").strip() for r in w.hubspot.records("products"))
     w.expect(live == ["Lasting Poster"], "PRD-2: the deleted product was archived in HubSpot, the other stays",
              expected=["Lasting Poster"], found=live, record=f"product alpha/{poster.id}")
+
+
+@scenario("PRD-5", "PRD-1", "LAT-1", title="a product made again under the name of one deleted minutes after it "
+          "was made takes the marketer's edits")
+def product_made_again_under_a_deleted_name_follows_hubspot(w: Sim) -> None:
+    w.sync.enable("products")
+    w.settle()
+    first = w.shopify.create_product(title="Linen Apron", price="30.00")
+    w.advance(minutes=3)  # within the bound: a sync may or may not have seen it before its delete
+    w.shopify.delete_product(first)
+    again = w.shopify.create_product(title="Linen Apron", price="32.00")
+    w.advance(minutes=10)
+    found = [r for r in w.hubspot.records("products") if (r.properties.get("name") or "").strip() == again.title]
+    if not w.expect(len(found) == 1, "PRD-1: the new product has one live HubSpot product", expected=1,
+                    found=len(found), record=f"product alpha/{again.id}"):
+        return
+    w.hubspot.update(w.hubspot.ref(found[0]), price="35.00")
+    w.advance(minutes=10)
+    product = next((p for p in w.shopify.products() if p["id"] == again.id), None)
+    price = product["variants"][0]["price"] if product is not None else None
+    w.expect(price is not None and money_equal(price, "35.00"), "PRD-5: the HubSpot price reached the product made "
+             "again under the deleted one's name", expected="35.00", found=price, record=f"product alpha/{again.id}")
 
 
 @scenario("CON-2", "CNT-5", "LAT-1", shops=("alpha", "beta"), title="a HubSpot edit of a contact linked in two "

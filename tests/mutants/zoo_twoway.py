@@ -6,7 +6,7 @@ Each is the reference engine with one two-way rule broken by a subclass of one o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -139,6 +139,39 @@ class ProductDeletionsFromWebhooksOnly(SyncEngine):
         _swap(self, {Products: _ProductsWithoutDeletionPolling})
 
 
+class _ProductsTombstonedByName(Products):
+    """Keeps the name of each product a merchant deleted, per shop, and writes nothing more to that shop's products
+    of the name (a tombstone by name where PRD-2 and CNT-4 ask for one by record)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tombstones: set[tuple[str | None, str]] = set()
+
+    def _shopify_deletions(self, ctx: Context, deleted: Iterable[tuple[str | None, str]]) -> None:
+        deleted = list(deleted)
+        for shop, shopify_id in deleted:
+            link = ctx.state.link(self.name, shop, shopify_id)  # type: ignore[arg-type]
+            if link is not None:
+                self.tombstones.add((shop, (link.view.get("name") or "").strip()))
+        super()._shopify_deletions(ctx, deleted)
+
+    def shopify_write(self, shop: Any, record: dict | None, values: dict[str, Any],
+                      mappings: tuple[Mapping, ...]) -> dict:
+        if record is not None and (shop.shop.shop, (record.get("title") or "").strip()) in self.tombstones:
+            return record
+        return super().shopify_write(shop, record, values, mappings)
+
+
+class TombstonesDeletedProductNames(SyncEngine):
+    """Writes nothing more to a shop's products of a name a merchant deleted there: a product made again under that
+    name never gets the marketer's edits (breaks PRD-5). Deleted within the bound of being made, the old judge left
+    that shop's product of the name unjudged."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        _swap(self, {Products: _ProductsTombstonedByName})
+
+
 # ---------------------------------------------------------------------- CON-2 and CNT-4: contacts in stores
 
 
@@ -226,6 +259,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "HubSpotPollWithoutOverlap": ("LAT-3",),
     _Z + "HubSpotProductEditsStayInHubSpot": ("PRD-5", "SET-5"),
     _Z + "ProductDeletionsFromWebhooksOnly": ("PRD-2",),
+    _Z + "TombstonesDeletedProductNames": ("PRD-5",),
     _Z + "HubSpotEditReachesOneStore": ("CON-2", "CNT-5"),
     _Z + "RecreatesDeletedCustomer": ("CNT-4",),
     _Z + "SendsLaterContactsToEveryStore": ("CON-2",),
@@ -238,6 +272,7 @@ SELECTIONS: dict[str, str] = {
     _Z + "HubSpotPollWithoutOverlap": "LAT-3/hubspot-edits-inside-the-search-lag-arrive",
     _Z + "HubSpotProductEditsStayInHubSpot": "PRD-5/hubspot-product-edit-reaches-shopify",
     _Z + "ProductDeletionsFromWebhooksOnly": "PRD-2/product-deleted-with-webhooks-lost",
+    _Z + "TombstonesDeletedProductNames": "PRD-5/product-made-again-under-a-deleted-name-follows-hubspot",
     _Z + "HubSpotEditReachesOneStore": "CON-2/hubspot-edit-reaches-both-stores",
     _Z + "RecreatesDeletedCustomer": "CNT-4/contact-edited-after-customer-deleted,"
                                      "CNT-4/contact-edited-after-customer-deleted-in-one-store",
