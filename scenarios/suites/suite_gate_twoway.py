@@ -234,6 +234,32 @@ def customer_made_just_before_archive_leaves_contact_archived(w: Sim) -> None:
              record=f"customer alpha/{second.id}")
 
 
+@scenario("CNT-3", "CNT-1", title="a customer changed seconds before its contact is archived leaves the contact "
+          "archived; its next change makes the contact again")
+def customer_changed_just_before_archive_leaves_contact_archived(w: Sim) -> None:
+    w.sync.enable("contacts")
+    customer = w.shopify.create_customer(email="last.word@example.com", first_name="First")
+    w.settle()
+    contact = _contact_of(w, customer)
+    if contact is None:
+        return
+    w.advance(minutes=10)  # linked by any sync
+    # Renamed, then the marketer archives the contact two seconds later, before the sync's next tick: the sync
+    # meets the change with the contact already archived, yet the change came first.
+    w.shopify.update_customer(customer, first_name="Before")
+    w.moment(2)
+    w.hubspot.archive(contact)
+    w.advance(minutes=10)
+    back = w.hubspot.contact_by_email("last.word@example.com")
+    w.expect(back is None, "CNT-3: a change made before the archive does not bring the contact back",
+             expected="archived", found=back and {"id": back.id}, record=f"customer alpha/{customer.id}")
+    w.shopify.update_customer(customer, first_name="After")
+    w.advance(minutes=10)
+    w.expect(_firstname(w, "last.word@example.com") == "After", "CNT-1: the customer's next change makes the "
+             "contact again", expected="After", found=_firstname(w, "last.word@example.com"),
+             record=f"customer alpha/{customer.id}")
+
+
 @scenario("CNT-4", "CNT-5", title="a contact edited after its customer was deleted does not bring the customer back")
 def contact_edited_after_customer_deleted(w: Sim) -> None:
     gone = w.shopify.create_customer(email="gone.customer@example.com", first_name="Gone")

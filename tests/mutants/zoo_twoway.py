@@ -18,7 +18,7 @@ from reference.objects.context import OVERLAP, Context
 from reference.objects.products import Products
 from reference.objects.twoway import Group, Member, Seeds
 from reference.settings import Mapping
-from reference.state import DELETED
+from reference.state import DELETED, Link
 from tests.mutants.zoo import _HubSpotProxy, _swap
 
 # ---------------------------------------------------------------------- CNT-5: conflicts
@@ -236,7 +236,8 @@ class SendsLaterContactsToEveryStore(SyncEngine):
 
 
 class _ContactsRemakingForEarlierCustomers(Contacts):
-    def _came_before_archive(self, ctx: Context, shop: str, record: dict, view: dict[str, Any]) -> bool:
+    def _came_before_archive(self, ctx: Context, shop: str, record: dict, view: dict[str, Any],
+                             link: Link | None) -> bool:
         return False
 
 
@@ -247,6 +248,22 @@ class RemakesArchivedContactForEarlierCustomer(SyncEngine):
     def __init__(self, transport=None, state_dir=None) -> None:
         super().__init__(transport, state_dir)
         _swap(self, {Contacts: _ContactsRemakingForEarlierCustomers})
+
+
+class _ContactsRemakingForEarlierChanges(Contacts):
+    def _came_before_archive(self, ctx: Context, shop: str, record: dict, view: dict[str, Any],
+                             link: Link | None) -> bool:
+        return link is None and super()._came_before_archive(ctx, shop, record, view, link)
+
+
+class RemakesArchivedContactForEarlierChange(SyncEngine):
+    """Makes a contact again for a linked customer's change it meets after the contact's archive, even a change the
+    merchant made before the archive (breaks CNT-3: the archived contact comes back). Customers met for the first
+    time are judged by their last change, as they should be."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        _swap(self, {Contacts: _ContactsRemakingForEarlierChanges})
 
 
 # ---------------------------------------------------------------------- the catalogue
@@ -264,6 +281,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "RecreatesDeletedCustomer": ("CNT-4",),
     _Z + "SendsLaterContactsToEveryStore": ("CON-2",),
     _Z + "RemakesArchivedContactForEarlierCustomer": ("CNT-3",),
+    _Z + "RemakesArchivedContactForEarlierChange": ("CNT-3",),
 }
 
 # import name -> the `--only` selection that must catch it (ids, sections or scenario ids).
@@ -278,4 +296,5 @@ SELECTIONS: dict[str, str] = {
                                      "CNT-4/contact-edited-after-customer-deleted-in-one-store",
     _Z + "SendsLaterContactsToEveryStore": "CON-2/contact-added-just-after-its-customer-stays-in-its-store",
     _Z + "RemakesArchivedContactForEarlierCustomer": "CNT-3/customer-made-just-before-archive-leaves-contact-archived",
+    _Z + "RemakesArchivedContactForEarlierChange": "CNT-3/customer-changed-just-before-archive-leaves-contact-archived",
 }

@@ -587,3 +587,16 @@ def test_a_namesake_made_at_an_orphaning_delete_may_get_a_hubspot_product_of_its
         state.merchant_deletes_product(product=alpha_poster)
         state.merchant_creates_product(price=60, shop="alpha", title="Poster", variants=3)
         state.merchant_reprices_product(after=2, price=93, product=beta_poster)
+
+
+def test_a_customer_renamed_seconds_before_its_contact_is_archived_leaves_it_archived():
+    # Engine bug (thorough run, --hypothesis-seed=17): the merchant renamed the person's customer two seconds before
+    # the marketer archived its contact. The sync met the rename after the archive and made the contact again for
+    # it, though the change came first (CNT-3): the fix for customers met for the first time missed linked ones.
+    with _played() as state:
+        grace = state.merchant_creates_customer(case="padded", name="Grace", person="grace", shop="alpha")
+        contact = state.marketer_creates_contact(name="Zoé", person="grace")
+        state.quiet_point()
+        state.merchant_renames_customer(customer=grace, name="Ken")
+        state.merchant_creates_product(after=2, price=65, shop="beta", title="Poster", variants=1)
+        state.marketer_archives_contact(contact=contact)

@@ -78,7 +78,7 @@ class Match(StreamBase):
                     group_id = known.hubspot_id
                     if group_id not in groups:
                         groups[group_id] = Group(group_id, None, known)
-            if group_id is None and link is None and self._came_before_archive(ctx, shop, record, view):
+            if group_id is None and self._came_before_archive(ctx, shop, record, view, link):
                 continue
             if group_id is None:
                 group_id = f"new:{shop}:{shopify_id}"
@@ -112,10 +112,12 @@ class Match(StreamBase):
                 return Member(source.shop or "", record, link)
         return None
 
-    def _came_before_archive(self, ctx: Context, shop: str, record: dict, view: dict[str, Any]) -> bool:
-        """Whether a Shopify record met for the first time last changed before a person archived the HubSpot record
-        its key names: the archive came later and stands (CNT-3). It is kept as a survivor of that record, synced
-        as new on its next change like the ones linked before."""
+    def _came_before_archive(self, ctx: Context, shop: str, record: dict, view: dict[str, Any],
+                             link: Link | None) -> bool:
+        """Whether a Shopify record with no live HubSpot record (met for the first time, or a survivor of an archived
+        one) last changed before a person archived the HubSpot record its key names: the archive came later and
+        stands (CNT-3), though the sync meets the change only after it. The record is kept as a survivor of that
+        record, with this change as seen, and synced as new on its next change."""
         if not self.recreate_after_archive:
             return False
         archived = [r.hubspot_id for key in self.keys(view)
@@ -125,8 +127,11 @@ class Match(StreamBase):
         archived_at = ctx.hubspot.last_archived_at(self.hubspot_type, archived)
         if archived_at is None or self.shopify_at(record) >= archived_at:
             return False
-        ctx.state.save_link(Link(self.name, shop, self.shopify_id(record), None, view, record.get("updated_at"), LIVE,
-                                 {"keys": self.keys(view), "of_hubspot_born": False}))
+        if link is None:
+            link = Link(self.name, shop, self.shopify_id(record), None, extra={"of_hubspot_born": False})
+        link.view, link.at = view, record.get("updated_at")
+        link.extra["keys"] = self.keys(view)
+        ctx.state.save_link(link)
         return True
 
     def _known_by_key(self, ctx: Context, view: dict[str, Any]) -> HubSpotRecord | None:
@@ -201,7 +206,7 @@ class Match(StreamBase):
                             continue
                         member.link = ctx.state.link(self.name, member.shop, self.shopify_id(member.record))
                         view = shopify_view(member.record, mappings)
-                        if member.link is None and self._came_before_archive(ctx, member.shop, member.record, view):
+                        if self._came_before_archive(ctx, member.shop, member.record, view, member.link):
                             continue
                         hint = self.keys(view)
                         groups[f"new:{member.shop}:{self.shopify_id(member.record)}"] = \
