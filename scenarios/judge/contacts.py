@@ -29,6 +29,8 @@ ELSEWHERE_OPEN = "elsewhere"  # shops beyond its customers' may or may not have 
 # ... and "shop:NAME": the person's customer there was made and deleted within the bound, or deleted at the
 # instant its contact was made:
 TIED_DELETE = "its last customer was deleted at the instant its contact was made"
+# ... or at the instant its contact changed: after the delete, the change is an orphaned contact's, owed to every shop.
+TIED_CHANGE = "its last customer was deleted at the instant its contact changed"
 
 
 @dataclass
@@ -47,6 +49,7 @@ class ContactGroup:
     possible: dict[str, str] = field(default_factory=dict)
     archived_at: datetime | None = None  # when its HubSpot contact was last archived
     touched_at: datetime | None = None  # when a merchant last changed one of its customers
+    changed_in_hubspot_at: datetime | None = None  # when a marketer last changed its contact
     # The customers changed since its HubSpot contact was archived, each at its first change since: the changes
     # that make the contact again (while no contact of the person is known live).
     revived_by: dict[tuple[str, int], datetime] = field(default_factory=dict)
@@ -162,6 +165,9 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                         group.deleted_in.add(shop)
                         if not group.customers:
                             group.deleted_at = change.at
+                            if not group.everywhere and group.hubspot_alive \
+                                    and group.changed_in_hubspot_at == change.at:
+                                group.possible[ELSEWHERE_OPEN] = TIED_CHANGE
                     if revived is not None and not group.revived_by and group.hubspot_alive \
                             and not group.hubspot_ids and PERSON_UNSEEN not in group.possible \
                             and possibly_unseen(revived, change.at):
@@ -276,8 +282,13 @@ def contact_groups(view: RunView) -> list[ContactGroup]:
                         group.possible[ARCHIVE_UNSEEN] = f"contact {change.id} was archived within the bound, " \
                                                          "beside a customer as new"
                     continue
-                if not group.customers:
+                if not group.customers and group.deleted_at == change.at and not group.everywhere:
+                    group.possible[ELSEWHERE_OPEN] = TIED_CHANGE  # the tie above, the other way round in the history
+                elif not group.customers:
                     group.everywhere = True
+                    if group.possible.get(ELSEWHERE_OPEN) == TIED_CHANGE:
+                        group.possible.pop(ELSEWHERE_OPEN)  # a later change of the orphaned contact is owed everywhere
+                group.changed_in_hubspot_at = change.at
                 group.key = key or group.key
             if change.op in ("create", "update"):
                 creating = change.op == "create"

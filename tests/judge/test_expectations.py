@@ -297,3 +297,23 @@ def test_a_namesake_made_after_an_orphaning_delete_may_have_a_hubspot_product_of
         "93.00": [], "60.00": [], "80.00": ["PRD-5: price of 'Cap'"], "43.00": ["PRD-5: price of 'Cap'"]}
     assert {price: checks("93.00", price) for price in ("93.00", "60.00", "99.00")} == {
         "93.00": [], "60.00": [], "99.00": ["PRD-5: Shopify price of 'Cap' in alpha"]}
+
+
+def test_a_contact_changed_at_the_instant_its_last_customer_is_deleted_may_or_may_not_reach_other_shops():
+    """The contact was alpha's customer's; the marketer renamed it at the very instant the merchant deleted that
+    customer. Before the delete, the rename is the customer's contact's, owed to alpha only; after it, an orphaned
+    contact's, owed to every shop. Which came first is undefined (a tie): beta may or may not get the person, in
+    either order of the history. alpha stays barred (CNT-4), and a rename a minute later is owed to beta."""
+    made = [customer("create", 0, "alpha", 1, email=ADA, first_name="Ada"),
+            contact("create", 0.03, "9", email=ADA, firstname="Ada")]
+    rename = contact("update", 20, "9", email=ADA, firstname="Zoé")
+    delete = customer("delete", 20, "alpha", 1)
+    beta = {"beta": [{"id": 7, "email": ADA, "first_name": "Zoé"}]}
+    for history in ([*made, rename, delete], [*made, delete, rename]):
+        assert _contact_expectations(run(history, shops=("alpha", "beta"))) == {
+            HUBSPOT: Expect.MUST, "alpha": Expect.MUST_NOT, "beta": Expect.MAY}
+        for customers in (beta, {}):
+            assert _checks(run(history, shops=("alpha", "beta"), contacts=[{"email": ADA, "firstname": "Zoé"}],
+                               customers=customers)) == []
+        later = [*history, contact("update", 21, "9", email=ADA, firstname="Zoë")]
+        assert _contact_expectations(run(later, shops=("alpha", "beta")))["beta"] is Expect.MUST
