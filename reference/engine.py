@@ -162,7 +162,7 @@ class SyncEngine:
             log.warning("webhook from %s rejected: %s", source, rejected)
             return rejected.status
         for event in events:
-            self.state.accept(event.source, event.shop, event.topic, event.body, [event.event_id])
+            self.state.accept(event.source, event.shop, event.topic, event.body, [event.event_id], event.at)
         return 200
 
     def close(self) -> None:

@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS orphan_keys (kind TEXT NOT NULL, key TEXT NOT NULL, s
     shopify_id TEXT NOT NULL, PRIMARY KEY (kind, key, shop, shopify_id));
 CREATE INDEX IF NOT EXISTS orphan_keys_link ON orphan_keys (kind, shop, shopify_id);
 CREATE TABLE IF NOT EXISTS inbox (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, shop TEXT, topic TEXT NOT NULL, body TEXT NOT NULL);
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, shop TEXT, topic TEXT NOT NULL, body TEXT NOT NULL,
+    at TEXT);
 CREATE TABLE IF NOT EXISTS seen (event_id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS intents (kind TEXT NOT NULL, shop TEXT NOT NULL, ref TEXT NOT NULL,
     PRIMARY KEY (kind, shop, ref));
@@ -81,7 +82,7 @@ class InboxEvent:
     shop: str | None
     topic: str
     body: Any
-
+    at: str | None = None  # when it happened, if the vendor said
 
 class State:
     """SQLite-backed state; `path` None keeps it in memory (in-process runs without a state dir)."""
@@ -92,6 +93,8 @@ class State:
         self.db.execute("PRAGMA journal_mode=WAL" if path is not None else "PRAGMA journal_mode=MEMORY")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        if "at" not in {row[1] for row in self.db.execute("PRAGMA table_info(inbox)")}:
+            self.db.execute("ALTER TABLE inbox ADD COLUMN at TEXT")  # a state dir kept from before the column
 
     def close(self) -> None:
         """Close the database."""
@@ -232,14 +235,16 @@ class State:
             return True
         return False
 
-    def accept(self, source: str, shop: str | None, topic: str, body: Any, event_ids: list[str]) -> bool:
-        """Persist a verified event and its ids in one commit; False when every id was seen already."""
+    def accept(self, source: str, shop: str | None, topic: str, body: Any, event_ids: list[str],
+               at: str | None = None) -> bool:
+        """Persist a verified event (`at`: when it happened, if the vendor said) and its ids in one commit; False when
+        every id was seen already."""
         with self.transaction():
             fresh = [e for e in event_ids if not self.seen_before(e)] if event_ids else [""]
             if not fresh:
                 return False
-            self.db.execute("INSERT INTO inbox (source, shop, topic, body) VALUES (?, ?, ?, ?)",
-                            (source, shop, topic, json.dumps(body)))
+            self.db.execute("INSERT INTO inbox (source, shop, topic, body, at) VALUES (?, ?, ?, ?, ?)",
+                            (source, shop, topic, json.dumps(body), at))
         return True
 
     @staticmethod
@@ -259,9 +264,9 @@ class State:
         where, args = self._topics(prefixes)
         last = 0
         while True:
-            rows = self.db.execute(f"SELECT seq, source, shop, topic, body FROM inbox WHERE seq > ? AND {where} "
+            rows = self.db.execute(f"SELECT seq, source, shop, topic, body, at FROM inbox WHERE seq > ? AND {where} "
                                    "ORDER BY seq LIMIT 500", [last, *args]).fetchall()
-            yield from (InboxEvent(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows)
+            yield from (InboxEvent(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows)
             if len(rows) < 500:
                 return
             last = rows[-1][0]

@@ -40,6 +40,7 @@ class Event:
     topic: str
     body: Any
     event_id: str
+    at: str | None = None  # when it happened, if the vendor says (Shopify's X-Shopify-Triggered-At)
 
 
 class Rejected(Exception):
@@ -69,7 +70,8 @@ def shopify_events(headers: dict[str, str], body: bytes, secret: str, shops_by_d
         payload = json.loads(body or b"{}")
     except ValueError:
         raise Rejected(400, "unreadable JSON") from None
-    return [Event("shopify", shop, topic, payload if isinstance(payload, dict) else {}, f"shopify:{event_id}")]
+    return [Event("shopify", shop, topic, payload if isinstance(payload, dict) else {}, f"shopify:{event_id}",
+                  h.get("x-shopify-triggered-at") or None)]
 
 
 def hubspot_events(headers: dict[str, str], body: bytes, secret: str, uri: str, now: datetime | None) -> list[Event]:

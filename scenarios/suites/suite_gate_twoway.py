@@ -193,6 +193,37 @@ def _customers_of(w: Sim, shop: str, email: str) -> list[int]:
     return [c["id"] for c in w.shopify.customers(shop) if norm_email(c.get("email")) == email]
 
 
+@scenario("CON-2", "CNT-4", "CNT-5", shops=("alpha", "beta"), title="a contact edited seconds before its only "
+          "customer is deleted stays out of the other store; its next edit goes to every store")
+def contact_edited_just_before_its_customer_is_deleted_stays_in_its_store(w: Sim) -> None:
+    w.sync.enable("contacts")
+    customer = w.shopify.create_customer("alpha", email="parting.edit@example.com", first_name="Stays")
+    w.settle()
+    contact = _contact_of(w, customer)
+    if contact is None:
+        return
+    w.advance(minutes=10)  # linked by any sync
+    # Edited, then the merchant deletes the customer two seconds later, before the sync's next tick: the sync meets
+    # the edit with the customer gone, yet the edit came while the contact was that customer's (alpha's only).
+    w.hubspot.update(contact, firstname="Parting")
+    w.moment(2)
+    w.shopify.delete_customer(customer)
+    w.advance(minutes=10)
+    if not _still_live(w, contact):
+        return
+    w.expect(not _customers_of(w, "beta", "parting.edit@example.com"), "CON-2: an edit made while the contact was "
+             "alpha's customer's is not written to beta", expected="absent",
+             found=_customers_of(w, "beta", "parting.edit@example.com"), record="contact parting.edit@example.com")
+    w.hubspot.update(contact, firstname="Orphaned")
+    w.advance(minutes=10)
+    w.expect(bool(_customers_of(w, "beta", "parting.edit@example.com")), "CON-2: an edit of the contact after its "
+             "only customer was deleted is HubSpot's own, written to every store", expected="present", found=None,
+             record="contact parting.edit@example.com")
+    w.expect(not _customers_of(w, "alpha", "parting.edit@example.com"), "CNT-4: the deleted customer is not made "
+             "again", expected="absent", found=_customers_of(w, "alpha", "parting.edit@example.com"),
+             record="contact parting.edit@example.com")
+
+
 @scenario("CON-2", "CNT-1", "CNT-5", shops=("alpha", "beta"), title="a contact added in HubSpot just after the "
           "merchant made the person in one store is that customer's, not every store's")
 def contact_added_just_after_its_customer_stays_in_its_store(w: Sim) -> None:

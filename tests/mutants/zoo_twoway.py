@@ -147,13 +147,14 @@ class _ProductsTombstonedByName(Products):
         super().__init__()
         self.tombstones: set[tuple[str | None, str]] = set()
 
-    def _shopify_deletions(self, ctx: Context, deleted: Iterable[tuple[str | None, str]]) -> None:
+    def _shopify_deletions(self, ctx: Context, deleted: Iterable[tuple[str | None, str]],
+                           deleted_at: dict[tuple[str | None, str], str] | None = None) -> None:
         deleted = list(deleted)
         for shop, shopify_id in deleted:
             link = ctx.state.link(self.name, shop, shopify_id)  # type: ignore[arg-type]
             if link is not None:
                 self.tombstones.add((shop, (link.view.get("name") or "").strip()))
-        super()._shopify_deletions(ctx, deleted)
+        super()._shopify_deletions(ctx, deleted, deleted_at)
 
     def shopify_write(self, shop: Any, record: dict | None, values: dict[str, Any],
                       mappings: tuple[Mapping, ...]) -> dict:
@@ -218,6 +219,22 @@ class RecreatesDeletedCustomer(SyncEngine):
         _swap(self, {Contacts: _ContactsRecreatingCustomers})
 
 
+class _ContactsForgettingWhenCustomersWentAway(Contacts):
+    def _shopify_deletions(self, ctx: Context, deleted: Iterable[tuple[str | None, str]],
+                           deleted_at: dict[tuple[str | None, str], str] | None = None) -> None:
+        super()._shopify_deletions(ctx, deleted)  # the webhook's X-Shopify-Triggered-At goes unread
+
+
+class SendsEarlierContactEditsToEveryStore(SyncEngine):
+    """Takes every contact edit it meets after the contact's last customer was deleted for an orphaned contact's,
+    owed to every store, even one made seconds before the delete, while the contact was that customer's (breaks
+    CON-2: a record of store A written to store B)."""
+
+    def __init__(self, transport=None, state_dir=None) -> None:
+        super().__init__(transport, state_dir)
+        _swap(self, {Contacts: _ContactsForgettingWhenCustomersWentAway})
+
+
 class _ContactsFirstMetAsHubSpotBorn(Contacts):
     """Takes every contact it meets for the first time for HubSpot-born, however recently a merchant made the
     person in a shop."""
@@ -280,6 +297,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     _Z + "HubSpotEditReachesOneStore": ("CON-2", "CNT-5"),
     _Z + "RecreatesDeletedCustomer": ("CNT-4",),
     _Z + "SendsLaterContactsToEveryStore": ("CON-2",),
+    _Z + "SendsEarlierContactEditsToEveryStore": ("CON-2",),
     _Z + "RemakesArchivedContactForEarlierCustomer": ("CNT-3",),
     _Z + "RemakesArchivedContactForEarlierChange": ("CNT-3",),
 }
@@ -295,6 +313,8 @@ SELECTIONS: dict[str, str] = {
     _Z + "RecreatesDeletedCustomer": "CNT-4/contact-edited-after-customer-deleted,"
                                      "CNT-4/contact-edited-after-customer-deleted-in-one-store",
     _Z + "SendsLaterContactsToEveryStore": "CON-2/contact-added-just-after-its-customer-stays-in-its-store",
+    _Z + "SendsEarlierContactEditsToEveryStore": "CON-2/contact-edited-just-before-its-customer-is-deleted-stays-in-"
+                                                 "its-store",
     _Z + "RemakesArchivedContactForEarlierCustomer": "CNT-3/customer-made-just-before-archive-leaves-contact-archived",
     _Z + "RemakesArchivedContactForEarlierChange": "CNT-3/customer-changed-just-before-archive-leaves-contact-archived",
 }

@@ -613,3 +613,16 @@ def test_a_contact_renamed_at_the_instant_its_last_customer_is_deleted_may_reach
         state.quiet_point()
         state.marketer_renames_contact(contact=contact, name="Zoé")
         state.merchant_deletes_customer(customer=barbara)
+
+
+def test_a_contact_renamed_seconds_before_its_last_customer_is_deleted_stays_out_of_the_other_shop():
+    # Engine bug (thorough run, --hypothesis-seed=16): the marketer renamed the contact, alpha's customer's, two
+    # seconds before the merchant deleted that customer. The sync met the rename with the customer gone, took it for
+    # an orphaned contact's change, owed to every shop, and wrote the person to beta (CON-2), though the rename came
+    # while the contact was alpha's customer's. The sync now keeps when each delete happened (X-Shopify-Triggered-At).
+    with _played() as state:
+        barbara = state.merchant_creates_customer(case="lower", name="Ada", person="barbara", shop="alpha")
+        contact = state.marketer_creates_contact(after=2, name="Ada", person="barbara")
+        state.quiet_point()
+        state.marketer_renames_contact(contact=contact, name="Zoé")
+        state.merchant_deletes_customer(after=2, customer=barbara)

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -264,6 +265,18 @@ def test_state_survives_a_restart(tmp_path) -> None:
     assert not state.intended("orders", "alpha", "42")
 
 
+def test_inbox_keeps_when_an_event_happened_and_a_state_dir_from_before_gains_the_column(tmp_path) -> None:
+    old = sqlite3.connect(tmp_path / "state.db")
+    old.execute("CREATE TABLE inbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, shop TEXT, "
+                "topic TEXT NOT NULL, body TEXT NOT NULL)")
+    old.execute("INSERT INTO inbox (source, shop, topic, body) VALUES ('shopify', 'alpha', 'customers/delete', '{}')")
+    old.commit()
+    old.close()
+    state = State(tmp_path / "state.db")
+    state.accept("shopify", "alpha", "customers/delete", {"id": 1}, ["shopify:e2"], "2031-01-06T09:00:02Z")
+    assert [e.at for e in state.inbox()] == [None, "2031-01-06T09:00:02Z"]
+
+
 def test_inbox_dedupes_by_event_id() -> None:
     state = State(None)
     assert state.accept("shopify", "alpha", "customers/update", {"id": 1}, ["shopify:e1"])
@@ -322,7 +335,9 @@ def test_shopify_hmac_is_verified() -> None:
     headers = {"X-Shopify-Hmac-Sha256": good, "X-Shopify-Topic": "customers/update",
                "X-Shopify-Shop-Domain": "alpha.myshopify.com", "X-Shopify-Event-Id": "e1"}
     [event] = shopify_events(headers, body, "shp-secret", {"alpha.myshopify.com": "alpha"})
-    assert (event.shop, event.topic, event.event_id) == ("alpha", "customers/update", "shopify:e1")
+    assert (event.shop, event.topic, event.event_id, event.at) == ("alpha", "customers/update", "shopify:e1", None)
+    [dated] = shopify_events({**headers, "X-Shopify-Triggered-At": "2031-01-06T09:00:02Z"}, body, "shp-secret", {})
+    assert dated.at == "2031-01-06T09:00:02Z"  # when the delete happened, however late the delivery
     with pytest.raises(Rejected):
         shopify_events({**headers, "X-Shopify-Hmac-Sha256": "forged"}, body, "shp-secret", {})
     with pytest.raises(Rejected):

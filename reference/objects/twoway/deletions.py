@@ -3,7 +3,7 @@ is never carried to Shopify (CNT-3, CMP-3, PRD-3), its links drop."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from reference.objects.context import Context
 from reference.objects.twoway.base import StreamBase
@@ -13,7 +13,9 @@ from reference.state import ARCHIVED, DELETED, LIVE
 class Deletions(StreamBase):
     """The deletions phase of a two-way pass."""
 
-    def _shopify_deletions(self, ctx: Context, deleted: Iterable[tuple[str | None, str]]) -> None:
+    def _shopify_deletions(self, ctx: Context, deleted: Iterable[tuple[str | None, str]],
+                           deleted_at: Mapping[tuple[str | None, str], str] | None = None) -> None:
+        """Shopify records deleted (`deleted_at`: when, where a webhook said so)."""
         archive: list[str] = []
         for shop, shopify_id in deleted:
             link = ctx.state.link(self.name, shop, shopify_id)  # type: ignore[arg-type]
@@ -21,6 +23,8 @@ class Deletions(StreamBase):
                 continue
             hubspot_id = link.hubspot_id
             link.status = DELETED  # CNT-4/CMP-4: the HubSpot record stays; never re-create it in this shop
+            if (shop, shopify_id) in (deleted_at or {}):
+                link.extra["deleted_at"] = deleted_at[(shop, shopify_id)]  # type: ignore[index]
             ctx.state.save_link(link)
             if self.archive_on_shopify_delete and hubspot_id and link.status != ARCHIVED:
                 archive.append(hubspot_id)

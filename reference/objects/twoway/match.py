@@ -258,7 +258,8 @@ class Match(StreamBase):
                 group.born = group.born or ("hubspot" if everywhere else "sync")
             else:
                 born_here = group.synced.born == "hubspot"
-                everywhere = group.hubspot_changed and (born_here or not live)
+                orphaned = not live and _changed_since_deleted(group, links)
+                everywhere = group.hubspot_changed and (born_here or orphaned)
             if everywhere:
                 self._to_every_shop(ctx, group)
         return wanted
@@ -335,6 +336,16 @@ class Match(StreamBase):
                 if not self._stale_shopify(ctx, source, record):
                     return record
         return None
+
+
+def _changed_since_deleted(group: Group, links: list[Link]) -> bool:
+    """Whether a record whose Shopify records were all deleted changed after the last delete: then the change is
+    HubSpot's own, owed to every shop (CON-2). A change made before it, which the sync meets only after, was the
+    deleted records' and goes nowhere. Without the delete's time (its webhook lost), the change is taken as later."""
+    deleted = [shopify_time(link.extra["deleted_at"]) for link in links
+               if link.status == DELETED and link.extra.get("deleted_at")]
+    changed = hubspot_time((group.hubspot or {}).get("updatedAt"))
+    return not deleted or changed is None or changed >= max(deleted)
 
 
 def _merchants_survivor(member: Member) -> bool:

@@ -27,6 +27,7 @@ class Hints:
 
     shops: set[str | None] = field(default_factory=set)  # shops with a change
     deleted: list[tuple[str | None, str]] = field(default_factory=list)  # Shopify (shop, id) deleted
+    deleted_at: dict[tuple[str | None, str], str] = field(default_factory=dict)  # when, where the webhook said
     hubspot_changed: set[str] = field(default_factory=set)  # HubSpot ids to read
     hubspot_gone: set[str] = field(default_factory=set)  # HubSpot ids deleted
     through: int = 0  # the last event read
@@ -67,6 +68,8 @@ class Pull(StreamBase):
             if event.source == "shopify" and event.topic.endswith("/delete"):
                 gone = event.body.get("id") or event.body.get("admin_graphql_api_id")
                 hints.deleted.append((event.shop, str(gone)))
+                if event.at:
+                    hints.deleted_at[(event.shop, str(gone))] = event.at
             elif event.source == "shopify":
                 hints.shops.add(event.shop)
             elif event.topic.endswith(".deletion"):

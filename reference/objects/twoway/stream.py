@@ -31,7 +31,7 @@ class TwoWay(Pull, Deletions, Match, Write):
         hints = self._read_hints(ctx)
         shopify = self._pull_shopify(ctx, hints)
         hubspot = self._pull_hubspot(ctx, props, hints)
-        self._shopify_deletions(ctx, [*hints.deleted, *shopify.deleted])
+        self._shopify_deletions(ctx, [*hints.deleted, *shopify.deleted], hints.deleted_at)
         self._hubspot_archives(ctx, sorted(i for i in hints.hubspot_gone if hubspot.records.get(i) is None))
         seeds = Seeds([Source(None, hubspot.records, recheck=hubspot.recheck), *shopify.sources])
         self._go_on(ctx, Pass(ctx.now, mappings, props, seeds, hubspot.listed_whole, shopify.cursors,
