@@ -84,6 +84,7 @@ class InboxEvent:
     body: Any
     at: str | None = None  # when it happened, if the vendor said
 
+
 class State:
     """SQLite-backed state; `path` None keeps it in memory (in-process runs without a state dir)."""
 

@@ -23,8 +23,9 @@ class Deletions(StreamBase):
                 continue
             hubspot_id = link.hubspot_id
             link.status = DELETED  # CNT-4/CMP-4: the HubSpot record stays; never re-create it in this shop
-            if (shop, shopify_id) in (deleted_at or {}):
-                link.extra["deleted_at"] = deleted_at[(shop, shopify_id)]  # type: ignore[index]
+            at = (deleted_at or {}).get((shop, shopify_id))
+            if at:
+                link.extra["deleted_at"] = at
             ctx.state.save_link(link)
             if self.archive_on_shopify_delete and hubspot_id and link.status != ARCHIVED:
                 archive.append(hubspot_id)
