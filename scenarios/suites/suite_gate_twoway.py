@@ -284,6 +284,10 @@ def customer_changed_just_before_archive_leaves_contact_archived(w: Sim) -> None
     back = w.hubspot.contact_by_email("last.word@example.com")
     w.expect(back is None, "CNT-3: a change made before the archive does not bring the contact back",
              expected="archived", found=back and {"id": back.id}, record=f"customer alpha/{customer.id}")
+    if not w.expect(customer.id in _customers_of(w, "alpha", "last.word@example.com"), "CNT-3: archiving the "
+                    "contact left its customer in Shopify", expected="present", found=None,
+                    record=f"customer alpha/{customer.id}"):
+        return
     w.shopify.update_customer(customer, first_name="After")
     w.advance(minutes=10)
     w.expect(_firstname(w, "last.word@example.com") == "After", "CNT-1: the customer's next change makes the "
