@@ -37,6 +37,19 @@ def _just_after_a_poll(w: Sim, object_type: str, *, within_seconds: int = 120) -
         seen = len(w.world.audit)
 
 
+def _linked(w: Sim, email: str, first_name: str, shop: str = "alpha") -> tuple[CustomerRef, HubSpotRef] | None:
+    """Contact sync on, a customer made in `shop` and the contact the sync made for it, linked by any sync (the
+    bound has passed); None when no contact came (a failed check)."""
+    w.sync.enable("contacts")
+    customer = w.shopify.create_customer(shop, email=email, first_name=first_name)
+    w.settle()
+    contact = _contact_of(w, customer)
+    if contact is None:
+        return None
+    w.advance(minutes=10)
+    return customer, contact
+
+
 def _first_name(w: Sim, customer: CustomerRef) -> str | None:
     return (w.shopify.customer(customer) or {}).get("first_name")
 
@@ -196,13 +209,10 @@ def _customers_of(w: Sim, shop: str, email: str) -> list[int]:
 @scenario("CON-2", "CNT-4", "CNT-5", shops=("alpha", "beta"), title="a contact edited seconds before its only "
           "customer is deleted stays out of the other store; its next edit goes to every store")
 def contact_edited_just_before_its_customer_is_deleted_stays_in_its_store(w: Sim) -> None:
-    w.sync.enable("contacts")
-    customer = w.shopify.create_customer("alpha", email="parting.edit@example.com", first_name="Stays")
-    w.settle()
-    contact = _contact_of(w, customer)
-    if contact is None:
+    linked = _linked(w, "parting.edit@example.com", "Stays")
+    if linked is None:
         return
-    w.advance(minutes=10)  # linked by any sync
+    customer, contact = linked
     # Edited, then the merchant deletes the customer two seconds later, before the sync's next tick: the sync meets
     # the edit with the customer gone, yet the edit came while the contact was that customer's (alpha's only).
     w.hubspot.update(contact, firstname="Parting")
@@ -268,13 +278,10 @@ def customer_made_just_before_archive_leaves_contact_archived(w: Sim) -> None:
 @scenario("CNT-3", "CNT-1", title="a customer changed seconds before its contact is archived leaves the contact "
           "archived; its next change makes the contact again")
 def customer_changed_just_before_archive_leaves_contact_archived(w: Sim) -> None:
-    w.sync.enable("contacts")
-    customer = w.shopify.create_customer(email="last.word@example.com", first_name="First")
-    w.settle()
-    contact = _contact_of(w, customer)
-    if contact is None:
+    linked = _linked(w, "last.word@example.com", "First")
+    if linked is None:
         return
-    w.advance(minutes=10)  # linked by any sync
+    customer, contact = linked
     # Renamed, then the marketer archives the contact two seconds later, before the sync's next tick: the sync
     # meets the change with the contact already archived, yet the change came first.
     w.shopify.update_customer(customer, first_name="Before")
